@@ -1,0 +1,109 @@
+"""The gateway's ASGI app, built from explicit lists: routers, middleware, error handlers, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .auth import AuthMiddleware
+from .errors import GatewayError
+from .models import VersionOut
+from .routes_sessions import router as sessions_router
+from .routes_statements import router as statements_router
+from .sessions import SessionManager
+from .settings import GatewaySettings
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("sparkwire.gateway")
+
+ROUTERS = [sessions_router, statements_router]
+
+
+def _msg(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"msg": message}, status_code=status)
+
+
+async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GatewayError)
+    return _msg(exc.status_code, exc.message)
+
+
+def _describe_validation(exc: RequestValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+        if error.get("type") == "json_invalid":
+            return "Malformed JSON in the request body: send a JSON object, e.g. {\"kind\": \"pyspark\"}."
+        if error.get("type") == "extra_forbidden":
+            problems.append(f"unknown field '{where}'")
+        else:
+            problems.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
+    return "Invalid request: " + "; ".join(problems) + "."
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return _msg(400, _describe_validation(exc))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = {404: f"Not found: {request.url.path}", 405: f"Method {request.method} not allowed here."}
+    return _msg(exc.status_code, message.get(exc.status_code, str(exc.detail)))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("internal error on %s %s", request.method, request.url.path)
+    return _msg(500, f"Internal gateway error ({type(exc).__name__}); the gateway log has details.")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    GatewayError: _gateway_error,
+    RequestValidationError: _validation_error,
+    StarletteHTTPException: _http_error,
+    Exception: _unexpected_error,
+}
+
+
+def create_app(settings: GatewaySettings) -> FastAPI:
+    """Build the Livy-compatible app for ``settings``.
+
+    :param settings: validated gateway settings.
+    :return: the ASGI app; the session manager lives in ``app.state.sessions`` while it runs.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        manager = SessionManager(settings)
+        manager.start()
+        app.state.sessions = manager
+        try:
+            yield
+        finally:
+            await manager.shutdown()
+
+    app = FastAPI(
+        title="sparkwire gateway",
+        description="A Livy-compatible REST API backed by PySpark (Apache Livy 0.8 shapes).",
+        version=VersionOut().version,
+        lifespan=lifespan,
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get("/version", response_model=VersionOut, tags=["server"])
+    async def version() -> VersionOut:
+        from sparkwire import __version__
+
+        return VersionOut(revision=__version__)
+
+    app.add_middleware(AuthMiddleware, settings=settings)
+    return app

@@ -1,0 +1,45 @@
+"""Small FastAPI dependencies shared by the routers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from .auth import authenticated_user
+from .errors import BadRequest
+from .sessions import SessionManager
+
+__all__ = ["Manager", "User", "Paging", "paging"]
+
+
+def _manager(request: Request) -> SessionManager:
+    manager: SessionManager = request.app.state.sessions
+    return manager
+
+
+def _user(request: Request) -> str | None:
+    return authenticated_user(request.scope)
+
+
+class Paging:
+    """Livy's ``from`` / ``size`` query parameters for lists."""
+
+    def __init__(self, from_: int, size: int) -> None:
+        self.from_ = from_
+        self.size = size
+
+    def slice(self, items: list) -> list:  # type: ignore[type-arg]
+        """:return: the requested page of ``items``."""
+        return items[self.from_:self.from_ + self.size]
+
+
+def paging(from_: Annotated[int, Query(alias="from")] = 0, size: int = 100) -> Paging:
+    """Validate paging; negative values are a 400, not an empty page or a 500."""
+    if from_ < 0 or size < 0:
+        raise BadRequest("'from' and 'size' must be zero or positive.")
+    return Paging(from_, size)
+
+
+Manager = Annotated[SessionManager, Depends(_manager)]
+User = Annotated[str | None, Depends(_user)]

@@ -1,0 +1,42 @@
+"""A session's log: the process's own output plus the gateway's notes, in one file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+__all__ = ["SessionLogFile"]
+
+
+class SessionLogFile:
+    """Appends gateway notes and reads lines back for ``GET /sessions/{id}/log``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def note(self, message: str) -> None:
+        """Append one line from the gateway, marked so users can tell it from Spark's output."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        with open(self.path, "a", encoding="utf-8") as log:
+            log.write(f"{stamp} sparkwire: {message}\n")
+
+    def lines(self) -> list[str]:
+        """:return: every line so far (empty if nothing was written)."""
+        try:
+            return self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except FileNotFoundError:
+            return []
+
+    def page(self, from_: int | None, size: int) -> tuple[int, int, list[str]]:
+        """Livy's log paging: ``from`` omitted means the last ``size`` lines; ``size`` < 0 means all.
+
+        :return: (from, total, lines)
+        """
+        lines = self.lines()
+        total = len(lines)
+        if size < 0:
+            start = 0 if from_ is None else min(from_, total)
+            return start, total, lines[start:]
+        start = max(total - size, 0) if from_ is None else min(from_, total)
+        return start, total, lines[start:start + size]

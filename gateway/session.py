@@ -1,0 +1,342 @@
+"""One interactive session: its state, its statements, and the worker process behind it.
+
+Two asyncio tasks per session: the *pump* reads the worker's events (ready, progress, results) and
+the *runner* sends queued statements one at a time, in order. Every state change happens on the
+event loop, so no locks are needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import BadRequest, StatementNotFound
+from .kinds import resolve_statement_kind
+from .log_file import SessionLogFile
+from .worker_process import WorkerLaunch, WorkerProcess
+
+__all__ = ["InteractiveSession", "StatementRecord", "SessionInfo", "FINAL_SESSION_STATES"]
+
+FINAL_SESSION_STATES = frozenset({"error", "dead", "killed", "success"})
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class StatementRecord:
+    """A statement as the gateway tracks it (Livy's Statement shape, snake_case)."""
+
+    id: int
+    code: str
+    kind: str
+    state: str = "waiting"
+    output: dict[str, Any] | None = None
+    progress: float = 0.0
+    started: int = 0
+    completed: int = 0
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """What a session was created with (never changes)."""
+
+    id: int
+    name: str | None
+    kind: str  # the session kind as Livy reports it ("pyspark", "sql" or "shared")
+    owner: str | None
+    proxy_user: str | None
+    heartbeat_timeout: float | None  # seconds; None = no heartbeat required
+    idle_timeout: float | None  # seconds; None = the gateway default
+    ttl: float | None  # seconds of maximum lifetime; None = unlimited
+
+
+@dataclass
+class _Timing:
+    created: float = field(default_factory=time.monotonic)
+    last_activity: float = field(default_factory=time.monotonic)
+    last_heartbeat: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+
+
+class InteractiveSession:
+    """A Livy interactive session backed by one worker process."""
+
+    def __init__(self, info: SessionInfo, launch: WorkerLaunch, *, statements_kept: int,
+                 start_timeout: float) -> None:
+        self.info = info
+        self.state = "not_started"
+        self.app_id: str | None = None
+        self.spark_ui_url: str | None = None
+        self.log = SessionLogFile(launch.log_path)
+        self.timing = _Timing()
+        self._worker = WorkerProcess(launch)
+        self._statements: OrderedDict[int, StatementRecord] = OrderedDict()
+        self._statement_ids = itertools.count()
+        self._statements_kept = statements_kept
+        self._start_timeout = start_timeout
+        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        self._ready = asyncio.Event()
+        self._finished_statement: dict[int, asyncio.Future[None]] = {}
+        self._completions: dict[int, asyncio.Future[list[str]]] = {}
+        self._completion_ids = itertools.count()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @property
+    def worker_pid(self) -> int | None:
+        """:return: the session process id (tests use it to check nothing is orphaned)."""
+        return self._worker.pid
+
+    @property
+    def is_final(self) -> bool:
+        """:return: True once the session can run nothing more."""
+        return self.state in FINAL_SESSION_STATES
+
+    async def start(self) -> None:
+        """Launch the worker and the session's tasks; returns once the process is spawned."""
+        self.state = "starting"
+        self.log.note(f"starting session {self.info.id} (kind {self.info.kind})")
+        try:
+            await self._worker.launch()
+        except OSError as exc:
+            self._die(f"could not start the session process: {exc}")
+            return
+        self._tasks = [
+            asyncio.create_task(self._pump(), name=f"session-{self.info.id}-pump"),
+            asyncio.create_task(self._run_statements(), name=f"session-{self.info.id}-runner"),
+            asyncio.create_task(self._watch_start(), name=f"session-{self.info.id}-start-timeout"),
+        ]
+
+    async def _watch_start(self) -> None:
+        try:
+            await asyncio.wait_for(self._ready.wait(), self._start_timeout)
+        except asyncio.TimeoutError:
+            if not self.is_final:
+                self._die(f"Spark did not start within {self._start_timeout:.0f}s (start_timeout); "
+                          f"see the lines above for what it was doing")
+                await self._worker.shutdown(budget=5.0)
+
+    async def stop(self, final_state: str = "killed", reason: str | None = None) -> None:
+        """Stop the worker (ask, SIGTERM, SIGKILL) and end in ``final_state``."""
+        if self._stopping:
+            return
+        self._stopping = True
+        if reason:
+            self.log.note(reason)
+        if not self.is_final:
+            self.state = "shutting_down"
+        status = await self._worker.shutdown()
+        self.log.note(f"session process stopped ({status.value})")
+        self._end_statements("The session was stopped while this statement waited.")
+        if not self.is_final:
+            self.state = final_state
+        self.timing.finished = time.monotonic()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _die(self, reason: str) -> None:
+        self.log.note(reason)
+        self.state = "dead"
+        self.timing.finished = time.monotonic()
+        self._ready.set()  # release a runner waiting for start-up; it will see the session is final
+        self._end_statements(f"The session died: {reason}")
+
+    def _end_statements(self, message: str) -> None:
+        """Fail a running statement and cancel waiting ones, so no client polls forever."""
+        for record in self._statements.values():
+            if record.state == "running" or record.state == "cancelling":
+                self._complete(record, {"status": "error", "execution_count": record.id,
+                                        "ename": "SessionDied", "evalue": message, "traceback": []})
+            elif record.state == "waiting":
+                record.state = "cancelled"
+                record.completed = _now_ms()
+        for future in self._finished_statement.values():
+            if not future.done():
+                future.set_result(None)
+        for waiting in self._completions.values():
+            if not waiting.done():
+                waiting.set_result([])
+
+    # -- events from the worker ----------------------------------------------------------------
+    async def _pump(self) -> None:
+        while True:
+            event = await self._worker.receive()
+            if event is None:
+                break
+            self._handle(event)
+        if not self._stopping and not self.is_final:
+            code = await self._worker.wait(5.0)
+            self._die(f"the session process exited unexpectedly (exit code {code}); "
+                      f"the lines above say why")
+            await self._worker.shutdown(budget=2.0)
+
+    def _handle(self, event: dict[str, Any]) -> None:
+        kind = event.get("ev")
+        if kind == "ready":
+            self.app_id = event.get("app_id")
+            self.spark_ui_url = event.get("spark_ui_url")
+            if not self.is_final and not self._stopping:
+                self.state = "idle"
+                self.log.note(f"session ready: application {self.app_id}")
+            self._ready.set()
+        elif kind == "failed":
+            self._die(f"Spark failed to start: {event.get('error')}")
+        elif kind == "progress":
+            record = self._statements.get(int(event["id"]))
+            if record is not None and record.state == "running":
+                record.progress = float(event["progress"])
+        elif kind == "result":
+            record = self._statements.get(int(event["id"]))
+            if record is not None:
+                self._complete(record, event["output"])
+        elif kind == "cancelled":
+            record = self._statements.get(int(event["id"]))
+            if record is not None:
+                record.state = "cancelled"
+                record.completed = _now_ms()
+                self._release(record.id)
+        elif kind == "completion":
+            future = self._completions.pop(int(event.get("req", -1)), None)
+            if future is not None and not future.done():
+                future.set_result([str(c) for c in event.get("candidates", [])])
+        else:
+            self.log.note(f"ignored an unexpected message from the session process: {event!r:.200}")
+
+    def _complete(self, record: StatementRecord, output: dict[str, Any]) -> None:
+        record.output = output
+        record.state = "available"
+        record.progress = 1.0
+        record.completed = _now_ms()
+        self._release(record.id)
+
+    def _release(self, statement_id: int) -> None:
+        future = self._finished_statement.pop(statement_id, None)
+        if future is not None and not future.done():
+            future.set_result(None)
+
+    # -- statements ----------------------------------------------------------------------------
+    async def _run_statements(self) -> None:
+        await self._ready.wait()
+        while not self.is_final:
+            statement_id = await self._queue.get()
+            record = self._statements.get(statement_id)
+            if record is None or record.state != "waiting" or self.is_final:
+                continue
+            finished = asyncio.get_running_loop().create_future()
+            self._finished_statement[statement_id] = finished
+            record.state = "running"
+            record.started = _now_ms()
+            self.state = "busy"
+            sent = await self._worker.send({"op": "execute", "id": record.id, "kind": record.kind,
+                                            "code": record.code})
+            if sent:
+                await finished
+            self.timing.last_activity = time.monotonic()
+            if not self.is_final and not self._stopping:
+                self.state = "idle"
+
+    def submit(self, code: str, kind: str | None) -> StatementRecord:
+        """Queue a statement; it runs after those before it.
+
+        :raises BadRequest: the session is finished, or the kind is not runnable here.
+        """
+        if self.is_final or self._stopping:
+            raise BadRequest(f"Session {self.info.id} is {self.state}: it can run no more statements. "
+                             f"Create a new session.")
+        statement_kind = resolve_statement_kind(kind, self.info.kind)
+        record = StatementRecord(id=next(self._statement_ids), code=code, kind=statement_kind)
+        self._statements[record.id] = record
+        self._forget_old_statements()
+        self.touch()
+        self._queue.put_nowait(record.id)
+        return record
+
+    def _forget_old_statements(self) -> None:
+        while len(self._statements) > self._statements_kept:
+            oldest_id, oldest = next(iter(self._statements.items()))
+            if oldest.state in ("waiting", "running", "cancelling"):
+                break
+            del self._statements[oldest_id]
+
+    def statement(self, statement_id: int) -> StatementRecord:
+        """:raises StatementNotFound: for an id this session does not (or no longer) keep."""
+        try:
+            return self._statements[statement_id]
+        except KeyError:
+            raise StatementNotFound(f"Statement {statement_id} not found in session {self.info.id}.") from None
+
+    def statements(self) -> list[StatementRecord]:
+        """:return: the kept statements, oldest first."""
+        return list(self._statements.values())
+
+    async def cancel(self, statement_id: int) -> None:
+        """Cancel a waiting or running statement; finished or unknown ones are left alone (as Livy)."""
+        record = self._statements.get(statement_id)
+        if record is None:
+            return
+        if record.state == "waiting":
+            record.state = "cancelled"
+            record.completed = _now_ms()
+        elif record.state == "running":
+            record.state = "cancelling"
+            await self._worker.send({"op": "cancel", "id": statement_id})
+
+    async def complete(self, code: str, kind: str | None, cursor: int | None) -> list[str]:
+        """Completion candidates from the live session; empty when it is not ready."""
+        statement_kind = resolve_statement_kind(kind, self.info.kind)
+        if self.state not in ("idle", "busy"):
+            return []
+        request_id = next(self._completion_ids)
+        future: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
+        self._completions[request_id] = future
+        sent = await self._worker.send({"op": "complete", "req": request_id, "kind": statement_kind,
+                                        "code": code, "cursor": cursor})
+        if not sent:
+            self._completions.pop(request_id, None)
+            return []
+        try:
+            return await asyncio.wait_for(future, 5.0)
+        except asyncio.TimeoutError:
+            self._completions.pop(request_id, None)
+            return []
+
+    # -- liveness ------------------------------------------------------------------------------
+    def touch(self) -> None:
+        """Record client activity (any request about this session is a heartbeat)."""
+        now = time.monotonic()
+        self.timing.last_heartbeat = now
+        self.timing.last_activity = now
+
+    def heartbeat(self) -> None:
+        """Record a heartbeat that is not activity (a GET does not keep an idle session alive)."""
+        self.timing.last_heartbeat = time.monotonic()
+
+    def expiry_reason(self, default_idle_timeout: float) -> str | None:
+        """:return: why this session should be stopped now, or None."""
+        if self.is_final or self._stopping:
+            return None
+        now = time.monotonic()
+        idle_timeout = self.info.idle_timeout if self.info.idle_timeout is not None else default_idle_timeout
+        if self.info.ttl is not None and now - self.timing.created > self.info.ttl:
+            return f"stopped: the session reached its ttl of {self.info.ttl:.0f}s"
+        if (self.info.heartbeat_timeout is not None
+                and now - self.timing.last_heartbeat > self.info.heartbeat_timeout):
+            return (f"stopped: no client heartbeat for {self.info.heartbeat_timeout:.0f}s "
+                    f"(heartbeatTimeoutInSecond)")
+        if idle_timeout > 0 and self.state == "idle" and now - self.timing.last_activity > idle_timeout:
+            return f"stopped: idle for more than {idle_timeout:.0f}s (idle timeout)"
+        return None
+
+
+def session_work_dir(root: Path, session_id: int) -> Path:
+    """:return: the folder holding a session's log and scratch files."""
+    return root / "sessions" / str(session_id)

@@ -1,0 +1,159 @@
+"""The registry of interactive sessions: create, find, list, delete, and expire them."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import re
+import shlex
+import time
+
+from .errors import BadRequest, SessionNotFound, TooManySessions
+from .kinds import resolve_session_kind
+from .models import CreateSessionRequest
+from .session import InteractiveSession, SessionInfo, session_work_dir
+from .settings import GatewaySettings
+from .spark_submit import SparkJobSpec, submit_args
+from .worker_process import WorkerLaunch, default_python
+
+__all__ = ["SessionManager", "parse_duration", "job_spec_from_request"]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?\s*$")
+_UNIT_SECONDS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(text: str | None, field_name: str) -> float | None:
+    """Parse Livy durations such as ``"30s"``, ``"10m"``, ``"2h"``.
+
+    :return: seconds, or None when not given.
+    :raises BadRequest: for anything else.
+    """
+    if text is None:
+        return None
+    match = _DURATION.match(text)
+    if not match:
+        raise BadRequest(f"{field_name} must be a duration such as '30s', '10m' or '2h', not {text!r}.")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def job_spec_from_request(request: CreateSessionRequest, proxy_user: str | None) -> SparkJobSpec:
+    """:return: the Spark resources a session request asks for."""
+    return SparkJobSpec(
+        name=request.name, proxy_user=proxy_user, driver_memory=request.driver_memory,
+        driver_cores=request.driver_cores, executor_memory=request.executor_memory,
+        executor_cores=request.executor_cores, num_executors=request.num_executors,
+        jars=tuple(request.jars), py_files=tuple(request.py_files), files=tuple(request.files),
+        archives=tuple(request.archives), queue=request.queue, conf=dict(request.conf),
+    )
+
+
+class SessionManager:
+    """All sessions of one gateway; made in the app's lifespan and reached through app state."""
+
+    def __init__(self, settings: GatewaySettings) -> None:
+        self._settings = settings
+        self._sessions: dict[int, InteractiveSession] = {}
+        self._ids = itertools.count()
+        self._reaper: asyncio.Task[None] | None = None
+        # Ids restart with every gateway run, so each run keeps its session logs apart.
+        self._run_dir = settings.work_dir / "runs" / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+
+    # -- lifecycle of the manager --------------------------------------------------------------
+    def start(self) -> None:
+        """Start the background task that expires idle, heartbeat-less and old sessions."""
+        self._reaper = asyncio.create_task(self._reap_forever(), name="session-reaper")
+
+    async def shutdown(self) -> None:
+        """Stop every session (used when the gateway exits)."""
+        if self._reaper is not None:
+            self._reaper.cancel()
+            await asyncio.gather(self._reaper, return_exceptions=True)
+        await asyncio.gather(*(s.stop(reason="the gateway is shutting down")
+                               for s in self._sessions.values()), return_exceptions=True)
+
+    async def _reap_forever(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            await self.reap()
+
+    async def reap(self) -> None:
+        """Stop expired sessions and forget finished ones after ``state_retention`` seconds."""
+        now = time.monotonic()
+        for session in list(self._sessions.values()):
+            reason = session.expiry_reason(self._settings.idle_timeout)
+            if reason is not None:
+                await session.stop(final_state="dead", reason=reason)
+            finished = session.timing.finished
+            if session.is_final and finished is not None and now - finished > self._settings.state_retention:
+                self._sessions.pop(session.info.id, None)
+
+    # -- REST operations -----------------------------------------------------------------------
+    async def create(self, request: CreateSessionRequest, owner: str | None,
+                     do_as: str | None = None) -> InteractiveSession:
+        """Create a session and start it in the background; it is ``starting`` on return.
+
+        :raises BadRequest: bad kind, duplicate name, bad durations.
+        :raises TooManySessions: ``max_sessions`` sessions are alive.
+        """
+        kind = resolve_session_kind(request.kind)
+        alive = [s for s in self._sessions.values() if not s.is_final]
+        if len(alive) >= self._settings.max_sessions:
+            raise TooManySessions(
+                f"Rejected: {len(alive)} sessions are running, the gateway's limit (max_sessions). "
+                f"Delete a session you no longer need, or raise the limit.")
+        if request.name is not None and any(s.info.name == request.name for s in alive):
+            raise BadRequest(f"Duplicate session name: {request.name!r} is already in use.")
+        if request.name is not None and request.name.isdigit():
+            raise BadRequest("A session name cannot be a number: it would be confused with an id.")
+        proxy_user = do_as or request.proxy_user
+        info = SessionInfo(
+            id=next(self._ids), name=request.name, kind=kind, owner=owner, proxy_user=proxy_user,
+            heartbeat_timeout=float(request.heartbeat_timeout_in_second)
+            if request.heartbeat_timeout_in_second else None,
+            idle_timeout=parse_duration(request.idle_timeout, "idleTimeout"),
+            ttl=parse_duration(request.ttl, "ttl"),
+        )
+        spec = job_spec_from_request(request, proxy_user)
+        args = submit_args(spec, master=self._settings.master, deploy_mode=self._settings.deploy_mode,
+                           defaults=self._settings.spark_conf, impersonation=self._settings.impersonation)
+        work_dir = session_work_dir(self._run_dir, info.id)
+        launch = WorkerLaunch(
+            python=self._settings.python or default_python(),
+            env={"PYSPARK_SUBMIT_ARGS": shlex.join([*args, "pyspark-shell"]),
+                 "PYSPARK_PYTHON": self._settings.python or default_python()},
+            log_path=work_dir / "session.log",
+            cwd=work_dir,
+            worker_args=("--sql-max-rows", str(self._settings.sql_max_rows)),
+        )
+        session = InteractiveSession(info, launch, statements_kept=self._settings.statements_kept,
+                                     start_timeout=self._settings.start_timeout)
+        self._sessions[info.id] = session
+        await session.start()
+        return session
+
+    def get(self, ref: str | int) -> InteractiveSession:
+        """Find a session by id or by name.
+
+        :raises SessionNotFound: with Livy's message.
+        """
+        text = str(ref)
+        if text.isdigit() and int(text) in self._sessions:
+            return self._sessions[int(text)]
+        for session in self._sessions.values():
+            if session.info.name is not None and session.info.name == text:
+                return session
+        raise SessionNotFound(f"Session '{text}' not found.")
+
+    def list(self) -> list[InteractiveSession]:
+        """:return: all known sessions, by id."""
+        return [self._sessions[k] for k in sorted(self._sessions)]
+
+    async def delete(self, ref: str | int) -> None:
+        """Stop a session and forget it.
+
+        :raises SessionNotFound: if there is no such session.
+        """
+        session = self.get(ref)
+        self._sessions.pop(session.info.id, None)
+        await session.stop(reason="deleted by a client")

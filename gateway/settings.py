@@ -1,0 +1,210 @@
+"""The gateway's one settings object.
+
+Built once in the CLI entry point from command line > environment > config file > defaults,
+validated at start-up, then passed down. Nothing reads configuration anywhere else.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+__all__ = ["Secret", "GatewaySettings", "SettingsError", "load_settings", "ENV_PREFIX"]
+
+ENV_PREFIX = "SPARKWIRE_GATEWAY_"
+
+
+class SettingsError(ValueError):
+    """The settings are invalid or unsafe; the message says which setting and what to do."""
+
+
+class Secret:
+    """A string that never shows itself in repr, str or logs."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """:return: the secret value; call only where it is compared or sent."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """Everything the gateway can be told.
+
+    :param host: address to bind; loopback by default. Any other address requires auth.
+    :param port: TCP port (Livy's default is 8998).
+    :param master: Spark master for sessions: ``local[*]``, ``spark://h:p``, ``k8s://...``, ``yarn``.
+    :param deploy_mode: ``client`` (driver in the session process) is the only mode for sessions.
+    :param auth_token: bearer token accepted in ``Authorization: Bearer``.
+    :param auth_user: user name for Basic auth (with ``auth_password``).
+    :param auth_password: password for Basic auth.
+    :param csrf_protection: require ``X-Requested-By`` on POST/DELETE, as Livy's CSRF filter does.
+    :param max_sessions: sessions alive at once; creating one more is a 400.
+    :param idle_timeout: seconds a session may sit idle before it is stopped; 0 disables.
+    :param start_timeout: seconds a session may take to become idle before it is declared dead.
+    :param state_retention: seconds a finished session stays listed before it is forgotten.
+    :param sql_max_rows: rows a SQL statement returns at most (Livy's ``livy.rsc.sql.num-rows``).
+    :param statements_kept: statements remembered per session (Livy keeps 100).
+    :param work_dir: where session logs and scratch files go.
+    :param spark_conf: extra Spark configuration applied to every session (request conf wins).
+    :param python: interpreter for session processes; the gateway's own by default.
+    :param impersonation: pass ``proxyUser`` to Spark as ``--proxy-user`` (needs Hadoop proxy-user rights).
+    :param batch_dirs: directories local batch files may come from (the batches issue uses it).
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8998
+    master: str = "local[*]"
+    deploy_mode: str = "client"
+    auth_token: Secret | None = None
+    auth_user: str | None = None
+    auth_password: Secret | None = None
+    csrf_protection: bool = False
+    max_sessions: int = 8
+    idle_timeout: float = 3600.0
+    start_timeout: float = 180.0
+    state_retention: float = 600.0
+    sql_max_rows: int = 1000
+    statements_kept: int = 100
+    work_dir: Path = field(default_factory=lambda: Path.home() / ".sparkwire" / "gateway")
+    spark_conf: Mapping[str, str] = field(default_factory=dict)
+    python: str | None = None
+    impersonation: bool = False
+    batch_dirs: tuple[Path, ...] = ()
+
+    @property
+    def auth_mode(self) -> str:
+        """:return: ``"token"``, ``"basic"`` or ``"none"``."""
+        if self.auth_token is not None:
+            return "token"
+        if self.auth_user is not None and self.auth_password is not None:
+            return "basic"
+        return "none"
+
+    def validate(self) -> GatewaySettings:
+        """Refuse unsafe or impossible combinations.
+
+        :return: self, so calls can be chained.
+        :raises SettingsError: naming the setting and the fix.
+        """
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"port {self.port} is not a TCP port (1-65535).")
+        if (self.auth_user is None) != (self.auth_password is None):
+            raise SettingsError("Basic auth needs both auth_user and auth_password.")
+        if not is_loopback(self.host) and self.auth_mode == "none":
+            raise SettingsError(
+                f"Refusing to listen on {self.host}: beyond loopback the gateway requires auth. "
+                f"Set a token (--auth-token or {ENV_PREFIX}AUTH_TOKEN) or Basic credentials "
+                f"({ENV_PREFIX}AUTH_USER and {ENV_PREFIX}AUTH_PASSWORD), or bind 127.0.0.1."
+            )
+        if self.max_sessions < 1:
+            raise SettingsError("max_sessions must be at least 1.")
+        if self.deploy_mode != "client":
+            raise SettingsError("Interactive sessions run their driver in the gateway host: deploy_mode must be 'client'.")
+        return self
+
+
+def is_loopback(host: str) -> bool:
+    """:return: True when ``host`` names only this machine."""
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+_CONVERTERS: dict[str, Any] = {
+    "port": int,
+    "max_sessions": int,
+    "sql_max_rows": int,
+    "statements_kept": int,
+    "idle_timeout": float,
+    "start_timeout": float,
+    "state_retention": float,
+    "csrf_protection": lambda v: v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on"),
+    "impersonation": lambda v: v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on"),
+    "auth_token": lambda v: Secret(str(v)),
+    "auth_password": lambda v: Secret(str(v)),
+    "work_dir": lambda v: Path(str(v)).expanduser(),
+    "spark_conf": lambda v: {str(k): str(x) for k, x in dict(v).items()},
+    "batch_dirs": lambda v: tuple(Path(p).expanduser().resolve() for p in (v.split(os.pathsep) if isinstance(v, str) else v)),
+}
+
+
+def _convert(name: str, value: Any) -> Any:
+    try:
+        return _CONVERTERS.get(name, str)(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"Setting {name!r} has an invalid value: {exc}") from None
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise SettingsError(f"Config file {path} does not exist.") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SettingsError(f"Config file {path} is not valid JSON: {exc}") from None
+    # A sparkwire config file keeps gateway settings under "gateway"; a bare object is accepted too.
+    section = raw.get("gateway", raw) if isinstance(raw, dict) else None
+    if not isinstance(section, dict):
+        raise SettingsError(f"Config file {path} must hold a JSON object.")
+    return section
+
+
+def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for f in fields(GatewaySettings):
+        key = ENV_PREFIX + f.name.upper()
+        if key in environ:
+            found[f.name] = json.loads(environ[key]) if f.name == "spark_conf" else environ[key]
+    return found
+
+
+def load_settings(
+    cli: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> GatewaySettings:
+    """Merge the layers (command line > environment > file > defaults) and validate.
+
+    :param cli: options given on the command line; ``None`` values mean "not given".
+    :param environ: the environment to read ``SPARKWIRE_GATEWAY_*`` from (``os.environ`` if None).
+    :param config_file: a JSON file of settings (``{"gateway": {...}}`` or a bare object).
+    :raises SettingsError: for unknown keys, bad values or unsafe combinations.
+    """
+    known = {f.name for f in fields(GatewaySettings)}
+    merged: dict[str, Any] = {}
+    layers = [
+        _from_file(config_file) if config_file else {},
+        _from_env(os.environ if environ is None else environ),
+        {k: v for k, v in (cli or {}).items() if v is not None},
+    ]
+    for layer in layers:
+        unknown = set(layer) - known
+        if unknown:
+            raise SettingsError(f"Unknown gateway setting(s): {', '.join(sorted(unknown))}.")
+        merged.update({k: _convert(k, v) for k, v in layer.items()})
+    settings = replace(GatewaySettings(), **merged)
+    if not settings.batch_dirs:
+        settings = replace(settings, batch_dirs=(Path.cwd().resolve(),))
+    return settings.validate()

@@ -1,0 +1,177 @@
+"""One session process seen from the gateway: launch, talk, stop.
+
+The process runs in its own process group, so stopping it also stops the driver JVM that PySpark
+started as its child: no orphans, even when the worker itself is wedged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+__all__ = ["WorkerProcess", "WorkerLaunch", "ShutdownStatus"]
+
+# Results can be large (tables, images); the worker itself refuses anything over its output limit.
+_LINE_LIMIT = 512 * 1024 * 1024
+
+
+class ShutdownStatus(enum.Enum):
+    """How a worker ended, for logs and tests."""
+
+    NOT_STARTED = "not_started"
+    ALREADY_EXITED = "already_exited"
+    ASKED = "asked"  # it stopped Spark and exited when asked
+    TERMINATED = "terminated"  # SIGTERM to the group was needed
+    KILLED = "killed"  # SIGKILL to the group was needed
+
+
+@dataclass(frozen=True)
+class WorkerLaunch:
+    """How to start one session process.
+
+    :param python: interpreter to run the worker with.
+    :param env: extra environment (``PYSPARK_SUBMIT_ARGS`` and friends).
+    :param log_path: file that receives the process's stdout and stderr.
+    :param cwd: working directory of the session (Spark writes spark-warehouse there).
+    :param worker_args: extra worker command-line options.
+    """
+
+    python: str
+    env: Mapping[str, str]
+    log_path: Path
+    cwd: Path
+    worker_args: tuple[str, ...] = field(default_factory=tuple)
+
+
+class WorkerProcess:
+    """A running ``python -m sparkwire.gateway.worker`` and the socket to it."""
+
+    def __init__(self, launch: WorkerLaunch) -> None:
+        self._launch = launch
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self.shutdown_status = ShutdownStatus.NOT_STARTED
+
+    @property
+    def pid(self) -> int | None:
+        """:return: the worker's process id (also its process group id), once launched."""
+        return self._proc.pid if self._proc else None
+
+    async def launch(self) -> None:
+        """Start the process and connect the socket."""
+        ours, theirs = socket.socketpair()
+        env = {**os.environ, **self._launch.env}
+        # A fresh kernel env var from Jupyter must not leak into the driver's Python workers.
+        env.pop("PYTHONSTARTUP", None)
+        argv = [self._launch.python, "-m", "sparkwire.gateway.worker", "--fd", str(theirs.fileno()),
+                *self._launch.worker_args]
+        self._launch.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._launch.cwd.mkdir(parents=True, exist_ok=True)
+        with open(self._launch.log_path, "ab") as log:
+            self._proc = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+                cwd=self._launch.cwd, pass_fds=(theirs.fileno(),), start_new_session=True,
+            )
+        theirs.close()
+        self._reader, self._writer = await asyncio.open_unix_connection(sock=ours, limit=_LINE_LIMIT)
+
+    async def send(self, message: Mapping[str, Any]) -> bool:
+        """Send one message.
+
+        :return: False when the process is gone (the caller treats the session as dead).
+        """
+        if self._writer is None or self._writer.is_closing():
+            return False
+        try:
+            self._writer.write((json.dumps(message) + "\n").encode())
+            await self._writer.drain()
+            return True
+        except (ConnectionError, OSError):
+            return False
+
+    async def receive(self) -> dict[str, Any] | None:
+        """:return: the next event, or None once the process has closed the socket."""
+        if self._reader is None:
+            return None
+        try:
+            line = await self._reader.readline()
+        except (ConnectionError, OSError, ValueError):
+            return None
+        if not line:
+            return None
+        try:
+            event: dict[str, Any] = json.loads(line)
+        except json.JSONDecodeError:
+            return {"ev": "garbled", "raw": line[:200].decode(errors="replace")}
+        return event
+
+    def poll(self) -> int | None:
+        """:return: the exit code, or None while running."""
+        return None if self._proc is None else self._proc.poll()
+
+    async def wait(self, timeout: float) -> int | None:
+        """Wait for the process to exit.
+
+        :return: the exit code, or None if it still runs after ``timeout`` seconds.
+        """
+        if self._proc is None:
+            return None
+        proc = self._proc
+        try:
+            return await asyncio.to_thread(proc.wait, timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def signal_group(self, sig: signal.Signals) -> None:
+        """Send ``sig`` to the worker and everything it started (its JVM)."""
+        if self._proc is None:
+            return
+        try:
+            os.killpg(self._proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    async def shutdown(self, budget: float = 10.0) -> ShutdownStatus:
+        """Stop the process: ask, then SIGTERM, then SIGKILL, within ``budget`` seconds.
+
+        The group is always SIGKILLed at the end, so a JVM that outlived its worker goes too.
+        """
+        if self._proc is None:
+            self.shutdown_status = ShutdownStatus.NOT_STARTED
+            return self.shutdown_status
+        if self._proc.poll() is not None:
+            status = ShutdownStatus.ALREADY_EXITED
+        elif await self.send({"op": "shutdown"}) and await self.wait(budget * 0.6) is not None:
+            status = ShutdownStatus.ASKED
+        else:
+            self.signal_group(signal.SIGTERM)
+            if await self.wait(budget * 0.3) is not None:
+                status = ShutdownStatus.TERMINATED
+            else:
+                status = ShutdownStatus.KILLED
+        self.signal_group(signal.SIGKILL)
+        await self.wait(budget * 0.1 + 1.0)
+        self.cleanup()
+        self.shutdown_status = status
+        return status
+
+    def cleanup(self) -> None:
+        """Close the socket; safe to call more than once."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def default_python() -> str:
+    """:return: the interpreter that runs the gateway, used for workers unless configured."""
+    return sys.executable

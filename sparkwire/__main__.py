@@ -1,0 +1,7 @@
+"""``python -m sparkwire``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

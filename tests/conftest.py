@@ -1,0 +1,69 @@
+"""Fixtures shared by every suite: environment isolation and one real gateway for the run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.support.gateway_process import RunningGateway, start_gateway
+from tests.support.livy_http import create_session, wait_session
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--livy-url", default=None, help="also run the 'livy' tests against this Livy server")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--livy-url"):
+        return
+    skip = pytest.mark.skip(reason="needs --livy-url pointing at an external Livy server")
+    for item in items:
+        if "livy" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's own sparkwire or sparkmagic settings."""
+    for key in list(os.environ):
+        if key.startswith(("SPARKWIRE_", "SPARKMAGIC_")):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture(scope="session")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
+    """The real gateway on a free loopback port, for the whole run; stopped in finally."""
+    running = start_gateway(tmp_path_factory.mktemp("gateway"), settings={"max_sessions": 12})
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway_url(gateway: RunningGateway) -> str:
+    return gateway.url
+
+
+@pytest.fixture(scope="session")
+def pyspark_session(gateway_url: str) -> int:
+    """One idle pyspark session many tests share (each session costs a JVM start)."""
+    session = create_session(gateway_url, {"kind": "pyspark", "name": "shared-tests-pyspark"})
+    wait_session(gateway_url, session["id"])
+    return int(session["id"])
+
+
+@pytest.fixture(scope="session")
+def shared_session(gateway_url: str) -> int:
+    """One idle shared-kind session (statements name their kind)."""
+    session = create_session(gateway_url, {})
+    wait_session(gateway_url, session["id"])
+    return int(session["id"])
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
