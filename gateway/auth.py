@@ -10,7 +10,8 @@ import base64
 import binascii
 import hmac
 import json
-from typing import Any, Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
 from .settings import GatewaySettings
 

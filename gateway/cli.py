@@ -74,4 +74,4 @@ def _java_home_set() -> bool:
     import os
 
     home = os.environ.get("JAVA_HOME")
-    return bool(home) and Path(home, "bin", "java").exists()
+    return home is not None and Path(home, "bin", "java").exists()

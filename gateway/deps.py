@@ -10,7 +10,7 @@ from .auth import authenticated_user
 from .errors import BadRequest
 from .sessions import SessionManager
 
-__all__ = ["Manager", "User", "Paging", "paging"]
+__all__ = ["Manager", "Paging", "User", "paging"]
 
 
 def _manager(request: Request) -> SessionManager:

@@ -9,7 +9,7 @@ GatewayError
 
 from __future__ import annotations
 
-__all__ = ["GatewayError", "BadRequest", "TooManySessions", "SessionNotFound", "StatementNotFound"]
+__all__ = ["BadRequest", "GatewayError", "SessionNotFound", "StatementNotFound", "TooManySessions"]
 
 
 class GatewayError(Exception):

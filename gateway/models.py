@@ -13,20 +13,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 __all__ = [
+    "LIVY_API_VERSION",
+    "AppInfo",
+    "CompletionOut",
+    "CompletionRequest",
     "CreateSessionRequest",
     "CreateStatementRequest",
-    "CompletionRequest",
-    "AppInfo",
-    "SessionOut",
-    "SessionListOut",
-    "SessionStateOut",
     "LogOut",
-    "StatementOut",
-    "StatementListOut",
-    "CompletionOut",
     "MessageOut",
+    "SessionListOut",
+    "SessionOut",
+    "SessionStateOut",
+    "StatementListOut",
+    "StatementOut",
     "VersionOut",
-    "LIVY_API_VERSION",
 ]
 
 # The Livy API version the gateway implements; clients pick features from it.

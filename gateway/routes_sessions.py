@@ -8,7 +8,13 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from .deps import Manager, Paging, User, paging
 from .models import (
-    AppInfo, CreateSessionRequest, LogOut, MessageOut, SessionListOut, SessionOut, SessionStateOut,
+    AppInfo,
+    CreateSessionRequest,
+    LogOut,
+    MessageOut,
+    SessionListOut,
+    SessionOut,
+    SessionStateOut,
 )
 from .session import InteractiveSession
 

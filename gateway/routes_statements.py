@@ -7,7 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from .deps import Manager, Paging, paging
-from .models import CompletionOut, CompletionRequest, CreateStatementRequest, MessageOut, StatementListOut, StatementOut
+from .models import (
+    CompletionOut,
+    CompletionRequest,
+    CreateStatementRequest,
+    MessageOut,
+    StatementListOut,
+    StatementOut,
+)
 from .session import StatementRecord
 
 __all__ = ["router"]

@@ -9,7 +9,7 @@ import uvicorn
 from .app import create_app
 from .settings import GatewaySettings
 
-__all__ = ["serve", "describe"]
+__all__ = ["describe", "serve"]
 
 
 def describe(settings: GatewaySettings) -> str:

@@ -20,7 +20,7 @@ from .kinds import resolve_statement_kind
 from .log_file import SessionLogFile
 from .worker_process import WorkerLaunch, WorkerProcess
 
-__all__ = ["InteractiveSession", "StatementRecord", "SessionInfo", "FINAL_SESSION_STATES"]
+__all__ = ["FINAL_SESSION_STATES", "InteractiveSession", "SessionInfo", "StatementRecord"]
 
 FINAL_SESSION_STATES = frozenset({"error", "dead", "killed", "success"})
 
@@ -186,6 +186,7 @@ class InteractiveSession:
             self.spark_ui_url = event.get("spark_ui_url")
             if not self.is_final and not self._stopping:
                 self.state = "idle"
+                self.timing.last_activity = time.monotonic()  # idle time counts from readiness
                 self.log.note(f"session ready: application {self.app_id}")
             self._ready.set()
         elif kind == "failed":

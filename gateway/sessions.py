@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import os
 import re
 import shlex
@@ -17,7 +18,9 @@ from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
 from .worker_process import WorkerLaunch, default_python
 
-__all__ = ["SessionManager", "parse_duration", "job_spec_from_request"]
+__all__ = ["SessionManager", "job_spec_from_request", "parse_duration"]
+
+log = logging.getLogger("sparkwire.gateway")
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?\s*$")
 _UNIT_SECONDS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
@@ -75,7 +78,10 @@ class SessionManager:
     async def _reap_forever(self) -> None:
         while True:
             await asyncio.sleep(1.0)
-            await self.reap()
+            try:
+                await self.reap()
+            except Exception:  # one bad session must not stop expiry for all the others
+                log.exception("session reaper failed; it keeps running")
 
     async def reap(self) -> None:
         """Stop expired sessions and forget finished ones after ``state_retention`` seconds."""

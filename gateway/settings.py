@@ -9,11 +9,12 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-__all__ = ["Secret", "GatewaySettings", "SettingsError", "load_settings", "ENV_PREFIX"]
+__all__ = ["ENV_PREFIX", "GatewaySettings", "Secret", "SettingsError", "load_settings"]
 
 ENV_PREFIX = "SPARKWIRE_GATEWAY_"
 

@@ -8,8 +8,8 @@ spark-submit with it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 __all__ = ["SparkJobSpec", "spark_conf_for", "submit_args"]
 

@@ -14,11 +14,12 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-__all__ = ["WorkerProcess", "WorkerLaunch", "ShutdownStatus"]
+__all__ = ["ShutdownStatus", "WorkerLaunch", "WorkerProcess"]
 
 # Results can be large (tables, images); the worker itself refuses anything over its output limit.
 _LINE_LIMIT = 512 * 1024 * 1024
@@ -77,8 +78,9 @@ class WorkerProcess:
                 *self._launch.worker_args]
         self._launch.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._launch.cwd.mkdir(parents=True, exist_ok=True)
-        with open(self._launch.log_path, "ab") as log:
-            self._proc = subprocess.Popen(
+        # Opening a local file and forking are quick; doing them on the loop keeps launch ordering simple.
+        with open(self._launch.log_path, "ab") as log:  # noqa: ASYNC230
+            self._proc = subprocess.Popen(  # noqa: ASYNC220
                 argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
                 cwd=self._launch.cwd, pass_fds=(theirs.fileno(),), start_new_session=True,
             )

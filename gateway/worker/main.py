@@ -24,7 +24,7 @@ import traceback
 from types import FrameType
 from typing import Any
 
-__all__ = ["main", "job_group"]
+__all__ = ["job_group", "main"]
 
 # Above this a result is replaced by an error: the gateway and its clients hold outputs in memory.
 DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024
@@ -141,7 +141,7 @@ class Worker:
             cursor = message.get("cursor")
             try:
                 candidates = self._repl.complete(code, len(code) if cursor is None else int(cursor))
-            except Exception:  # completion is best effort; never disturb the session
+            except Exception:  # noqa: BLE001 - completion is best effort; never disturb the session
                 candidates = []
         self._channel.send({"ev": "completion", "req": message.get("req"), "candidates": candidates})
 
@@ -162,7 +162,7 @@ class Worker:
                             total += stage.numTasks
                             completed += stage.numCompletedTasks
                 progress = round(completed / total, 4) if total else 0.0
-            except Exception:  # the tracker can race with job completion; try again next tick
+            except Exception:  # noqa: BLE001, S112 - the tracker races with job completion; next tick retries
                 continue
             if progress != last:
                 last = progress
@@ -276,6 +276,6 @@ def main(argv: list[str] | None = None) -> int:
     code = worker.serve()
     try:
         worker.spark.stop()
-    except Exception:  # stopping is best effort; the gateway kills the process group anyway
+    except Exception:  # noqa: BLE001 - stopping is best effort; the gateway kills the process group anyway
         traceback.print_exc()
     return code

@@ -50,7 +50,7 @@ def _assert_4xx(reply: requests.Response, status: int, fragment: str) -> None:
 
 
 def test_bad_requests_get_4xx_with_a_message(gateway_url: str, pyspark_session: int) -> None:
-    post = lambda path, **kw: requests.post(gateway_url + path, headers=HEADERS, timeout=10, **kw)  # noqa: E731
+    post = lambda path, **kw: requests.post(gateway_url + path, headers=HEADERS, timeout=10, **kw)
     _assert_4xx(post("/sessions", data="{not json"), 400, "malformed json")
     _assert_4xx(post("/sessions", json={"kind": "cobol"}), 400, "unknown kind")
     _assert_4xx(post("/sessions", json={"kind": "spark"}), 400, "does not run")
@@ -63,7 +63,7 @@ def test_bad_requests_get_4xx_with_a_message(gateway_url: str, pyspark_session: 
     _assert_4xx(post(f"/sessions/{pyspark_session}/statements", json={"code": "1", "kind": "spark"}), 400,
                 "does not run")
     _assert_4xx(post(f"/sessions/{pyspark_session}/statements", data="nope"), 400, "malformed json")
-    get = lambda path, **kw: requests.get(gateway_url + path, timeout=10, **kw)  # noqa: E731
+    get = lambda path, **kw: requests.get(gateway_url + path, timeout=10, **kw)
     _assert_4xx(get("/sessions", params={"from": -1}), 400, "positive")
     _assert_4xx(get("/sessions", params={"size": -5}), 400, "positive")
     _assert_4xx(get("/sessions", params={"size": "ten"}), 400, "size")
