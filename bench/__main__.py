@@ -1,0 +1,24 @@
+"""``python -m bench [NAME ...]``: run benchmarks (all by default)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+BENCHMARKS = {
+    "gateway": "bench.gateway_roundtrip",
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run (default: all)")
+    args = parser.parse_args()
+    for name in args.names or list(BENCHMARKS):
+        print(f"== {name} ==", flush=True)
+        importlib.import_module(BENCHMARKS[name]).main()
+    return 0
+
+
+sys.exit(main())
