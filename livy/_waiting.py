@@ -1,0 +1,284 @@
+"""Running code and waiting for sessions, statements and batches, on top of :class:`LivyClient`.
+
+Kept apart from the client so the client stays one method per REST call. Callbacks report each
+observed state so that callers (the engine, the kernel) can draw progress bars; they run in the
+waiting thread and should return quickly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from ._client import LivyClient
+from ._errors import (
+    InvalidResponse,
+    LivyError,
+    LivyTimeout,
+    SessionDead,
+    SessionId,
+    StatementCancelled,
+    StatementFailed,
+)
+from ._models import Batch, Output, Session, Statement
+from ._polling import polling_intervals
+from ._states import (
+    FINAL_STATEMENT_STATES,
+    FINAL_STATES,
+    READY_STATES,
+    SessionKind,
+    SessionState,
+    StatementState,
+)
+
+__all__ = ["run_statement", "wait_for_batch", "wait_for_session", "wait_for_statement"]
+
+SessionCallback = Callable[[Session], None]
+StatementCallback = Callable[[Statement], None]
+BatchCallback = Callable[[Batch], None]
+
+# How often a statement wait also checks that its session is still alive: a statement queued in a
+# session that dies can stay "waiting" for good.
+_SESSION_CHECK_SECONDS = 5.0
+
+
+class _Deadline:
+    """Sleeps between polls without overshooting an overall time limit."""
+
+    def __init__(
+        self, timeout: float | None, intervals: Iterable[float] | None, default: Iterator[float]
+    ) -> None:
+        self._end = None if timeout is None else time.monotonic() + timeout
+        self._intervals = iter(intervals) if intervals is not None else default
+
+    def sleep_or_expire(self) -> bool:
+        """Sleep for the next interval; return ``False`` instead if the limit has passed."""
+        delay = next(self._intervals)
+        if self._end is not None:
+            remaining = self._end - time.monotonic()
+            if remaining <= 0:
+                return False
+            delay = min(delay, remaining)
+        time.sleep(delay)
+        return True
+
+
+def _session_dead(client: LivyClient, session: Session, log_lines: int) -> SessionDead:
+    try:
+        lines = client.session_log(session.id, size=log_lines).lines
+    except LivyError:
+        # The log is a courtesy: the session may already be gone; its last lines came with it.
+        lines = session.log
+    tail = "\n".join(f"    {line}" for line in lines[-log_lines:]) or "    (no log)"
+    return SessionDead(
+        f"Session {session.id} ended in state {session.state.value!r} instead of becoming ready. "
+        f"The end of its log usually says why (memory, Spark configuration, queue limits); fix that "
+        f"and create a new session. Last log lines:\n{tail}",
+        url=client.session_url(session.id),
+        session_id=session.id,
+        state=session.state.value,
+        log=lines,
+    )
+
+
+def wait_for_session(
+    client: LivyClient,
+    session_id: SessionId,
+    *,
+    timeout: float | None = None,
+    on_state: SessionCallback | None = None,
+    until: frozenset[SessionState] = READY_STATES,
+    intervals: Iterable[float] | None = None,
+    log_lines: int = 20,
+) -> Session:
+    """Poll a session until it is ready (by default: ``idle``).
+
+    :param client: the client.
+    :param session_id: the session id or name.
+    :param timeout: the overall limit in seconds; ``None`` to wait for good.
+    :param on_state: called with the session whenever its state changes (and once at first).
+    :param until: the states to return at; e.g. ``READY_STATES | BUSY_STATES`` to accept a busy
+        session, which queues new statements.
+    :param intervals: sleep intervals; by default from 0.1 s backing off to 1 s.
+    :param log_lines: how many log lines a :class:`SessionDead` carries.
+    :return: the session, in one of the ``until`` states.
+    :raises SessionDead: if the session reaches a final state (error, dead, killed, success) first.
+    :raises LivyTimeout: if ``timeout`` passes first; the session is left as it is.
+    :raises SessionNotFound: if there is no such session.
+    """
+    deadline = _Deadline(timeout, intervals, polling_intervals(start=0.1, factor=1.5, cap=1.0))
+    last: SessionState | None = None
+    while True:
+        session = client.get_session(session_id)
+        if session.state is not last:
+            last = session.state
+            if on_state is not None:
+                on_state(session)
+        if session.state in until:
+            return session
+        if session.state in FINAL_STATES:
+            raise _session_dead(client, session, log_lines)
+        if not deadline.sleep_or_expire():
+            raise LivyTimeout(
+                f"Session {session_id} is still {session.state.value!r} after {timeout:g} s. It may be waiting "
+                "for cluster resources; wait longer (a larger timeout), or check its log with session_log().",
+                url=client.session_url(session_id),
+                session_id=session_id,
+            )
+
+
+def wait_for_statement(
+    client: LivyClient,
+    session_id: SessionId,
+    statement_id: int,
+    *,
+    on_progress: StatementCallback | None = None,
+    timeout: float | None = None,
+    intervals: Iterable[float] | None = None,
+) -> Statement:
+    """Poll a statement until it is finished (available, cancelled or error).
+
+    The statement's result is not checked: look at ``statement.state`` and ``statement.output``, or
+    use :func:`run_statement`. Every few seconds the session's state is checked too, so a session
+    that dies under a queued statement ends the wait.
+
+    :param client: the client.
+    :param session_id: the session id or name.
+    :param statement_id: the statement id.
+    :param on_progress: called with the statement after every poll (``state``, ``progress`` 0.0–1.0).
+    :param timeout: the overall limit in seconds; ``None`` to wait for good.
+    :param intervals: sleep intervals; by default :func:`polling_intervals` (5 ms backing off to 0.5 s).
+    :return: the finished statement.
+    :raises LivyTimeout: if ``timeout`` passes first; the statement keeps running (cancel it with
+        ``client.cancel_statement`` if it should not).
+    :raises SessionDead: if the session ends before the statement does.
+    :raises StatementNotFound: if the session has no such statement.
+    """
+    deadline = _Deadline(timeout, intervals, polling_intervals())
+    next_session_check = time.monotonic() + _SESSION_CHECK_SECONDS
+    while True:
+        statement = client.get_statement(session_id, statement_id)
+        if on_progress is not None:
+            on_progress(statement)
+        if statement.state in FINAL_STATEMENT_STATES:
+            return statement
+        if time.monotonic() >= next_session_check:
+            next_session_check = time.monotonic() + _SESSION_CHECK_SECONDS
+            if client.session_state(session_id) in FINAL_STATES:
+                raise _session_dead(client, client.get_session(session_id), 20)
+        if not deadline.sleep_or_expire():
+            raise LivyTimeout(
+                f"Statement {statement_id} in session {session_id} is still {statement.state.value!r} after "
+                f"{timeout:g} s; it keeps running. Wait again, or cancel it with cancel_statement().",
+                url=f"{client.session_url(session_id)}/statements/{statement_id}",
+                session_id=session_id,
+            )
+
+
+def wait_for_batch(
+    client: LivyClient,
+    batch_id: SessionId,
+    *,
+    timeout: float | None = None,
+    on_state: BatchCallback | None = None,
+    intervals: Iterable[float] | None = None,
+) -> Batch:
+    """Poll a batch until it reaches a final state (success, dead, killed, error).
+
+    :param client: the client.
+    :param batch_id: the batch id or name.
+    :param timeout: the overall limit in seconds; ``None`` to wait for good.
+    :param on_state: called with the batch whenever its state changes (and once at first).
+    :param intervals: sleep intervals; by default from 0.1 s backing off to 1 s.
+    :return: the finished batch; check ``batch.state`` (``SUCCESS`` or not).
+    :raises LivyTimeout: if ``timeout`` passes first; the batch keeps running.
+    :raises BatchNotFound: if there is no such batch.
+    """
+    deadline = _Deadline(timeout, intervals, polling_intervals(start=0.1, factor=1.5, cap=1.0))
+    last: SessionState | None = None
+    while True:
+        batch = client.get_batch(batch_id)
+        if batch.state is not last:
+            last = batch.state
+            if on_state is not None:
+                on_state(batch)
+        if batch.state in FINAL_STATES:
+            return batch
+        if not deadline.sleep_or_expire():
+            raise LivyTimeout(
+                f"Batch {batch_id} is still {batch.state.value!r} after {timeout:g} s; it keeps running. "
+                "Wait again, or stop it with delete_batch().",
+                url=f"{client.url}/batches/{batch_id}",
+            )
+
+
+def run_statement(
+    client: LivyClient,
+    session_id: SessionId,
+    code: str,
+    kind: SessionKind | str | None = None,
+    *,
+    on_progress: StatementCallback | None = None,
+    timeout: float | None = None,
+    raise_on_error: bool = False,
+    cancel_on_interrupt: bool = True,
+    intervals: Iterable[float] | None = None,
+) -> Output:
+    """Submit code and wait for its output.
+
+    :param client: the client.
+    :param session_id: the session id or name (it should be ready: see :func:`wait_for_session`).
+    :param code: the code.
+    :param kind: the language (needed on a shared session); ``None`` for the session's kind.
+    :param on_progress: called with the statement just after submitting (so its ``id`` is known, e.g.
+        to cancel from another thread) and after every poll.
+    :param timeout: the limit in seconds for the wait; ``None`` to wait for good.
+    :param raise_on_error: raise :class:`StatementFailed` if the code raised, instead of returning
+        an output whose ``status`` is error (see :meth:`Output.raise_for_status`).
+    :param cancel_on_interrupt: on ``KeyboardInterrupt`` while waiting, ask the server to cancel the
+        statement before re-raising, so an interrupted cell does not keep the cluster busy.
+    :param intervals: sleep intervals; by default :func:`polling_intervals`.
+    :return: the statement's output.
+    :raises StatementCancelled: if the statement was cancelled.
+    :raises StatementFailed: if it ended in state error without output, or failed and ``raise_on_error``.
+    :raises LivyTimeout: if ``timeout`` passes first; the statement keeps running.
+    """
+    statement = client.submit_statement(session_id, code, kind)
+    if on_progress is not None:
+        on_progress(statement)
+    try:
+        statement = wait_for_statement(
+            client, session_id, statement.id, on_progress=on_progress, timeout=timeout, intervals=intervals
+        )
+    except KeyboardInterrupt:
+        if cancel_on_interrupt:
+            try:
+                client.cancel_statement(session_id, statement.id, timeout=5.0)
+            except LivyError:
+                pass  # Best effort: the interrupt matters more than the cancel's outcome.
+        raise
+    url = f"{client.session_url(session_id)}/statements/{statement.id}"
+    if statement.state is StatementState.CANCELLED:
+        raise StatementCancelled(
+            f"Statement {statement.id} in session {session_id} was cancelled; it has no output.",
+            url=url,
+            session_id=session_id,
+            statement_id=statement.id,
+        )
+    if statement.output is None:
+        if statement.state is StatementState.ERROR:
+            raise StatementFailed(
+                f"Statement {statement.id} in session {session_id} ended in state 'error' without output; "
+                "the session log may say why.",
+                url=url,
+                session_id=session_id,
+                statement_id=statement.id,
+            )
+        raise InvalidResponse(
+            f"Statement {statement.id} in session {session_id} is {statement.state.value!r} but has no output.",
+            url=url,
+            session_id=session_id,
+        )
+    if raise_on_error:
+        statement.output.raise_for_status(url=url, session_id=session_id, statement_id=statement.id)
+    return statement.output
