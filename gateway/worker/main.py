@@ -28,6 +28,8 @@ __all__ = ["job_group", "main"]
 
 # Above this a result is replaced by an error: the gateway and its clients hold outputs in memory.
 DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+# How long a session whose gateway vanished may take to stop Spark cleanly before it exits hard.
+ORPHAN_GRACE_SECONDS = 15.0
 
 
 def job_group(statement_id: int) -> str:
@@ -113,7 +115,7 @@ class Worker:
             except (OSError, ValueError):
                 message = None
             if message is None:
-                self._inbox.put(None)
+                self._orphaned()
                 return
             op = message.get("op")
             if op == "cancel":
@@ -122,6 +124,20 @@ class Worker:
                 self._complete(message)
             else:
                 self._inbox.put(message)
+
+    def _orphaned(self) -> None:
+        """The gateway is gone (socket closed): nobody can reach this session any more, so stop.
+
+        A running statement is cancelled; if the process is still alive after a grace period
+        (user code ignoring the interrupt), it exits hard, taking its JVM with it.
+        """
+        print("sparkwire: the gateway closed the connection; stopping this session", file=sys.stderr, flush=True)
+        self._inbox.put(None)
+        with self._running.lock:
+            running = self._running.statement_id
+        if running is not None:
+            self._cancel(running)
+        threading.Timer(ORPHAN_GRACE_SECONDS, os._exit, args=(0,)).start()
 
     def _cancel(self, statement_id: int) -> None:
         with self._running.lock:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import signal
 import time
+from pathlib import Path
 
 import psutil
 import requests
 
-from tests.support.gateway_process import RunningGateway
+from tests.support.gateway_process import RunningGateway, start_gateway
 from tests.support.livy_http import HEADERS, create_session, run, wait_session
 
 
@@ -78,3 +80,22 @@ def test_statement_posted_while_starting_is_queued(gateway_url: str) -> None:
         time.sleep(0.2)
     assert statement["output"]["data"]["text/plain"] == "42"
     requests.delete(f"{gateway_url}/sessions/{session['id']}", headers=HEADERS, timeout=30)
+
+
+def test_sessions_stop_by_themselves_when_the_gateway_is_killed(tmp_path: Path) -> None:
+    """SIGKILL gives the gateway no chance to clean up; its session processes must notice and exit."""
+    gateway = start_gateway(tmp_path)
+    try:
+        session = create_session(gateway.url, {"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}})
+        wait_session(gateway.url, session["id"])
+        processes = _session_processes(gateway.url, session["id"])
+        requests.post(f"{gateway.url}/sessions/{session['id']}/statements",
+                      json={"code": "sc.parallelize(range(2), 2).map(lambda x: __import__('time').sleep(300)).count()"},
+                      headers=HEADERS, timeout=10)
+        time.sleep(2)
+        gateway.process.send_signal(signal.SIGKILL)
+        gateway.process.wait(10)
+        _, alive = psutil.wait_procs(processes, timeout=40)
+        assert not alive, f"orphaned after the gateway died: {alive}"
+    finally:
+        gateway.stop()
