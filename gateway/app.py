@@ -13,8 +13,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .auth import AuthMiddleware
+from .batches import BatchManager
 from .errors import GatewayError
 from .models import VersionOut
+from .routes_batches import router as batches_router
 from .routes_sessions import router as sessions_router
 from .routes_statements import router as statements_router
 from .sessions import SessionManager
@@ -24,7 +26,7 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("sparkwire.gateway")
 
-ROUTERS = [sessions_router, statements_router]
+ROUTERS = [sessions_router, statements_router, batches_router]
 
 
 def _msg(status: int, message: str) -> JSONResponse:
@@ -77,7 +79,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     """Build the Livy-compatible app for ``settings``.
 
     :param settings: validated gateway settings.
-    :return: the ASGI app; the session manager lives in ``app.state.sessions`` while it runs.
+    :return: the ASGI app; the session and batch managers live in ``app.state.sessions`` and
+        ``app.state.batches`` while it runs.
     """
 
     @asynccontextmanager
@@ -85,9 +88,13 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         manager = SessionManager(settings)
         manager.start()
         app.state.sessions = manager
+        batches = BatchManager(settings)
+        batches.start()
+        app.state.batches = batches
         try:
             yield
         finally:
+            await batches.shutdown()
             await manager.shutdown()
 
     app = FastAPI(

@@ -44,6 +44,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--idle-timeout", type=float, help="seconds before an idle session is stopped "
                                                            "(default 3600; 0 = never)")
     parser.add_argument("--work-dir", type=Path, help="where session logs go (default ~/.sparkwire/gateway)")
+    parser.add_argument("--batch-dir", dest="batch_dirs", type=Path, action="append", metavar="DIR",
+                        help="a directory batches may take local files from; repeat for more "
+                             "(default: the directory the gateway starts in)")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     parser.set_defaults(handler=_run)
 
@@ -58,6 +61,7 @@ def _run(args: argparse.Namespace) -> int:
         "host": args.host, "port": args.port, "master": args.master, "auth_token": args.auth_token,
         "auth_user": args.auth_user, "csrf_protection": args.csrf_protection,
         "max_sessions": args.max_sessions, "idle_timeout": args.idle_timeout, "work_dir": args.work_dir,
+        "batch_dirs": args.batch_dirs,
     }
     try:
         settings = load_settings(cli, config_file=args.config)

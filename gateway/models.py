@@ -15,8 +15,11 @@ from pydantic.alias_generators import to_camel
 __all__ = [
     "LIVY_API_VERSION",
     "AppInfo",
+    "BatchListOut",
+    "BatchOut",
     "CompletionOut",
     "CompletionRequest",
+    "CreateBatchRequest",
     "CreateSessionRequest",
     "CreateStatementRequest",
     "LogOut",
@@ -180,3 +183,64 @@ class VersionOut(BaseModel):
     date: str | None = None
     url: str | None = None
     gateway: str = "sparkwire"
+
+
+def _scalar_as_string(item: Any) -> Any:
+    if isinstance(item, bool):
+        return str(item).lower()
+    return str(item) if isinstance(item, int | float) else item
+
+
+def _as_strings(value: Any) -> Any:
+    # Livy's args and conf are strings; clients often send numbers and booleans.
+    text = _scalar_as_string
+    if isinstance(value, dict):
+        return {k: text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [text(v) for v in value]
+    return value
+
+
+class CreateBatchRequest(_In):
+    """Body of ``POST /batches``."""
+
+    file: str = Field(min_length=1)
+    class_name: str | None = None
+    args: list[str] = Field(default_factory=list)
+    proxy_user: str | None = None
+    jars: list[str] = Field(default_factory=list)
+    py_files: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
+    archives: list[str] = Field(default_factory=list)
+    driver_memory: str | None = None
+    driver_cores: int | None = None
+    executor_memory: str | None = None
+    executor_cores: int | None = None
+    num_executors: int | None = None
+    queue: str | None = None
+    name: str | None = None
+    conf: dict[str, str] = Field(default_factory=dict)
+
+    _check_positive = field_validator("driver_cores", "executor_cores", "num_executors")(_positive)
+    _check_strings = field_validator("args", "conf", mode="before")(_as_strings)
+
+
+class BatchOut(_Out):
+    """A batch as Livy shows it."""
+
+    id: int
+    name: str | None
+    owner: str | None
+    proxy_user: str | None
+    state: str
+    app_id: str | None
+    app_info: AppInfo
+    log: list[str]
+
+
+class BatchListOut(_Out):
+    """``GET /batches`` (Livy names the list ``sessions`` here too)."""
+
+    from_: int = Field(serialization_alias="from")
+    total: int
+    sessions: list[BatchOut]

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .settings import ENV_PREFIX
+
 __all__ = ["ShutdownStatus", "WorkerLaunch", "WorkerProcess"]
 
 # Results can be large (tables, images); the worker itself refuses anything over its output limit.
@@ -71,9 +73,7 @@ class WorkerProcess:
     async def launch(self) -> None:
         """Start the process and connect the socket."""
         ours, theirs = socket.socketpair()
-        env = {**os.environ, **self._launch.env}
-        # A fresh kernel env var from Jupyter must not leak into the driver's Python workers.
-        env.pop("PYTHONSTARTUP", None)
+        env = {**session_environment(os.environ), **self._launch.env}
         argv = [self._launch.python, "-m", "sparkwire.gateway.worker", "--fd", str(theirs.fileno()),
                 *self._launch.worker_args]
         self._launch.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,6 +172,15 @@ class WorkerProcess:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+def session_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment a session process inherits: the gateway's own, minus its settings.
+
+    User code runs in the session, so the gateway's settings (its auth token and password among them)
+    must not be readable there.
+    """
+    return {k: v for k, v in environ.items() if not k.startswith(ENV_PREFIX) and k != "PYTHONSTARTUP"}
 
 
 def default_python() -> str:

@@ -95,3 +95,26 @@ def test_cli_refuses_public_bind_without_auth() -> None:
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 2
     assert "requires auth" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_session_code_cannot_read_the_gateway_token(token_gateway: RunningGateway) -> None:
+    url = token_gateway.url
+    headers = {"Authorization": "Bearer t0ken-value", **HEADERS}
+    session = requests.post(f"{url}/sessions", json={"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}},
+                            headers=headers, timeout=30)
+    assert session.status_code == 201, session.text
+    session = session.json()
+    try:
+        deadline = time.monotonic() + 120
+        while requests.get(f"{url}/sessions/{session['id']}/state", headers=headers, timeout=10).json()["state"] != "idle":
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        statement = requests.post(f"{url}/sessions/{session['id']}/statements", headers=headers, timeout=10,
+                                  json={"code": "import os\nsorted(k for k in os.environ if 'SPARKWIRE' in k)"}).json()
+        while statement["state"] != "available":
+            time.sleep(0.1)
+            statement = requests.get(f"{url}/sessions/{session['id']}/statements/{statement['id']}", headers=headers,
+                                     timeout=10).json()
+        assert statement["output"]["data"]["text/plain"] == "[]"
+    finally:
+        requests.delete(f"{url}/sessions/{session['id']}", headers=headers, timeout=60)

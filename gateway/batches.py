@@ -1,0 +1,380 @@
+"""Livy batches: one spark-submit per batch, followed through its log and exit code.
+
+Each batch runs ``spark-submit`` from the PySpark distribution, in its own process group, behind a
+tiny ``sh`` wrapper that writes spark-submit's exit code to a file. Its output goes straight to the
+batch's log file, so the batch does not depend on the gateway staying up: a gateway that stops (or
+crashes) leaves its batches running, and the next gateway on the same ``work_dir`` re-attaches to
+them by pid, or, if they ended meanwhile, reads their exit code; if neither is possible it says so.
+
+States follow Livy's: ``starting`` until the Spark application is up (its id or its SparkContext
+shows in the log), then ``running``, then ``success`` (exit code 0), ``dead`` or ``killed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import logging
+import os
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .batch_store import BatchRecord, BatchRun, BatchStore
+from .errors import BadRequest, GatewayError
+from .models import CreateBatchRequest
+from .settings import GatewaySettings
+from .spark_submit import SparkJobSpec, submit_args
+from .worker_process import ShutdownStatus, default_python, session_environment
+
+__all__ = ["BatchManager", "BatchNotFound", "BatchProcess", "Ended", "resolve_batch_path"]
+
+log = logging.getLogger("sparkwire.gateway")
+
+_POLL_SECONDS = 0.25
+# Records spark-submit's exit code even when no gateway is watching. A trapped TERM (not an ignored
+# one, which children would inherit) makes sh wait for spark-submit to finish its shutdown hooks.
+_WRAPPER = 'trap : TERM INT HUP; "$@"; code=$?; echo "$code" > "$0.tmp" && mv "$0.tmp" "$0"; exit "$code"'
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_SECRET_KEY = re.compile(r"secret|password|passwd|token|credential|key", re.IGNORECASE)
+
+
+class BatchNotFound(GatewayError):
+    """No batch with this id or name."""
+
+    status_code = 404
+
+
+# -- requests ----------------------------------------------------------------------------------
+def resolve_batch_path(value: str, allowed: Sequence[Path], what: str) -> str:
+    """Check a file a batch names and return what spark-submit should get.
+
+    Remote URLs (``hdfs://``, ``s3a://``, ``https://``...) pass through untouched. Local paths (no
+    scheme, ``file:`` or ``local:``) must resolve, symlinks and ``..`` included, into one of
+    ``allowed``; relative ones are taken from the first of them, as Livy's local-dir whitelist does.
+
+    :param value: the path or URL, possibly with a ``#alias`` fragment (archives, files).
+    :param allowed: the gateway's ``batch_dirs``.
+    :param what: the request field, for messages.
+    :return: the URL unchanged, or the resolved local path (scheme and fragment kept).
+    :raises BadRequest: a local file outside ``allowed``, or one that does not exist.
+    """
+    location, hash_mark, fragment = value.partition("#")
+    scheme_match = _SCHEME.match(location)
+    scheme = scheme_match.group(1).lower() if scheme_match else ""
+    if scheme not in ("", "file", "local"):
+        return value
+    raw = location[len(scheme) + 1:] if scheme else location
+    raw = "/" + raw.lstrip("/") if raw.startswith("//") else raw  # file:///x -> /x
+    dirs = [d.resolve() for d in allowed]
+    path = (dirs[0] / raw if dirs else Path(raw)).resolve()
+    if not any(path.is_relative_to(d) for d in dirs):
+        raise BadRequest(
+            f"{what} {value!r} is a local file outside the directories batches may use "
+            f"({', '.join(str(d) for d in dirs) or 'none'}). Move it into one of them, give a remote URL "
+            f"(hdfs://, s3a://, https://), or add its directory to the gateway setting batch_dirs "
+            f"(sparkwire gateway --batch-dir DIR, or SPARKWIRE_GATEWAY_BATCH_DIRS).")
+    if not path.exists():
+        raise BadRequest(f"{what} {value!r}: no such file ({path}).")
+    return (f"{scheme}:" if scheme else "") + str(path) + (hash_mark + fragment)
+
+
+def spark_distribution() -> Path:
+    """:return: the PySpark package folder, which is a Spark distribution (``bin/spark-submit``)."""
+    spec = importlib.util.find_spec("pyspark")
+    if spec is None or spec.origin is None:
+        raise BadRequest("PySpark is not installed in the gateway's environment: batches need spark-submit.")
+    return Path(spec.origin).parent
+
+
+def _redacted(argv: Sequence[str]) -> str:
+    shown = []
+    for arg in argv:
+        key, eq, _ = arg.partition("=")
+        shown.append(f"{key}=*****" if eq and _SECRET_KEY.search(key) else arg)
+    return " ".join(shown)
+
+
+# -- the process -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Ended:
+    """How a batch process ended; ``code`` is None when nobody could see it end."""
+
+    code: int | None
+
+
+def _is_our_process(pid: int, marker: str) -> bool:
+    """:return: True if ``pid`` runs and is the wrapper started with ``marker`` (its exit-code file)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    proc = Path("/proc") / str(pid)
+    if not proc.exists():  # no procfs (macOS): our wrapper leads its own process group
+        try:
+            return os.getpgid(pid) == pid
+        except OSError:
+            return False
+    try:
+        if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+        return marker in (proc / "cmdline").read_bytes().decode(errors="replace")
+    except (OSError, IndexError):
+        return False
+
+
+class BatchProcess:
+    """The wrapper process of one batch (its pid is also its process group id).
+
+    :param pid: the wrapper's pid.
+    :param exit_file: where the wrapper writes spark-submit's exit code.
+    :param popen: the child handle when this gateway started it; None after a re-attach.
+    """
+
+    def __init__(self, pid: int, exit_file: Path, popen: subprocess.Popen[bytes] | None = None) -> None:
+        self.pid = pid
+        self._exit_file = exit_file
+        self._popen = popen
+
+    @classmethod
+    def launch(cls, command: Sequence[str], *, env: dict[str, str], cwd: Path, log_path: Path,
+               exit_file: Path) -> BatchProcess:
+        """Start spark-submit behind the wrapper, output appended to ``log_path``.
+
+        :raises OSError: if it cannot be started.
+        """
+        cwd.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "ab") as out:
+            popen = subprocess.Popen(
+                ["/bin/sh", "-c", _WRAPPER, str(exit_file), *command], stdin=subprocess.DEVNULL, stdout=out,
+                stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True,
+            )
+        return cls(popen.pid, exit_file, popen)
+
+    @classmethod
+    def attach(cls, pid: int, exit_file: Path) -> BatchProcess | None:
+        """:return: the process if ``pid`` is still our wrapper, else None."""
+        return cls(pid, exit_file) if _is_our_process(pid, str(exit_file)) else None
+
+    def _recorded_code(self) -> int | None:
+        try:
+            return int(self._exit_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def poll(self) -> Ended | None:
+        """:return: how it ended, or None while it runs."""
+        if self._popen is not None:
+            code = self._popen.poll()
+            return None if code is None else Ended(self._recorded_code() if self._exit_file.exists() else code)
+        if self._exit_file.exists():
+            return Ended(self._recorded_code())
+        return None if _is_our_process(self.pid, str(self._exit_file)) else Ended(None)
+
+    async def wait(self, timeout: float) -> Ended | None:
+        """:return: how it ended, or None if it still runs after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while (ended := self.poll()) is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return ended
+
+    def signal_group(self, sig: signal.Signals) -> None:
+        """Send ``sig`` to the wrapper and everything below it (spark-submit's JVM, the Python driver)."""
+        try:
+            os.killpg(self.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    async def shutdown(self, budget: float = 10.0) -> ShutdownStatus:
+        """Stop the batch: SIGTERM, then SIGKILL, within ``budget`` seconds.
+
+        SIGTERM is the asking step here: spark-submit's shutdown hook stops the SparkContext cleanly.
+        The group is always SIGKILLed at the end, so nothing outlives the batch.
+        """
+        if self.poll() is not None:
+            status = ShutdownStatus.ALREADY_EXITED
+        else:
+            self.signal_group(signal.SIGTERM)
+            status = ShutdownStatus.TERMINATED if await self.wait(budget * 0.8) else ShutdownStatus.KILLED
+        self.sweep()
+        await self.wait(budget * 0.2 + 1.0)
+        return status
+
+    def sweep(self) -> None:
+        """SIGKILL whatever is left in the group (a daemon the application forked, a lingering JVM)."""
+        self.signal_group(signal.SIGKILL)
+
+
+# -- the registry ------------------------------------------------------------------------------
+class BatchManager:
+    """All batches of one gateway, on disk and in memory; made in the app's lifespan.
+
+    :param settings: the gateway settings (``batch_dirs``, ``master``, ``spark_conf``, ``work_dir``).
+    """
+
+    def __init__(self, settings: GatewaySettings) -> None:
+        self._settings = settings
+        self._store = BatchStore(settings.work_dir)
+        self._batches: dict[int, BatchRun] = {}
+        self._next_id = 0
+
+    def start(self) -> None:
+        """Load the records and take over batches a previous gateway left running."""
+        for record in self._store.load_all():
+            run = BatchRun(record, self._store)
+            self._batches[record.id] = run
+            if not record.is_final:
+                self._recover(run)
+        self._next_id = max(self._store.next_id(), max(self._batches, default=-1) + 1)
+
+    def _recover(self, run: BatchRun) -> None:
+        pid = run.record.pid
+        process = BatchProcess.attach(pid, self._store.exit_file(run.record.id)) if pid else None
+        if process is not None:
+            run.process = process
+            run.log.note(f"the gateway restarted and re-attached to the running batch (process {pid})")
+            run.monitor = asyncio.create_task(self._watch(run), name=f"batch-{run.record.id}")
+            return
+        code = self._store.read_exit_code(run.record.id)
+        if code is not None:
+            run.finish_from(code, after=" while the gateway was down")
+        elif pid is None:
+            run.finish("dead", "the gateway stopped before this batch's process started")
+        else:
+            run.finish("dead", "the gateway restarted while this batch ran and its process is gone: "
+                               "its outcome is unknown")
+
+    async def shutdown(self) -> None:
+        """Stop watching; running batches keep running and the next gateway re-attaches to them."""
+        for run in self._batches.values():
+            if run.monitor is not None and not run.monitor.done():
+                run.monitor.cancel()
+                await asyncio.gather(run.monitor, return_exceptions=True)
+                run.log.note("the gateway stopped; the batch keeps running and the next gateway "
+                             "started on the same work_dir re-attaches to it")
+
+    async def _watch(self, run: BatchRun) -> None:
+        assert run.process is not None
+        while (ended := run.process.poll()) is None:
+            try:
+                run.observe()
+            except Exception:  # an unreadable log or a full disk must not stop watching the process
+                log.exception("could not read the log of batch %s; still watching it", run.record.id)
+            await asyncio.sleep(_POLL_SECONDS)
+        run.process.sweep()
+        run.finish_from(ended.code)
+
+    # -- REST operations -----------------------------------------------------------------------
+    async def create(self, request: CreateBatchRequest, owner: str | None, do_as: str | None = None) -> BatchRun:
+        """Check the request, record the batch and start spark-submit; it is ``starting`` on return.
+
+        :raises BadRequest: a local file outside ``batch_dirs``, a missing file, a bad name.
+        """
+        if request.name is not None:
+            if request.name.isdigit():
+                raise BadRequest("A batch name cannot be a number: it would be confused with an id.")
+            if any(r.record.name == request.name and not r.record.is_final for r in self._batches.values()):
+                raise BadRequest(f"Duplicate batch name: {request.name!r} is already in use by a running batch.")
+        dirs = self._settings.batch_dirs
+
+        def paths(values: list[str], what: str) -> tuple[str, ...]:
+            return tuple(resolve_batch_path(v, dirs, what) for v in values)
+
+        file = resolve_batch_path(request.file, dirs, "file")
+        spec = SparkJobSpec(
+            name=request.name, proxy_user=do_as or request.proxy_user, driver_memory=request.driver_memory,
+            driver_cores=request.driver_cores, executor_memory=request.executor_memory,
+            executor_cores=request.executor_cores, num_executors=request.num_executors,
+            jars=paths(request.jars, "jars"), py_files=paths(request.py_files, "pyFiles"),
+            files=paths(request.files, "files"), archives=paths(request.archives, "archives"),
+            queue=request.queue, conf=dict(request.conf),
+        )
+        spark_home = spark_distribution()
+        record = BatchRecord(id=self._next_id, file=file, name=request.name, owner=owner,
+                             proxy_user=spec.proxy_user, class_name=request.class_name, args=list(request.args))
+        self._next_id += 1
+        run = BatchRun(record, self._store)
+        self._batches[record.id] = run
+        run.save()
+        command = [str(spark_home / "bin" / "spark-submit"), *self._options(spec, record.id)]
+        if request.class_name:
+            command += ["--class", request.class_name]
+        command += [file, *request.args]
+        run.log.note(f"starting batch {record.id}: {_redacted(command)}")
+        try:
+            run.process = BatchProcess.launch(
+                command, env=self._environment(spark_home), cwd=self._store.run_dir(record.id),
+                log_path=self._store.log_path(record.id), exit_file=self._store.exit_file(record.id))
+        except OSError as exc:
+            run.finish("dead", f"could not start spark-submit: {exc}")
+            return run
+        record.pid = run.process.pid
+        run.save()
+        run.log.note(f"batch process {record.pid} started")
+        run.monitor = asyncio.create_task(self._watch(run), name=f"batch-{record.id}")
+        return run
+
+    def _options(self, spec: SparkJobSpec, batch_id: int) -> list[str]:
+        settings = self._settings
+        defaults = dict(settings.spark_conf)
+        if "spark.eventLog.enabled" not in defaults and "spark.eventLog.enabled" not in spec.conf:
+            # Spark prints the event log's path, which holds the application id, also in local mode
+            # (where nothing else names it); the event log also lets a history server show the batch.
+            event_dir = self._store.run_dir(batch_id) / "eventlog"
+            event_dir.mkdir(parents=True, exist_ok=True)
+            defaults.update({"spark.eventLog.enabled": "true", "spark.eventLog.dir": event_dir.as_uri()})
+        return submit_args(spec, master=settings.master, deploy_mode=settings.deploy_mode, defaults=defaults,
+                           impersonation=settings.impersonation)
+
+    def _environment(self, spark_home: Path) -> dict[str, str]:
+        python = self._settings.python or default_python()
+        env = session_environment(os.environ)
+        return {**env, "SPARK_HOME": str(spark_home), "PYSPARK_PYTHON": python, "PYSPARK_DRIVER_PYTHON": python}
+
+    def get(self, ref: str | int) -> BatchRun:
+        """Find a batch by id, or by name (the newest batch of that name).
+
+        :raises BatchNotFound: if there is none.
+        """
+        text = str(ref)
+        if text.isdigit() and int(text) in self._batches:
+            return self._batches[int(text)]
+        named = [r for r in self._batches.values() if r.record.name is not None and r.record.name == text]
+        if named:
+            return max(named, key=lambda r: r.record.id)
+        raise BatchNotFound(f"Batch '{text}' not found")
+
+    def list(self) -> list[BatchRun]:
+        """:return: every known batch, by id."""
+        return [self._batches[k] for k in sorted(self._batches)]
+
+    async def delete(self, ref: str | int) -> None:
+        """Kill a running batch (it stays listed as ``killed``); forget a finished one.
+
+        :raises BatchNotFound: if there is no such batch.
+        """
+        run = self.get(ref)
+        if run.record.is_final:
+            self._batches.pop(run.record.id, None)
+            self._store.delete(run.record.id)
+            return
+        if run.stopping:  # a second DELETE while the first one is stopping it
+            return
+        run.stopping = True
+        if run.monitor is not None:
+            run.monitor.cancel()
+            await asyncio.gather(run.monitor, return_exceptions=True)
+        run.log.note("killing the batch: deleted by a client")
+        if run.process is None:
+            run.finish("killed", "the batch was killed before its process started")
+            return
+        status = await run.process.shutdown()
+        ended = run.process.poll() or Ended(None)
+        if status is ShutdownStatus.ALREADY_EXITED:  # it ended on its own just before: report that
+            run.finish_from(ended.code)
+        else:
+            run.finish("killed", f"batch process stopped ({status.value})", ended.code)
