@@ -1,1 +1,118 @@
-"""sparkwire.engine."""
+"""sparkwire.engine: what the Remote PySpark kernel and the ``%spark`` magics share.
+
+::
+
+    from sparkwire.engine import Engine, IPythonDisplaySink
+
+    engine = Engine.from_environment()            # config file + environment
+    engine.registry.add("main", body=engine.config.session_body({"kind": "pyspark"}))
+    result = engine.run("main", "spark.range(10).count()", sink=IPythonDisplaySink())
+    print(result.rendered.stdout, end="")         # 10
+    engine.close()                                # deletes the sessions it created
+
+Modules: ``config`` (file, environment, sparkmagic's file), ``endpoints`` (clients), ``registry``
+(named sessions), ``execution`` (submit, poll, cancel), ``rendering`` (Livy output → MIME bundles),
+``display`` and ``progress`` (start view, progress bars), ``reports`` (``info``/``logs`` tables),
+``core`` (:class:`Engine`, tying them together).
+"""
+
+from .config import (
+    DEFAULT_URL,
+    AuthType,
+    EndpointConfig,
+    KernelOptions,
+    ProgressMode,
+    SparkwireConfig,
+    config_path,
+    load_config,
+    parse_config,
+)
+from .core import CellResult, Engine, report_to_error
+from .display import DisplaySink, IPythonDisplaySink, NullSink, widget_frontend_connected
+from .endpoints import ClientFactory, endpoint_auth, make_client
+from .errors import (
+    ConfigError,
+    EngineError,
+    ErrorReport,
+    ExecutionInterrupted,
+    SessionLost,
+    UnknownSession,
+    describe_error,
+)
+from .execution import ProgressCallback, check_session_lost, execute
+from .interrupts import interrupts_deferred
+from .progress import SessionStartView, StatementProgress, format_bar, format_duration
+from .registry import SessionHandle, SessionRegistry, StartCallback
+from .rendering import (
+    LIVY_TABLE_MIME,
+    ErrorInfo,
+    RenderedOutput,
+    Table,
+    render_error,
+    render_output,
+    table_from_livy,
+    table_from_sql_json,
+    table_html,
+    table_text,
+)
+from .reports import log_text, sessions_bundle, settings_bundle
+from .session_body import SESSION_KEYS, merge_bodies, spec_from_body
+from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path
+
+__all__ = [
+    "DEFAULT_URL",
+    "LIVY_TABLE_MIME",
+    "SESSION_KEYS",
+    "AuthType",
+    "CellResult",
+    "ClientFactory",
+    "ConfigError",
+    "DisplaySink",
+    "EndpointConfig",
+    "Engine",
+    "EngineError",
+    "ErrorInfo",
+    "ErrorReport",
+    "ExecutionInterrupted",
+    "IPythonDisplaySink",
+    "KernelOptions",
+    "NullSink",
+    "ProgressCallback",
+    "ProgressMode",
+    "RenderedOutput",
+    "SessionHandle",
+    "SessionLost",
+    "SessionRegistry",
+    "SessionStartView",
+    "SparkwireConfig",
+    "StartCallback",
+    "StatementProgress",
+    "Table",
+    "UnknownSession",
+    "check_session_lost",
+    "config_path",
+    "describe_error",
+    "endpoint_auth",
+    "execute",
+    "format_bar",
+    "format_duration",
+    "interrupts_deferred",
+    "load_config",
+    "log_text",
+    "make_client",
+    "merge_bodies",
+    "parse_config",
+    "read_sparkmagic_config",
+    "render_error",
+    "render_output",
+    "report_to_error",
+    "sessions_bundle",
+    "settings_bundle",
+    "sparkmagic_config_path",
+    "spec_from_body",
+    "table_from_livy",
+    "table_from_sql_json",
+    "table_html",
+    "table_text",
+    "widget_frontend_connected",
+]

@@ -12,6 +12,8 @@ __all__ = ["build_parser", "main"]
 # Modules providing `register(subparsers)`; each adds one or more subcommands.
 SUBCOMMAND_MODULES = [
     "sparkwire.gateway.cli",
+    "sparkwire.kernel.cli",
+    "sparkwire.batch.cli",
 ]
 
 

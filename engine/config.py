@@ -1,0 +1,402 @@
+"""sparkwire's configuration: endpoints, session defaults and profiles, kernel options.
+
+Sources, highest precedence first:
+
+1. the cell (``%%configure`` for session settings: applied by the registry, not here);
+2. the environment: ``SPARKWIRE_URL``, ``SPARKWIRE_AUTH``, ``SPARKWIRE_USER``, ``SPARKWIRE_PASSWORD``,
+   ``SPARKWIRE_TOKEN``, ``SPARKWIRE_CA_BUNDLE``, ``SPARKWIRE_VERIFY`` (for the default endpoint) and
+   ``SPARKWIRE_ENDPOINT`` (which named endpoint is the default);
+3. the file: ``$SPARKWIRE_CONFIG``, else ``~/.sparkwire/config.json``; when that does not exist,
+   sparkmagic's ``~/.sparkmagic/config.json`` (see :mod:`.sparkmagic_config`);
+4. defaults: one endpoint, the local gateway at ``http://127.0.0.1:8998``, without auth.
+
+Nothing here is module-level state: :func:`load_config` reads the sources each time it is called and
+returns a frozen :class:`SparkwireConfig`. The file format is documented in ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final, Literal, cast
+
+from sparkwire.livy import Secret
+
+from .errors import ConfigError
+from .session_body import merge_bodies, spec_from_body
+from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path
+
+__all__ = [
+    "DEFAULT_URL",
+    "AuthType",
+    "EndpointConfig",
+    "KernelOptions",
+    "ProgressMode",
+    "SparkwireConfig",
+    "config_path",
+    "load_config",
+    "parse_config",
+]
+
+DEFAULT_URL: Final = "http://127.0.0.1:8998"
+"""The endpoint used when nothing is configured: ``sparkwire gateway`` on its default port."""
+
+AuthType = Literal["none", "basic", "kerberos", "bearer"]
+ProgressMode = Literal["auto", "widget", "text", "off"]
+
+_AUTH_NAMES: Final = MappingProxyType({
+    "none": "none", "": "none", "basic": "basic", "basic_access": "basic", "kerberos": "kerberos",
+    "bearer": "bearer", "token": "bearer",
+})
+_TRUE: Final = frozenset({"1", "true", "yes", "on"})
+_FALSE: Final = frozenset({"0", "false", "no", "off"})
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _auth_type(value: Any, where: str) -> AuthType:
+    name = _AUTH_NAMES.get(str(value).strip().lower().replace("-", "_"))
+    if name is None:
+        raise ConfigError(f"{where}: unknown auth type {value!r}; use none, basic, kerberos or bearer.")
+    return cast(AuthType, name)
+
+
+@dataclass(frozen=True)
+class EndpointConfig:
+    """One Livy endpoint. Secrets are :class:`~sparkwire.livy.Secret` (masked in ``repr``); header values
+    are left out of ``repr`` as they may carry tokens.
+
+    :param name: the endpoint's name in the config file.
+    :param url: the Livy base URL.
+    :param auth: ``none``, ``basic``, ``kerberos`` or ``bearer``.
+    :param username: the user, for basic auth.
+    :param password: the password, for basic auth.
+    :param token: the token, for bearer auth.
+    :param verify: verify TLS certificates (``False`` is insecure).
+    :param ca_bundle: the CA bundle to verify with, instead of the system's.
+    :param headers: extra HTTP headers for every request.
+    """
+
+    name: str
+    url: str
+    auth: AuthType = "none"
+    username: str | None = None
+    password: Secret | None = None
+    token: Secret | None = None
+    verify: bool = True
+    ca_bundle: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def tls_verify(self) -> bool | str:
+        """The client's ``verify=``: the CA bundle path if one is set, else the ``verify`` flag."""
+        return self.ca_bundle if self.ca_bundle and self.verify else self.verify
+
+    def describe(self) -> str:
+        """:return: the endpoint for messages, e.g. ``"'prod' (https://livy:8998, basic auth as 'alice')"``."""
+        who = f"basic auth as {self.username!r}" if self.auth == "basic" else (
+            "no auth" if self.auth == "none" else f"{self.auth} auth")
+        return f"{self.name!r} ({self.url}, {who})"
+
+
+@dataclass(frozen=True)
+class KernelOptions:
+    """Options of the Remote PySpark kernel (and the magics where they apply).
+
+    :param keep_session_on_shutdown: leave the kernel's session running when the kernel shuts down or
+        restarts (it can be joined again with ``%attach ID``).
+    :param session_start_timeout: seconds to wait for a new session to become ready (``None``: no limit).
+    :param statement_timeout: seconds a statement may run before it is cancelled and the cell fails
+        (``None``: no limit).
+    :param progress: ``auto`` (a widget bar where widgets render, else text), ``widget``, ``text`` or ``off``.
+    """
+
+    keep_session_on_shutdown: bool = False
+    session_start_timeout: float | None = 600.0
+    statement_timeout: float | None = None
+    progress: ProgressMode = "auto"
+
+
+@dataclass(frozen=True)
+class SparkwireConfig:
+    """The resolved configuration (file and environment merged).
+
+    :param endpoints: endpoints by name; always holds ``default_endpoint``.
+    :param default_endpoint: the name of the endpoint used when none is named.
+    :param session_defaults: the Livy session body every new session starts from.
+    :param profiles: named session bodies, applied on top of the defaults by ``%%configure NAME``.
+    :param kernel: kernel options.
+    :param source: where the settings came from, for ``%%info`` (a path, or ``"defaults"``).
+    """
+
+    endpoints: Mapping[str, EndpointConfig]
+    default_endpoint: str
+    session_defaults: Mapping[str, Any] = field(default_factory=dict)
+    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    kernel: KernelOptions = field(default_factory=KernelOptions)
+    source: str = "defaults"
+
+    def endpoint(self, name: str | None = None) -> EndpointConfig:
+        """Look up an endpoint.
+
+        :param name: its name; ``None`` for the default endpoint.
+        :return: the endpoint.
+        :raises ConfigError: if there is no endpoint of that name; the message lists the known ones.
+        """
+        key = self.default_endpoint if name is None else name
+        try:
+            return self.endpoints[key]
+        except KeyError:
+            raise ConfigError(
+                f"No endpoint named {key!r} in {self.source}. Known endpoints: {', '.join(sorted(self.endpoints))}."
+            ) from None
+
+    def profile(self, name: str) -> Mapping[str, Any]:
+        """Look up a session profile.
+
+        :param name: the profile's name.
+        :return: its session body.
+        :raises ConfigError: if there is no such profile.
+        """
+        try:
+            return self.profiles[name]
+        except KeyError:
+            known = ", ".join(sorted(self.profiles)) or "none are defined"
+            raise ConfigError(
+                f"No session profile named {name!r} in {self.source} ({known}). Profiles live under "
+                "\"profiles\" in ~/.sparkwire/config.json; see docs/configuration.md."
+            ) from None
+
+    def session_body(self, *layers: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The session body for a new session: the defaults with ``layers`` merged on top, in order.
+
+        :param layers: higher-precedence bodies, e.g. a profile then the cell's ``%%configure`` JSON.
+        :return: the merged body (``conf`` merged key by key).
+        """
+        return merge_bodies(self.session_defaults, *layers)
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Where sparkwire's config file is looked for.
+
+    :param environ: the environment; ``os.environ`` by default.
+    :return: ``$SPARKWIRE_CONFIG``, else ``$HOME/.sparkwire/config.json``.
+    """
+    env = os.environ if environ is None else environ
+    explicit = env.get("SPARKWIRE_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    return _home(env) / ".sparkwire" / "config.json"
+
+
+def _home(env: Mapping[str, str]) -> Path:
+    home = env.get("HOME")
+    return Path(home) if home else Path.home()
+
+
+def _read_json(path: Path) -> Mapping[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Cannot read the config file {path}: {exc.strerror or exc}.") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"The config file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
+            "Fix it, or move it away to use the defaults."
+        ) from None
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"The config file {path} must hold a JSON object, not {type(data).__name__}.")
+    return data
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> SparkwireConfig:
+    """Read the config file (ours, else sparkmagic's) and apply the environment on top.
+
+    :param environ: the environment; ``os.environ`` by default (tests pass their own, with ``HOME``).
+    :return: the configuration.
+    :raises ConfigError: if a file or variable is invalid; the message names the file and key.
+    """
+    env = os.environ if environ is None else environ
+    path = config_path(env)
+    if path.exists():
+        config = parse_config(_read_json(path), source=str(path))
+    elif env.get("SPARKWIRE_CONFIG"):
+        raise ConfigError(f"SPARKWIRE_CONFIG names {path}, which does not exist. Create it or unset the variable.")
+    else:
+        magic_path = sparkmagic_config_path(env, _home(env))
+        if magic_path.exists():
+            raw = read_sparkmagic_config(_read_json(magic_path), source=str(magic_path))
+            config = parse_config(raw, source=str(magic_path))
+        else:
+            config = parse_config({}, source="defaults")
+    return _apply_environment(config, env)
+
+
+def _mapping(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: {key!r} must be a JSON object, not {value!r}.")
+    return value
+
+
+def _bool(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ConfigError(f"{where} must be true or false, not {value!r}.")
+
+
+def _seconds(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if isinstance(value, bool) or not seconds > 0:
+        raise ConfigError(f"{where} must be a positive number of seconds or null, not {value!r}.")
+    return seconds
+
+
+def _parse_endpoint(name: str, data: Any, where: str) -> EndpointConfig:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: endpoint {name!r} must be a JSON object with at least \"url\".")
+    known = {"url", "auth", "user", "username", "password", "token", "verify", "ca_bundle", "headers"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{where}: endpoint {name!r} has unknown key(s) {unknown}; known: {sorted(known)}.")
+    url = data.get("url")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: endpoint {name!r} needs a \"url\" starting with http:// or https://.")
+    headers = _mapping(data, "headers", f"{where}: endpoint {name!r}")
+    password, token = data.get("password"), data.get("token")
+    endpoint = EndpointConfig(
+        name=name,
+        url=url.rstrip("/"),
+        auth=_auth_type(data.get("auth", "none"), f"{where}: endpoint {name!r}"),
+        username=data.get("user", data.get("username")) or None,
+        password=Secret(str(password)) if password is not None else None,
+        token=Secret(str(token)) if token is not None else None,
+        verify=_bool(data.get("verify", True), f"{where}: endpoint {name!r} \"verify\""),
+        ca_bundle=data.get("ca_bundle") or None,
+        headers=MappingProxyType({str(k): str(v) for k, v in headers.items()}),
+    )
+    _check_credentials(endpoint, f"{where}: endpoint {name!r}")
+    return endpoint
+
+
+def _check_credentials(endpoint: EndpointConfig, where: str) -> None:
+    if endpoint.auth == "basic" and (not endpoint.username or endpoint.password is None):
+        raise ConfigError(f"{where}: basic auth needs \"user\" and \"password\".")
+    if endpoint.auth == "bearer" and not endpoint.token:
+        raise ConfigError(f"{where}: bearer auth needs a \"token\".")
+
+
+def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
+    known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{where}: \"kernel\" has unknown key(s) {unknown}; known: {sorted(known)}.")
+    defaults = KernelOptions()
+    progress = data.get("progress", defaults.progress)
+    if progress not in ("auto", "widget", "text", "off"):
+        raise ConfigError(f"{where}: kernel \"progress\" must be auto, widget, text or off, not {progress!r}.")
+    return KernelOptions(
+        keep_session_on_shutdown=_bool(data.get("keep_session_on_shutdown", False),
+                                       f"{where}: kernel \"keep_session_on_shutdown\""),
+        session_start_timeout=_seconds(data.get("session_start_timeout", defaults.session_start_timeout),
+                                       f"{where}: kernel \"session_start_timeout\""),
+        statement_timeout=_seconds(data.get("statement_timeout"), f"{where}: kernel \"statement_timeout\""),
+        progress=cast(ProgressMode, progress),
+    )
+
+
+def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
+    """Build a configuration from the JSON of a sparkwire config file (no environment applied).
+
+    :param data: the file's JSON object.
+    :param source: where it came from, for messages.
+    :return: the configuration; with no endpoints, one named ``local`` at :data:`DEFAULT_URL`.
+    :raises ConfigError: for unknown keys, wrong types, a default endpoint that does not exist, or
+        session settings Livy would reject.
+    """
+    known = {"endpoints", "default_endpoint", "session", "profiles", "kernel"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) {unknown}; known: {sorted(known)}. See docs/configuration.md.")
+    endpoints = {
+        str(name): _parse_endpoint(str(name), value, source)
+        for name, value in _mapping(data, "endpoints", source).items()
+    }
+    if not endpoints:
+        endpoints["local"] = EndpointConfig(name="local", url=DEFAULT_URL)
+    default = data.get("default_endpoint")
+    if default is None:
+        if len(endpoints) > 1 and "local" not in endpoints:
+            raise ConfigError(f"{source}: there are several endpoints ({', '.join(sorted(endpoints))}); name the "
+                              "one to use by default with \"default_endpoint\".")
+        default = "local" if "local" in endpoints else next(iter(endpoints))
+    if default not in endpoints:
+        raise ConfigError(
+            f"{source}: \"default_endpoint\" is {default!r}, but the endpoints are {sorted(endpoints)}."
+        )
+    session = dict(_mapping(data, "session", source))
+    spec_from_body(session, where=f"{source}: \"session\"")
+    profiles: dict[str, Mapping[str, Any]] = {}
+    for name, body in _mapping(data, "profiles", source).items():
+        spec_from_body(body, where=f"{source}: profile {name!r}")
+        profiles[str(name)] = MappingProxyType(dict(body))
+    return SparkwireConfig(
+        endpoints=MappingProxyType(endpoints),
+        default_endpoint=str(default),
+        session_defaults=MappingProxyType(session),
+        profiles=MappingProxyType(profiles),
+        kernel=_parse_kernel(_mapping(data, "kernel", source), source),
+        source=source,
+    )
+
+
+def _apply_environment(config: SparkwireConfig, env: Mapping[str, str]) -> SparkwireConfig:
+    default_name = env.get("SPARKWIRE_ENDPOINT") or config.default_endpoint
+    base = config.endpoint(default_name)
+    url = env.get("SPARKWIRE_URL")
+    if url:
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"SPARKWIRE_URL must start with http:// or https://, not {url!r}.")
+        if url.rstrip("/") != base.url:
+            # Another server: the file's credentials for this endpoint must not be sent there.
+            base = EndpointConfig(name="env", url=url.rstrip("/"))
+    changes: dict[str, Any] = {}
+    if env.get("SPARKWIRE_AUTH"):
+        changes["auth"] = _auth_type(env["SPARKWIRE_AUTH"], "SPARKWIRE_AUTH")
+    if env.get("SPARKWIRE_USER"):
+        changes["username"] = env["SPARKWIRE_USER"]
+    if "SPARKWIRE_PASSWORD" in env:
+        changes["password"] = Secret(env["SPARKWIRE_PASSWORD"])
+    if env.get("SPARKWIRE_TOKEN"):
+        changes["token"] = Secret(env["SPARKWIRE_TOKEN"])
+    if env.get("SPARKWIRE_CA_BUNDLE"):
+        changes["ca_bundle"] = env["SPARKWIRE_CA_BUNDLE"]
+    if env.get("SPARKWIRE_VERIFY"):
+        changes["verify"] = _bool(env["SPARKWIRE_VERIFY"], "SPARKWIRE_VERIFY")
+    if "auth" not in changes and base.auth == "none":
+        # SPARKWIRE_USER + SPARKWIRE_PASSWORD alone mean basic auth, as sparkmagic infers it.
+        if changes.get("username") and "password" in changes:
+            changes["auth"] = "basic"
+        elif changes.get("token"):
+            changes["auth"] = "bearer"
+    if not url and not changes and base.name == config.default_endpoint:
+        return config
+    endpoint = replace(base, **changes)
+    _check_credentials(endpoint, "The environment (SPARKWIRE_AUTH, SPARKWIRE_USER, SPARKWIRE_PASSWORD, "
+                                 "SPARKWIRE_TOKEN)")
+    endpoints = {**config.endpoints, endpoint.name: endpoint}
+    return replace(config, endpoints=MappingProxyType(endpoints), default_endpoint=endpoint.name)

@@ -1,0 +1,67 @@
+"""Notebooks from tests/files run with nbclient on one Remote PySpark kernel (one Spark session)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from .conftest import TIMEOUT, RunningKernel
+
+FILES = Path(__file__).resolve().parent.parent / "files"
+
+
+@pytest.fixture
+def kernel(gateway_kernel: RunningKernel) -> RunningKernel:
+    return gateway_kernel
+
+
+def run_notebook(notebook: Any, kernel: RunningKernel) -> Any:
+    """Run a notebook on the shared kernel, through a client of its own."""
+    client = NotebookClient(notebook, km=kernel.km, timeout=TIMEOUT, kernel_name="remote-pyspark")
+    client.kc = kernel.separate_client()
+    client.kc.start_channels()
+    try:
+        return client.execute()
+    finally:
+        client.kc.stop_channels()
+
+
+def normalise(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep what a reader sees for good: no session start view, no removed progress bar; Pi rounded."""
+    kept = []
+    for output in outputs:
+        data = output.get("data", {})
+        if output["output_type"] == "display_data" and (
+                not data or str(data.get("text/plain", "")).startswith(("Spark session ", "Creating a Spark"))):
+            continue
+        if output["output_type"] == "stream":
+            kept.append({"output_type": "stream", "name": output["name"],
+                         "text": re.sub(r"Pi is roughly 3\.1\d+", "Pi is roughly 3.14", output["text"])})
+        else:
+            kept.append({"output_type": output["output_type"], "text/plain": data.get("text/plain")})
+    return kept
+
+
+def test_livy_pi_example_notebook(kernel: RunningKernel) -> None:
+    expected = nbformat.read(FILES / "pi.ipynb", as_version=4)
+    executed = run_notebook(nbformat.read(FILES / "pi.ipynb", as_version=4), kernel)
+    for want, got in zip(expected.cells, executed.cells, strict=True):
+        if want.cell_type == "code":
+            assert normalise(got.outputs) == normalise(want.outputs), want.source
+
+
+def test_an_error_cell_stops_the_run(kernel: RunningKernel) -> None:
+    notebook = nbformat.read(FILES / "error.ipynb", as_version=4)
+    with pytest.raises(CellExecutionError) as info:
+        run_notebook(notebook, kernel)
+    assert "ZeroDivisionError" in str(info.value)
+    first, failing, after = notebook.cells
+    assert first.execution_count is not None
+    assert failing.outputs[-1]["output_type"] == "error"
+    assert after.execution_count is None and after.outputs == []  # never ran

@@ -1,0 +1,50 @@
+"""Finding the kernel's magics in a cell and parsing their flags."""
+
+from __future__ import annotations
+
+import pytest
+from sparkwire.kernel.parsing import Command, UsageError, help_bundle, parse_arguments, parse_cell
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("spark.range(3).count()", None),
+    ("%matplot plt", None),  # the remote REPL's own magic
+    ("x = 1\n%json x", None),
+    ("%%sql -o df\nSELECT 1", Command("sql", "-o df", "SELECT 1")),
+    ("\n  %%configure -f\n{\"a\": 1}\n", Command("configure", "-f", "{\"a\": 1}\n")),
+    ("%%local\nimport pandas", Command("local", "", "import pandas")),
+    ("%attach 12", Command("attach", "12", "")),
+    ("%%info", Command("info", "", "")),
+    ("%info\n", Command("info", "", "")),
+])
+def test_cells_are_recognised(cell: str, expected: Command | None) -> None:
+    assert parse_cell(cell) == expected
+
+
+def test_unknown_cell_magics_and_stray_code_are_usage_errors() -> None:
+    with pytest.raises(UsageError, match="Unknown magic %%spark"):
+        parse_cell("%%spark\nx")
+    with pytest.raises(UsageError, match="takes no code after it"):
+        parse_cell("%%logs\nprint(1)")
+
+
+def test_flags() -> None:
+    args = parse_arguments(Command("sql", "-o df -q -n 10", "SELECT 1"))
+    assert (args.output, args.quiet, args.maxrows) == ("df", True, 10)
+    args = parse_arguments(Command("configure", "-f bigmem", ""))
+    assert (args.force, args.profile) == (True, "bigmem")
+    assert parse_arguments(Command("delete", "-s 3 -f", "")).session == 3
+    with pytest.raises(UsageError) as info:
+        parse_arguments(Command("delete", "-s three", ""))
+    assert str(info.value).startswith("usage: %%delete -s ID [-f]")
+    with pytest.raises(UsageError, match="unrecognized arguments: --bogus"):
+        parse_arguments(Command("info", "--bogus", ""))
+    with pytest.raises(UsageError, match="cannot parse"):
+        parse_arguments(Command("sql", "-o 'unterminated", ""))
+
+
+def test_help_lists_every_magic() -> None:
+    text = help_bundle()["text/plain"]
+    for usage in ("%%configure [-f] [PROFILE]", "%%info", "%%logs", "%%cleanup -f", "%%delete -s ID -f", "%%local",
+                  "%%sql", "%%help", "%attach ID", "%matplot"):
+        assert usage in text
