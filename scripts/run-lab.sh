@@ -19,7 +19,6 @@ else
   done
   echo "Gateway ready: curl http://127.0.0.1:$PORT/sessions"
 fi
-if [ -x "$BIN/sparkwire" ] && "$BIN/sparkwire" --help | grep -q install-kernel; then
-  "$BIN/sparkwire" install-kernel --sys-prefix >/dev/null
-fi
-"$BIN/jupyter" lab --notebook-dir=examples "$@"
+"$BIN/sparkwire" install-kernel --sys-prefix >/dev/null
+# Open straight into the ready notebook; its first cell starts a Spark session on the gateway.
+"$BIN/jupyter" lab --ServerApp.root_dir=examples --LabApp.default_url=/lab/tree/remote-pyspark.ipynb "$@"

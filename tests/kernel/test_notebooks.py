@@ -65,3 +65,16 @@ def test_an_error_cell_stops_the_run(kernel: RunningKernel) -> None:
     assert first.execution_count is not None
     assert failing.outputs[-1]["output_type"] == "error"
     assert after.execution_count is None and after.outputs == []  # never ran
+
+
+def test_the_example_notebook_that_make_run_opens(kernel: RunningKernel) -> None:
+    """examples/remote-pyspark.ipynb is the main job's notebook: every cell must run, with real results."""
+    path = FILES.parent.parent / "examples" / "remote-pyspark.ipynb"
+    notebook = run_notebook(nbformat.read(path, as_version=4), kernel)
+    texts = ["".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs)
+             for cell in notebook.cells if cell.cell_type == "code"]
+    assert re.search(r"Pi is roughly 3\.1\d", texts[0]), texts[0]
+    assert "|Grace| 45|New York|" in texts[1], texts[1]  # people.show()
+    sql_html = "".join(str(o.get("data", {}).get("text/html", "")) for o in notebook.cells[4].outputs)
+    assert "Grace" in sql_html and "Linus" not in sql_html
+    assert "name" in texts[3] and "age" in texts[3], texts[3]  # %%local: the -o variable's dtypes
