@@ -8,6 +8,7 @@ import sys
 
 BENCHMARKS = {
     "gateway": "bench.gateway_roundtrip",
+    "kernel": "bench.kernel_latency",
 }
 
 

@@ -28,23 +28,42 @@ from sparkwire.livy import (
 
 
 def test_polling_intervals_start_in_milliseconds_and_back_off_to_the_cap() -> None:
-    intervals = list(itertools.islice(polling_intervals(), 30))
-    assert intervals[0] == 0.005
-    assert intervals[1] == pytest.approx(0.0075)
+    intervals = list(itertools.islice(polling_intervals(), 2000))
+    assert intervals[0] == 0.002
     assert all(later >= earlier for earlier, later in itertools.pairwise(intervals))
-    assert max(intervals) == intervals[-1] == 0.5
-    assert sum(intervals[:10]) < 1.0  # a quick statement comes back quickly
+    assert max(intervals) == intervals[-1] == 1.0
+    assert sum(intervals[:10]) < 0.05  # a quick statement comes back quickly
+
+
+def _waste_bound(intervals: list[float]) -> float:
+    """The largest share of the time already waited that one interval can add after a statement ends."""
+    waited, worst = 0.0, 0.0
+    for interval in intervals:
+        if waited >= 1.0:
+            worst = max(worst, interval / waited)
+        waited += interval
+    return worst
+
+
+def test_polling_adds_at_most_the_ratio_to_a_long_wait() -> None:
+    intervals = list(itertools.islice(polling_intervals(ratio=0.05), 400))
+    assert _waste_bound(intervals) <= 0.05 + 1e-9
+    waited_until_cap = sum(itertools.takewhile(lambda i: i < 1.0, intervals))
+    assert 15 < waited_until_cap < 25  # the cap is reached once 5% of the wait is a second
+    assert len([i for i in intervals if i < 1.0]) < 200  # requests grow logarithmically, not linearly
 
 
 def test_polling_intervals_with_custom_values() -> None:
-    assert list(itertools.islice(polling_intervals(start=1, factor=2, cap=5), 5)) == [1, 2, 4, 5, 5]
+    assert list(itertools.islice(polling_intervals(start=1, factor=2, cap=5, ratio=None), 5)) == [1, 2, 4, 5, 5]
     assert list(itertools.islice(polling_intervals(start=0.1, factor=1, cap=0.1), 3)) == [0.1, 0.1, 0.1]
+    assert list(itertools.islice(polling_intervals(start=1, factor=2, cap=5, ratio=0.5), 4)) == [1, 1, 1, 1.5]
 
 
-@pytest.mark.parametrize(("start", "factor", "cap"), [(0, 1.5, 1), (0.1, 0.5, 1), (0.5, 1.5, 0.1)])
-def test_polling_intervals_reject_bad_values(start: float, factor: float, cap: float) -> None:
+@pytest.mark.parametrize(("start", "factor", "cap", "ratio"),
+                         [(0, 1.5, 1, 0.05), (0.1, 0.5, 1, 0.05), (0.5, 1.5, 0.1, 0.05), (0.1, 1.5, 1, 0)])
+def test_polling_intervals_reject_bad_values(start: float, factor: float, cap: float, ratio: float) -> None:
     with pytest.raises(ValueError):
-        next(polling_intervals(start=start, factor=factor, cap=cap))
+        next(polling_intervals(start=start, factor=factor, cap=cap, ratio=ratio))
 
 
 def test_timeout_normalisation() -> None:
