@@ -50,7 +50,6 @@ def _round_trip(http: requests.Session, url: str, session_id: int, code: str) ->
 
 def _in_process_repl(code: str) -> list[float]:
     from pyspark.sql import SparkSession
-
     from sparkwire.gateway.worker.namespace import make_namespace
     from sparkwire.gateway.worker.repl import PythonRepl
 

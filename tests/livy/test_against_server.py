@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
-
 from sparkwire.livy import (
     LivyClient,
     SessionKind,
