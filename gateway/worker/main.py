@@ -69,6 +69,7 @@ class _Running:
         self.lock = threading.Lock()
         self.statement_id: int | None = None
         self.cancel_requested = False
+        self.cancelled_early: set[int] = set()
 
 
 class Worker:
@@ -142,6 +143,8 @@ class Worker:
     def _cancel(self, statement_id: int) -> None:
         with self._running.lock:
             if self._running.statement_id != statement_id:
+                # Not started yet (its execute message may still wait in the inbox): remember, so it never runs.
+                self._running.cancelled_early.add(statement_id)
                 return
             self._running.cancel_requested = True
         if self.spark is not None:
@@ -200,13 +203,17 @@ class Worker:
     def _execute(self, statement_id: int, kind: str, code: str) -> None:
         from .result import ExecutionResult
 
+        with self._running.lock:
+            if statement_id in self._running.cancelled_early:
+                self._running.cancelled_early.discard(statement_id)
+                self._channel.send({"ev": "cancelled", "id": statement_id})
+                return
+            self._running.statement_id = statement_id
+            self._running.cancel_requested = False
         sc = self.spark.sparkContext
         sc.setJobGroup(job_group(statement_id), f"statement {statement_id}", interruptOnCancel=True)
         done = threading.Event()
         progress = threading.Thread(target=self._report_progress, args=(statement_id, done), daemon=True)
-        with self._running.lock:
-            self._running.statement_id = statement_id
-            self._running.cancel_requested = False
         progress.start()
         result: ExecutionResult | None = None
         self._armed = True

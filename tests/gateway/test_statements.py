@@ -157,3 +157,15 @@ def test_huge_output_is_refused_without_losing_the_session(gateway_url: str, pys
     assert statement["output"]["ename"] == "OutputTooLarge"
     assert "MB" in statement["output"]["evalue"]
     assert run(gateway_url, pyspark_session, "keep")["output"]["data"]["text/plain"] == "7"
+
+
+def test_cancel_right_after_submit_is_not_lost(gateway_url: str, pyspark_session: int) -> None:
+    """The cancel can reach the session process before the statement does; it must still win."""
+    for _ in range(3):
+        statement = submit(gateway_url, pyspark_session, "import time\ntime.sleep(30)")
+        requests.post(f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}/cancel",
+                      headers=HEADERS, timeout=10)
+        started = time.monotonic()
+        assert wait_statement(gateway_url, pyspark_session, statement["id"], timeout=60)["state"] == "cancelled"
+        assert time.monotonic() - started < 10
+    assert run(gateway_url, pyspark_session, "'usable'")["output"]["data"]["text/plain"] == "'usable'"
