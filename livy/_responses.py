@@ -182,7 +182,8 @@ def error_for_status(
     :return: the error to raise.
     """
     server_message = describe_error_body(content, content_type)
-    said = f": {excerpt(server_message)}" if server_message else ""
+    # The server's own sentence ends the clause; its final period would double ours.
+    said = f": {excerpt(server_message).rstrip('.')}" if server_message else ""
     what = f"{method} {url} answered {status} {_reason(status, reason)}".rstrip()
     common: dict[str, Any] = {"url": url, "status": status, "server_message": server_message}
     session_id = context.session_id
@@ -242,21 +243,21 @@ def _not_found(
         if context.statement_id is not None and "statement" in message:
             return StatementNotFound(
                 f"{what}{said}. Session {context.resource_id} has no statement {context.statement_id}: "
-                "Livy keeps only a session's last statements. List them with list_statements().",
+                "Livy keeps only a session's last statements.",
                 session_id=context.resource_id,
                 statement_id=context.statement_id,
                 **common,
             )
         return SessionNotFound(
             f"{what}{said}. No session {context.resource_id!r} at {base_url}: it may have ended (finished "
-            "sessions are forgotten after a while) or the id is wrong. List sessions with list_sessions().",
+            "sessions are forgotten after a while) or the id is wrong; list the endpoint's sessions to see which exist.",
             session_id=context.resource_id,
             **common,
         )
     if context.resource == "batches":
         return BatchNotFound(
             f"{what}{said}. No batch {context.resource_id!r} at {base_url}: it may have ended and been "
-            "forgotten, or the id is wrong. List batches with list_batches().",
+            "forgotten, or the id is wrong; list the endpoint's batches to see which exist.",
             batch_id=context.resource_id,
             **common,
         )
