@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sparkwire-installed
 
-.PHONY: run test setup check-java bench lint clean
+.PHONY: run test setup check-java check-node check-chromium labextension-build bench lint clean
 
 run: setup
 	@scripts/run-lab.sh
@@ -14,7 +14,7 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: check-java $(STAMP)
+setup: check-java $(STAMP) labextension-build check-chromium
 
 check-java:
 	@scripts/check-java.sh
@@ -25,6 +25,48 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
+# The JupyterLab panel (labextension/): npm install when the lock changes, build when a source changes,
+# then link the build and the server extension's config into the venv (an editable install does not
+# install data-files; a wheel ships both). LABEXT_SRC lists what triggers a rebuild.
+LABEXT        := labextension
+LABEXT_NODE   := $(LABEXT)/node_modules/.package-lock.json
+LABEXT_STAMP  := $(VENV)/.sparkwire-labextension
+LABEXT_SRC    := $(shell find $(LABEXT)/src $(LABEXT)/style $(LABEXT)/schema -type f 2>/dev/null) \
+                 $(LABEXT)/package.json $(LABEXT)/tsconfig.json $(LABEXT)/install.json
+LABEXT_TARGET := $(VENV)/share/jupyter/labextensions/sparkwire-labextension
+SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d/sparkwire.json
+# Debian's chromium: the panel's end-to-end test drives it with playwright-core (no browser download).
+CHROMIUM      ?= /usr/bin/chromium
+
+labextension-build: $(LABEXT_STAMP)
+
+check-node:
+	@command -v node >/dev/null && command -v npm >/dev/null || \
+	  { echo "Building the JupyterLab panel needs Node.js >= 20.19 and npm (e.g. apt-get install nodejs npm)." >&2; exit 1; }
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a == 20 && b >= 19) ? 0 : 1)' || \
+	  { echo "Node.js $$(node --version) is too old to build the JupyterLab panel: it needs >= 20.19." >&2; exit 1; }
+
+$(LABEXT_NODE): $(LABEXT)/package.json $(LABEXT)/package-lock.json | check-node
+	cd $(LABEXT) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(LABEXT_STAMP): $(STAMP) $(LABEXT_NODE) $(LABEXT_SRC)
+	cd $(LABEXT) && PATH="$(abspath $(BIN)):$$PATH" npm run --silent build
+	@mkdir -p $(dir $(LABEXT_TARGET)) $(dir $(SERVER_CONFIG))
+	@rm -rf $(LABEXT_TARGET) && ln -s $(abspath $(LABEXT)/prebuilt) $(LABEXT_TARGET)
+	@ln -sf $(abspath panel/jupyter-config/server-config/sparkwire.json) $(SERVER_CONFIG)
+	@touch $@
+
+check-chromium:
+	@test -x $(CHROMIUM) && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium (for the panel's browser test)..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The panel's browser test needs Chromium at $(CHROMIUM): install it (sudo apt-get install chromium)" \
+	       "or run make with CHROMIUM=/path/to/chromium." >&2; exit 1; \
+	fi
+
 bench: setup
 	$(BIN)/python -m bench
 
@@ -34,3 +76,4 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache
+	rm -rf $(LABEXT)/node_modules $(LABEXT)/lib $(LABEXT)/prebuilt $(LABEXT)/tsconfig.tsbuildinfo

@@ -21,4 +21,7 @@ else
 fi
 "$BIN/sparkwire" install-kernel --sys-prefix >/dev/null
 # Open straight into the ready notebook; its first cell starts a Spark session on the gateway.
-"$BIN/jupyter" lab --ServerApp.root_dir=examples --LabApp.default_url=/lab/tree/remote-pyspark.ipynb "$@"
+# JupyterLab refuses to run as root unless told to (containers and CI machines often are root).
+root_flag=()
+[ "$(id -u)" = 0 ] && root_flag=(--allow-root)
+"$BIN/jupyter" lab "${root_flag[@]}" --ServerApp.root_dir=examples --LabApp.default_url=/lab/tree/remote-pyspark.ipynb "$@"

@@ -1,0 +1,72 @@
+"""The panel in a real JupyterLab and headless Chromium: open it, create a session, see it become idle,
+attach a notebook to it, open its log, delete it; submit a batch from the file browser and kill it.
+Screenshots go to test-output/panel/.
+
+Runs ``labextension/ui-tests/panel.e2e.mjs`` (playwright-core, Debian's chromium) against
+``jupyter lab`` started here, with the gateway fixture as the one configured endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.panel.labserver import LABEXTENSION, RunningLab, start_lab
+from tests.support.gateway_process import RunningGateway
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "labextension" / "ui-tests" / "panel.e2e.mjs"
+SCREENSHOTS = REPO / "test-output" / "panel"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCRIPT_TIMEOUT = 240
+
+
+BATCH_FILE = "sleepy.py"
+
+
+@pytest.fixture
+def lab(gateway: RunningGateway, tmp_path: Path) -> Iterator[RunningLab]:
+    for needed, hint in ((LABEXTENSION / "package.json", "the built panel"),
+                         (REPO / "labextension" / "node_modules" / "playwright-core", "playwright-core"),
+                         (Path(CHROMIUM), "Chromium")):
+        if not needed.exists():
+            pytest.fail(f"{hint} is missing ({needed}): run `make setup` first.")
+    config = tmp_path / "sparkwire.json"
+    config.write_text(json.dumps({"endpoints": {"gateway": {"url": gateway.url}}}))
+    # JupyterLab's root inside the gateway's directory, whose files the gateway accepts as batches (as
+    # `make run` arranges: the gateway runs from the repository, JupyterLab serves its examples/).
+    root = gateway.work_dir.parent / f"lab-root-{tmp_path.name}"
+    root.mkdir(exist_ok=True)
+    (root / BATCH_FILE).write_text("import sys, time\ntime.sleep(float(sys.argv[-1]))\n")
+    running = start_lab(tmp_path, config, root=root)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_panel_drives_sessions_and_batches(lab: RunningLab) -> None:
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    env = {**os.environ, "LAB_URL": lab.url, "LAB_TOKEN": lab.token, "ENDPOINT": "gateway",
+           "CHROMIUM": CHROMIUM, "SCREENSHOT_DIR": str(SCREENSHOTS), "SESSION_TIMEOUT_MS": "150000",
+           "BATCH_FILE": BATCH_FILE}
+    node = shutil.which("node") or "node"
+    result = subprocess.run([node, str(SCRIPT)], check=False, cwd=SCRIPT.parent.parent, env=env, capture_output=True,
+                            text=True, timeout=SCRIPT_TIMEOUT)
+    steps = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    detail = f"{result.stdout}\n{result.stderr}\n--- jupyter lab ---\n{lab.log_text()[-4000:]}"
+    assert result.returncode == 0, detail
+    names = [step["step"] for step in steps]
+    assert names[-1] == "done", detail
+    for step in ("panel open", "inline error shown", "session created", "session idle", "notebook attached", "log shown",
+                 "session deleted", "batch submitted", "batch killed"):
+        assert step in names, detail
+    for name in ("panel-session-idle.png", "panel-attach-notebook.png", "panel-session-log.png",
+                 "panel-session-deleted.png", "panel-batch-submitted.png", "panel-batch-killed.png"):
+        assert (SCREENSHOTS / name).stat().st_size > 10_000
