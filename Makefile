@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sparkwire-installed
 
-.PHONY: run test setup check-java check-node check-chromium labextension-build bench lint clean
+.PHONY: run test setup check-java check-node check-chromium labextension-build bench bench-env lint clean
 
 run: setup
 	@scripts/run-lab.sh
@@ -67,13 +67,27 @@ check-chromium:
 	       "or run make with CHROMIUM=/path/to/chromium." >&2; exit 1; \
 	fi
 
-bench: setup
+bench: setup bench-env
 	$(BIN)/python -m bench
+
+# sparkmagic, the SQL benchmark's baseline, in its own venv: its pins clash with ours, and it needs
+# Kerberos headers to build (Debian: libkrb5-dev).
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.sparkmagic-installed
+
+bench-env: $(BENCH_STAMP)
+
+$(BENCH_STAMP):
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet "sparkmagic==0.23.0" || \
+		{ echo "sparkmagic did not install; on Debian/Ubuntu it needs: apt-get install libkrb5-dev"; exit 1; }
+	@touch $(BENCH_STAMP)
 
 lint: setup
 	$(BIN)/ruff check .
 	scripts/typecheck.sh
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info .pytest_cache .mypy_cache
 	rm -rf $(LABEXT)/node_modules $(LABEXT)/lib $(LABEXT)/prebuilt $(LABEXT)/tsconfig.tsbuildinfo

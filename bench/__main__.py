@@ -8,6 +8,7 @@ import sys
 
 BENCHMARKS = {
     "gateway": "bench.gateway_roundtrip",
+    "sql": "bench.sql_transfer",
     "kernel": "bench.kernel_latency",
 }
 
