@@ -13,7 +13,8 @@
 Modules: ``config`` (file, environment, sparkmagic's file), ``endpoints`` (clients), ``registry``
 (named sessions), ``execution`` (submit, poll, cancel), ``rendering`` (Livy output → MIME bundles),
 ``display`` and ``progress`` (start view, progress bars), ``reports`` (``info``/``logs`` tables),
-``core`` (:class:`Engine`, tying them together).
+``frames`` and ``last_value`` (DataFrame results, a DataFrame last expression), ``sql`` (typed
+SQL transfer), ``core`` (:class:`Engine`, tying them together).
 """
 
 from .config import (
@@ -40,7 +41,9 @@ from .errors import (
     describe_error,
 )
 from .execution import ProgressCallback, check_session_lost, execute
+from .frames import SendOutcome, SqlResult
 from .interrupts import interrupts_deferred
+from .last_value import LAST_DATAFRAME_VAR
 from .progress import SessionStartView, StatementProgress, format_bar, format_duration
 from .registry import SessionHandle, SessionRegistry, StartCallback
 from .rendering import (
@@ -61,6 +64,7 @@ from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path
 
 __all__ = [
     "DEFAULT_URL",
+    "LAST_DATAFRAME_VAR",
     "LIVY_TABLE_MIME",
     "SESSION_KEYS",
     "AuthType",
@@ -80,11 +84,13 @@ __all__ = [
     "ProgressCallback",
     "ProgressMode",
     "RenderedOutput",
+    "SendOutcome",
     "SessionHandle",
     "SessionLost",
     "SessionRegistry",
     "SessionStartView",
     "SparkwireConfig",
+    "SqlResult",
     "StartCallback",
     "StatementProgress",
     "Table",

@@ -9,9 +9,10 @@ kernel as an error reply, the magics by raising).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from sparkwire.livy import LivyError, Output, SessionKind, Statement
 
@@ -19,12 +20,22 @@ from .config import SparkwireConfig, load_config
 from .display import DisplaySink, NullSink
 from .endpoints import ClientFactory, make_client
 from .errors import EngineError, ErrorReport, SessionLost, describe_error
-from .execution import execute
+from .execution import ProgressCallback, execute
+from .frames import SendOutcome, SqlResult, spark_message
+from .last_value import augment, take_marker
 from .progress import SessionStartView, StatementProgress
 from .registry import SessionRegistry
 from .rendering import ErrorInfo, RenderedOutput, render_output
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .sql.query import SqlQuery
+    from .sql.transfer import QueryResult, SqlTransfer
+
 __all__ = ["CellResult", "Engine", "report_to_error"]
+
+T = TypeVar("T")
 
 
 def report_to_error(report: ErrorReport) -> ErrorInfo:
@@ -46,6 +57,8 @@ class CellResult:
     :param failure: what went wrong outside the remote code (unreachable, lost session, interrupt...).
     :param session_id: the session the code ran in, if one was started.
     :param statement_id: the statement, if one was submitted.
+    :param frame: the DataFrame the cell ended with, fetched as a table (``show_dataframe``); its
+        bundle is ``rendered.bundle``.
     """
 
     rendered: RenderedOutput = field(default_factory=RenderedOutput)
@@ -53,6 +66,7 @@ class CellResult:
     failure: ErrorReport | None = None
     session_id: int | None = None
     statement_id: int | None = None
+    frame: QueryResult | None = None
 
     @property
     def ok(self) -> bool:
@@ -77,6 +91,7 @@ class Engine:
     def __init__(self, config: SparkwireConfig, *, client_factory: ClientFactory = make_client) -> None:
         self._config = config
         self._registry = SessionRegistry(config, client_factory=client_factory)
+        self._transfer: SqlTransfer | None = None
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Engine:
@@ -128,6 +143,7 @@ class Engine:
         kind: SessionKind | str | None = None,
         sink: DisplaySink | None = None,
         sql: bool = False,
+        show_dataframe: bool = False,
     ) -> CellResult:
         """Run code in the named session, starting it first if needed.
 
@@ -136,11 +152,17 @@ class Engine:
         :param kind: the statement's language; ``None`` for the session's kind.
         :param sink: where the start view and the progress bar are drawn.
         :param sql: the statement runs in Livy's SQL interpreter: render its JSON result as a table.
+        :param show_dataframe: a Python cell ending with a Spark DataFrame shows it as a typed table
+            (:data:`~.sql.query.DISPLAY_MAX_ROWS` rows, with the truncation notice) instead of its
+            ``DataFrame[...]`` repr; the cell still runs once (see :mod:`.last_value`).
         :return: the result; failures are in it, not raised.
         """
         target = sink or NullSink()
         session_id: int | None = None
         statement_id: list[int] = []
+        last = augment(code) if show_dataframe and not sql and self._runs_python(name, kind) else None
+        if last is not None:
+            code = last.code
         try:
             session_id = self.start(name, sink=target)
             progress = StatementProgress(target, mode=self._config.kernel.progress)
@@ -162,8 +184,155 @@ class Engine:
         except (EngineError, LivyError) as exc:
             return CellResult(failure=describe_error(exc), session_id=session_id,
                               statement_id=statement_id[0] if statement_id else None)
-        return CellResult(rendered=render_output(output, sql=sql), output=output, session_id=session_id,
-                          statement_id=statement_id[0] if statement_id else None)
+        statement = statement_id[0] if statement_id else None
+        text, found = take_marker(output.text, last.marker) if last is not None and output.ok else (None, False)
+        if last is None or not found:
+            return CellResult(rendered=render_output(output, sql=sql), output=output, session_id=session_id,
+                              statement_id=statement)
+        output = dataclasses.replace(output, data={**output.data, "text/plain": text})
+        shown = self._fetch_frame(name, _variable_query(last.variable), target)
+        rendered = dataclasses.replace(render_output(output), bundle=shown.bundle, error=shown.error)
+        return CellResult(rendered=rendered, output=output, failure=shown.failure, session_id=session_id,
+                          statement_id=statement, frame=shown.result)
+
+    def _runs_python(self, name: str, kind: SessionKind | str | None) -> bool:
+        """Whether a statement of ``kind`` in the named session is Python (pyspark or shared session)."""
+        if kind is not None:
+            return str(getattr(kind, "value", kind)) == SessionKind.PYSPARK.value
+        return name in self._registry and self._registry.get(name).kind in (None, SessionKind.PYSPARK,
+                                                                             SessionKind.SHARED)
+
+    # DataFrames
+
+    @property
+    def transfer(self) -> SqlTransfer:
+        """The SQL transfer all front doors share: one per engine, so each session is probed once."""
+        if self._transfer is None:
+            from .sql.transfer import SqlTransfer  # pandas and pyarrow load when first needed
+
+            self._transfer = SqlTransfer(timeout=self._config.kernel.statement_timeout)
+        return self._transfer
+
+    def sql(self, name: str, query: SqlQuery, *, sink: DisplaySink | None = None) -> SqlResult:
+        """Run a query (or read a remote DataFrame variable, or the last value) into pandas, typed.
+
+        :param name: the registered session name (started if needed).
+        :param query: what to fetch: :class:`~.sql.query.SqlQuery`.
+        :param sink: where the start view, the progress bar and ``widgets_available`` come from.
+        :return: the frame and its bundle; a failing query's Spark message is in ``error``; failures
+            here in ``failure``; ``result`` is ``None`` for a last value that is not a DataFrame.
+        """
+        return self._fetch_frame(name, query, sink or NullSink())
+
+    def dataframe_of_last_expression(
+        self, name: str, text: str | None, query: SqlQuery | None = None, *, sink: DisplaySink | None = None
+    ) -> SqlResult:
+        """Fetch the DataFrame a cell's text shows as its last line (``DataFrame[a: int]``), if it does.
+
+        For code run without ``show_dataframe`` (the magics keep sparkmagic's text output). One
+        statement, only when the text ends with a DataFrame's repr, reading the REPL's ``_``.
+
+        :param name: the registered session name.
+        :param text: the cell's ``text/plain``.
+        :param query: options (``max_rows``, sampling) for :meth:`~.sql.query.SqlQuery.from_last_value`.
+        :param sink: as for :meth:`sql`.
+        :return: as :meth:`sql`; ``result`` is ``None`` when the text shows no DataFrame.
+        """
+        from .sql.query import SqlQuery, dataframe_repr_line
+
+        line = dataframe_repr_line(text)
+        if line is None:
+            return SqlResult()
+        options = {} if query is None else {"max_rows": query.max_rows, "sample_method": query.sample_method,
+                                            "sample_fraction": query.sample_fraction}
+        return self.sql(name, SqlQuery.from_last_value(line, **options), sink=sink)
+
+    def send_to_spark(
+        self,
+        name: str,
+        value: pd.DataFrame | str,
+        var_name: str,
+        *,
+        kind: Literal["df", "str"] = "df",
+        max_rows: int = -1,
+        sink: DisplaySink | None = None,
+    ) -> SendOutcome:
+        """Send a local pandas DataFrame (as a Spark DataFrame) or a string to the session as ``var_name``.
+
+        Any content travels intact (quotes, newlines, NUL, Unicode; see :mod:`.sql.send`).
+
+        :param name: the registered session name (started if needed).
+        :param value: the DataFrame (``kind="df"``) or string (``kind="str"``).
+        :param var_name: the remote variable.
+        :param kind: ``df`` or ``str``.
+        :param max_rows: send at most this many rows of a DataFrame; -1 for all.
+        :param sink: where the start view and progress bar are drawn.
+        :return: what was sent, or the failure.
+        :raises ValueError: for a ``var_name`` that is not an identifier, an unknown ``kind``, or a value
+            of the wrong type for ``kind`` (checked before anything is sent).
+        """
+        import pandas as pd
+
+        from .sql.send import send_to_spark
+
+        if not var_name.isidentifier():
+            raise ValueError(f"the remote variable name must be a Python identifier, not {var_name!r}")
+        if kind == "df" and not isinstance(value, pd.DataFrame):
+            raise ValueError(f"-t df sends a pandas DataFrame, not a {type(value).__name__}")
+        if kind == "str" and not isinstance(value, str):
+            raise ValueError(f"-t str sends a str, not a {type(value).__name__}")
+        if kind not in ("df", "str"):
+            raise ValueError(f"kind must be 'df' or 'str', not {kind!r}")
+        sent, error, failure = self._in_session(name, sink or NullSink(), lambda client, session_id, progress:
+                                                send_to_spark(self.transfer, client, session_id, value, var_name,
+                                                              max_rows=max_rows, on_progress=progress))
+        return SendOutcome(sent=sent, error=error, failure=failure)
+
+    def _fetch_frame(self, name: str, query: SqlQuery, sink: DisplaySink) -> SqlResult:
+        from .sql.cells import result_bundle_for
+        from .sql.errors import NoDataFrame
+
+        handle_kind = self._registry.get(name).kind if name in self._registry else None
+
+        def fetch(client: Any, session_id: int, progress: ProgressCallback) -> QueryResult | None:
+            try:
+                return self.transfer.fetch(client, session_id, query, session_kind=handle_kind,
+                                           on_progress=progress)
+            except NoDataFrame:
+                return None
+
+        result, error, failure = self._in_session(name, sink, fetch)
+        bundle = None
+        if result is not None and not query.quiet:
+            bundle = result_bundle_for(result, widgets=sink.widgets_available())
+        return SqlResult(result=result, bundle=bundle, error=error, failure=failure)
+
+    def _in_session(
+        self, name: str, sink: DisplaySink, call: Callable[[Any, int, ProgressCallback], T]
+    ) -> tuple[T | None, ErrorInfo | None, ErrorReport | None]:
+        """Start the session if needed and make ``call(client, session_id, on_progress)`` under a
+        progress bar: its value, or Spark's error, or our failure."""
+        from .sql.errors import QueryFailed
+
+        session_id: int | None = None
+        client = None
+        try:
+            session_id = self.start(name, sink=sink)
+            client = self._registry.client(self._registry.get(name).endpoint)
+            progress = StatementProgress(sink, mode=self._config.kernel.progress)
+            try:
+                return call(client, session_id, progress.update), None, None
+            finally:
+                progress.close()
+        except QueryFailed as exc:
+            return None, spark_message(exc.error), None
+        except SessionLost as exc:
+            self._registry.forget(name)
+            if client is not None and session_id is not None and self._transfer is not None:
+                self._transfer.forget(client, session_id)
+            return None, None, describe_error(exc)
+        except (EngineError, LivyError) as exc:
+            return None, None, describe_error(exc)
 
     def complete(self, name: str, code: str, cursor: int, *, kind: SessionKind | str | None = None) -> list[str]:
         """Completion candidates from the named session; never starts a session, never raises.
@@ -197,3 +366,9 @@ class Engine:
         """
         keep = self._config.kernel.keep_session_on_shutdown if keep_sessions is None else keep_sessions
         return self._registry.close(keep_sessions=keep)
+
+
+def _variable_query(variable: str) -> SqlQuery:
+    from .sql.query import DISPLAY_MAX_ROWS, SqlQuery
+
+    return SqlQuery.from_variable(variable, max_rows=DISPLAY_MAX_ROWS)

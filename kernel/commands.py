@@ -18,15 +18,11 @@ from sparkwire.engine import (
     DisplaySink,
     Engine,
     ErrorInfo,
-    Table,
     log_text,
     merge_bodies,
     sessions_bundle,
     settings_bundle,
     spec_from_body,
-    table_from_sql_json,
-    table_html,
-    table_text,
 )
 from sparkwire.livy import SessionNotFound
 
@@ -43,7 +39,6 @@ __all__ = [
     "logs",
     "session_body",
     "show_result",
-    "sql",
 ]
 
 
@@ -250,38 +245,3 @@ def attach(ctx: Context, args: argparse.Namespace) -> None:
     dropped = f" This notebook's own session {previous} was deleted." if previous is not None else ""
     ctx.out.stream(f"Attached to session {args.session} ({kind}, {state}) on {new.endpoint.url}. It is not "
                    f"deleted when this kernel shuts down.{dropped}\n")
-
-
-def sql(ctx: Context, args: argparse.Namespace, body: str) -> ErrorInfo | None:
-    """``%%sql [-o VAR] [-q] [-n MAXROWS]``: run the cell in Livy's SQL interpreter.
-
-    :param ctx: the context.
-    :param args: ``output``, ``quiet``, ``maxrows``.
-    :param body: the SQL statement.
-    :return: the error to report, or ``None``.
-    :raises UsageError: for an empty cell.
-    """
-    if not body.strip():
-        raise UsageError("%%sql needs a SQL statement in the cell, e.g. SELECT * FROM my_view LIMIT 10.")
-    if args.output is not None and not args.output.isidentifier():
-        raise UsageError(f"%%sql -o: {args.output!r} is not a valid Python variable name.")
-    result = ctx.engine.run(ctx.name, body, kind="sql", sink=ctx.sink, sql=True)
-    if not result.ok or result.output is None:
-        return show_result(ctx, result)
-    table = table_from_sql_json(result.output.data.get("application/json"))
-    if table is None:
-        return show_result(ctx, result)
-    if args.output is not None:
-        ctx.user_ns[args.output] = _dataframe(table)
-    if not args.quiet:
-        shown = table if args.maxrows is None or args.maxrows < 0 else Table(
-            table.columns, table.rows[: args.maxrows], total_rows=len(table.rows))
-        ctx.out.result({"text/html": table_html(shown), "text/plain": table_text(shown)})
-    return None
-
-
-def _dataframe(table: Table) -> Any:
-    import pandas
-
-    frame: Any = pandas.DataFrame([list(row) for row in table.rows], columns=[name for name, _ in table.columns])
-    return frame

@@ -35,7 +35,7 @@ from sparkwire.livy import LivyError
 
 from sparkwire import __version__
 
-from . import commands
+from . import commands, data
 from .parsing import MAGICS, Command, UsageError, help_bundle, parse_arguments, parse_cell
 
 __all__ = ["KERNEL_SESSION", "RemotePySparkKernel"]
@@ -175,7 +175,8 @@ class RemotePySparkKernel(IPythonKernel):
                 return None
             ctx = self._context(out, engine=self._get_engine())
             if command is None:
-                return commands.show_result(ctx, ctx.engine.run(KERNEL_SESSION, code, sink=self._sink))
+                return commands.show_result(
+                    ctx, ctx.engine.run(KERNEL_SESSION, code, sink=self._sink, show_dataframe=True))
             return self._command(ctx, command)
         except UsageError as exc:
             return _usage_error(exc)
@@ -194,7 +195,9 @@ class RemotePySparkKernel(IPythonKernel):
         args = parse_arguments(command)
         name = command.name
         if name == "sql":
-            return commands.sql(ctx, args, command.body)
+            return data.sql(ctx, args, command.body)
+        if name == "send_to_spark":
+            return data.send_to_spark(ctx, args)
         if name == "configure":
             commands.configure(ctx, args, command.body)
         elif name == "info":

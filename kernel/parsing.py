@@ -46,7 +46,23 @@ def _sql() -> _Parser:
     p.add_argument("-o", "--output", metavar="VAR", help="also store the result as a pandas DataFrame in "
                                                          "this local variable (use it in %%local cells)")
     p.add_argument("-q", "--quiet", action="store_true", help="do not display the result")
-    p.add_argument("-n", "--maxrows", type=int, metavar="MAXROWS", help="show at most this many rows")
+    p.add_argument("-n", "--maxrows", type=int, metavar="MAXROWS",
+                   help="fetch at most this many rows (default 10,000; -1: all)")
+    p.add_argument("-m", "--samplemethod", choices=("take", "sample"), default="take", metavar="take|sample",
+                   help="take the first MAXROWS rows, or sample FRACTION of the rows first")
+    p.add_argument("-r", "--samplefraction", type=float, metavar="FRACTION",
+                   help="the fraction -m sample keeps, in (0, 1] (default 0.1)")
+    return p
+
+
+def _send_to_spark() -> _Parser:
+    p = _parser("%%send_to_spark", "Send a local variable (a pandas DataFrame or a string) to the session.")
+    p.add_argument("-i", "--input", required=True, metavar="VAR", help="the local variable (from %%local cells)")
+    p.add_argument("-t", "--type", choices=("df", "str"), default="df", metavar="df|str",
+                   help="df: a pandas DataFrame, sent as a Spark DataFrame (default); str: a string")
+    p.add_argument("-n", "--name", required=True, metavar="NAME", help="the variable's name in the session")
+    p.add_argument("-m", "--maxrows", type=int, default=-1, metavar="MAXROWS",
+                   help="send at most this many rows of a DataFrame (default -1: all)")
     return p
 
 
@@ -97,8 +113,12 @@ MAGICS: Final = {
     "attach": _Magic("%attach ID", "Use an existing session (shared with other notebooks or people); it is "
                      "not deleted when this kernel shuts down.", False),
     "local": _Magic("%%local", "Run the cell in the local Python of this kernel, not in Spark.", True),
-    "sql": _Magic("%%sql [-o VAR] [-q] [-n MAXROWS]", "Run the cell as Spark SQL; show the result as a table.",
-                  True),
+    "sql": _Magic("%%sql [-o VAR] [-n MAXROWS] [-m take|sample] [-r FRACTION] [-q]",
+                  "Run the cell as Spark SQL; show the result as a typed table (-o: also as a pandas "
+                  "DataFrame in %%local; -n -1: all rows; -q: show nothing).", True),
+    "send_to_spark": _Magic("%%send_to_spark -i VAR [-t df|str] -n NAME [-m MAXROWS]",
+                            "Send the local (%%local) pandas DataFrame or string VAR to the session as NAME.",
+                            False),
     "help": _Magic("%%help", "Show this help.", False),
 }
 """The kernel's own magics, by name."""
@@ -113,6 +133,7 @@ REMOTE_MAGICS: Final = {
 _PARSERS: Final = {
     "configure": _configure,
     "sql": _sql,
+    "send_to_spark": _send_to_spark,
     "logs": _logs,
     "cleanup": _cleanup,
     "delete": _delete,

@@ -78,3 +78,16 @@ def test_the_example_notebook_that_make_run_opens(kernel: RunningKernel) -> None
     sql_html = "".join(str(o.get("data", {}).get("text/html", "")) for o in notebook.cells[4].outputs)
     assert "Grace" in sql_html and "Linus" not in sql_html
     assert "name" in texts[3] and "age" in texts[3], texts[3]  # %%local: the -o variable's dtypes
+
+
+def test_a_notebook_shows_a_dataframe_as_a_typed_table(kernel: RunningKernel) -> None:
+    notebook = run_notebook(nbformat.read(FILES / "dataframes.ipynb", as_version=4), kernel)
+    table, sql, dtypes, sent, printed = (cell for cell in notebook.cells if cell.cell_type == "code")
+    (result,) = [o for o in table.outputs if o["output_type"] == "execute_result"]
+    html = result["data"]["text/html"]
+    assert "<table" in html and "Grace" in html and "int" in html and "string" in html
+    assert "DataFrame[" not in result["data"]["text/plain"]
+    assert "Grace" in "".join(str(o.get("data", {}).get("text/html", "")) for o in sql.outputs)
+    assert "'age': 'int32'" in "".join(o.get("text", "") for o in dtypes.outputs)
+    assert "Sent 1 row x 3 columns to older_again" in "".join(o.get("text", "") for o in sent.outputs)
+    assert "".join(o.get("text", "") for o in printed.outputs) == "it's \"quoted\"\nand multi-line\n"

@@ -1,0 +1,113 @@
+"""What the engine's DataFrame calls return: :class:`SqlResult` (``%%sql``, ``-o``, a DataFrame last
+expression) and :class:`SendOutcome` (``%%send_to_spark``).
+
+Like :class:`~.core.CellResult` they carry failures instead of raising them: ``error`` is Spark's
+(the query failed remotely: its class and message, without the helper's frames), ``failure`` is ours
+(unreachable endpoint, lost session, interrupt, unreadable answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import ErrorReport
+from .rendering import ErrorInfo
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .sql.send import SendResult
+    from .sql.transfer import QueryResult
+
+__all__ = ["SendOutcome", "SqlResult", "spark_message"]
+
+
+def spark_message(error: ErrorInfo) -> ErrorInfo:
+    """A remote failure of a query as the user should see it: Spark's class and message only.
+
+    The remote traceback of a query runs through sparkwire's helper and PySpark's internals, none of
+    which is the user's code.
+
+    :param error: the remote error.
+    :return: the same error, its traceback the message's lines.
+    """
+    lines = (error.evalue or "").splitlines() or [""]
+    return ErrorInfo(error.ename, error.evalue, (f"{error.ename}: {lines[0]}", *lines[1:]))
+
+
+@dataclass(frozen=True)
+class SqlResult:
+    """The outcome of :meth:`~.core.Engine.sql` and :meth:`~.core.Engine.dataframe_of_last_expression`.
+
+    :param result: the fetched rows and schema, or ``None`` (failed, or no DataFrame to fetch).
+    :param bundle: the MIME bundle showing it (typed HTML table, text, chart view where widgets render).
+    :param error: the query's remote failure (Spark's message).
+    :param failure: what went wrong here.
+    """
+
+    result: QueryResult | None = None
+    bundle: Mapping[str, Any] | None = None
+    error: ErrorInfo | None = None
+    failure: ErrorReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing failed."""
+        return self.error is None and self.failure is None
+
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        """The pandas DataFrame, dtypes from the Spark schema."""
+        return None if self.result is None else self.result.frame
+
+    @property
+    def notice(self) -> str | None:
+        """The truncation notice (``"Showing 1,000 of more than 1,000 rows ..."``), or ``None``."""
+        return None if self.result is None else self.result.notice
+
+    @property
+    def shown_error(self) -> ErrorInfo | None:
+        """The error to show (remote, or ours as one message), or ``None``."""
+        if self.failure is not None:
+            lines = self.failure.message.splitlines() or [""]
+            return ErrorInfo(self.failure.ename, self.failure.message,
+                             (f"{self.failure.ename}: {lines[0]}", *lines[1:]))
+        return self.error
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """The outcome of :meth:`~.core.Engine.send_to_spark`.
+
+    :param sent: what was sent, or ``None`` on failure.
+    :param error: the remote failure (Spark's message).
+    :param failure: what went wrong here.
+    """
+
+    sent: SendResult | None = None
+    error: ErrorInfo | None = None
+    failure: ErrorReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the value arrived."""
+        return self.error is None and self.failure is None
+
+    @property
+    def shown_error(self) -> ErrorInfo | None:
+        """The error to show (remote, or ours as one message), or ``None``."""
+        return SqlResult(error=self.error, failure=self.failure).shown_error
+
+    def summary(self) -> str:
+        """One line saying what arrived, e.g. ``Sent 3 rows x 2 columns to df (arrow).``"""
+        sent = self.sent
+        if sent is None:
+            return ""
+        if sent.kind == "str":
+            return f"Sent a string to {sent.name}."
+        notes = "".join(" " + note for note in sent.notes)
+        rows = sent.rows or 0
+        return (f"Sent {rows:,} row{'' if rows == 1 else 's'} x {len(sent.fields)} columns to {sent.name} "
+                f"(a Spark DataFrame).{notes}")
