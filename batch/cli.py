@@ -97,10 +97,14 @@ class _VerbParser(argparse.ArgumentParser):
         return parsed, extras
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``batch`` subcommand and its verbs."""
+def register(subparsers: Any, prog: str | None = None) -> None:
+    """Add the ``batch`` subcommand and its verbs.
+
+    :param subparsers: the parent parser's subparsers.
+    :param prog: how the command is spelled in usage lines (``sparkwire batch`` by default).
+    """
     parser = subparsers.add_parser(
-        "batch", help="submit and follow Spark batch applications (Livy /batches)",
+        "batch", prog=prog, help="submit and follow Spark batch applications (Livy /batches)",
         description="Submit Spark applications through Livy or the sparkwire gateway, follow, list and kill them.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -149,6 +153,26 @@ def register(subparsers: Any) -> None:
     kill = verbs.add_parser("kill", parents=[common], help="stop a running batch")
     kill.add_argument("id", help="batch id or name")
     kill.set_defaults(handler=_with_client(_kill))
+
+
+def run_batch_command(words: Sequence[str], *, prog: str) -> int:
+    """Run one ``batch`` verb line, exactly as ``sparkwire batch`` does, for notebook magics.
+
+    Output goes to ``sys.stdout``/``sys.stderr`` (the cell's output in a notebook); usage errors and
+    ``--help`` print as they do on the command line instead of exiting.
+
+    :param words: the verb and its options, e.g. ``["submit", "pi.py", "--wait", "--", "10"]``.
+    :param prog: how the magic is spelled in usage lines, e.g. ``"%spark batch"``.
+    :return: the exit code: 0 for success, 1 for a batch that ended dead or killed, 2 for errors.
+    """
+    parser = argparse.ArgumentParser(prog=prog, add_help=False)
+    register(parser.add_subparsers(dest="command"), prog=prog)
+    try:
+        args = parser.parse_args(["batch", *words])
+    except SystemExit as stop:  # argparse printed the usage or the help already
+        return stop.code if isinstance(stop.code, int) else 2
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

@@ -3,7 +3,7 @@
 Alternatives measured in the same run:
 - statement: the same code run by the session's own REPL in-process (no HTTP, no process hop);
   the difference is what the gateway adds.
-- start-up: a plain local SparkSession started in a fresh Python process (import + getOrCreate);
+- start-up: a plain local SparkSession started in a fresh Python process (spawn, import, getOrCreate);
   the difference is what a gateway session costs on top of Spark itself.
 Targets (issue 2): overhead per trivial statement <= 5 ms p50; a session idle <= 0.5 s after its
 SparkSession would be ready on its own.
@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import requests
+from sparkwire.livy import LivyClient, SessionKind, SessionSpec, wait_for_session
 
 from bench.stats import percentile, summary_ms
 from tests.support.gateway_process import start_gateway
@@ -26,13 +27,15 @@ from tests.support.livy_http import HEADERS
 ROUNDS = 200
 STARTS = 3
 
+# Started the way the gateway starts a session: a new Python process that imports PySpark and builds
+# a SparkSession. The parent's clock runs from spawning it to the "ready" line, as the gateway's does.
 _PLAIN_START = """
-import time, sys
-t0 = time.perf_counter()
+import sys
 from pyspark.sql import SparkSession
-spark = SparkSession.builder.master('local[*]').config('spark.sql.shuffle.partitions', '4') \
+spark = SparkSession.builder.master('local[*]').config('spark.sql.shuffle.partitions', '4') \\
     .config('spark.ui.showConsoleProgress', 'false').config('spark.driver.memory', '768m').getOrCreate()
-print(time.perf_counter() - t0)
+print('ready', flush=True)
+sys.stdin.readline()
 spark.stop()
 """
 
@@ -66,19 +69,29 @@ def _in_process_repl(code: str) -> list[float]:
         spark.stop()
 
 
-def _session_start(http: requests.Session, url: str) -> float:
-    started = time.perf_counter()
-    session_id = http.post(f"{url}/sessions", json={"kind": "pyspark"}, headers=HEADERS).json()["id"]
-    while http.get(f"{url}/sessions/{session_id}/state").json()["state"] != "idle":
-        time.sleep(0.005)
-    elapsed = time.perf_counter() - started
-    http.delete(f"{url}/sessions/{session_id}", headers=HEADERS)
+def _session_start(url: str) -> float:
+    # Wait as sparkwire's client does; a tight polling loop would steal CPU from the starting JVM.
+    with LivyClient(url) as client:
+        started = time.perf_counter()
+        session = client.create_session(SessionSpec(kind=SessionKind.PYSPARK))
+        wait_for_session(client, session.id, timeout=300)
+        elapsed = time.perf_counter() - started
+        client.delete_session(session.id)
     return elapsed
 
 
 def _plain_start() -> float:
-    out = subprocess.run([sys.executable, "-c", _PLAIN_START], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", _PLAIN_START], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+    assert child.stdout is not None and child.stdin is not None
+    line = child.stdout.readline()
+    elapsed = time.perf_counter() - started
+    assert line.strip() == "ready", line
+    child.stdin.write("\n")
+    child.stdin.close()
+    child.wait(60)
+    return elapsed
 
 
 def main() -> None:
@@ -94,7 +107,7 @@ def main() -> None:
                 _round_trip(http, gateway.url, session_id, code)
             trips = [_round_trip(http, gateway.url, session_id, code) for _ in range(ROUNDS)]
             http.delete(f"{gateway.url}/sessions/{session_id}", headers=HEADERS)
-            starts = [_session_start(http, gateway.url) for _ in range(STARTS)]
+            starts = [_session_start(gateway.url) for _ in range(STARTS)]
         finally:
             gateway.stop()
     local = _in_process_repl(code)

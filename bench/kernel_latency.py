@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -108,8 +109,11 @@ def _report(ours: KernelFigures, theirs: KernelFigures | None) -> None:
           f"{'OK' if ours.long_overhead <= max(0.05 * LONG_SECONDS, 0.1) else 'MISSED'}")
     if theirs is not None:
         ratio = percentile(theirs.trivial, 50) / ours_p50
-        print(f"trivial cell: sparkwire is {ratio:.1f}x faster than sparkmagic (target >= 8x) "
-              f"{'OK' if ratio >= 8 else 'MISSED'}; long-statement overhead "
+        mean_ratio = statistics.fmean(theirs.trivial) / statistics.fmean(ours.trivial)
+        # sparkmagic is bimodal: its first GET comes at once, then it sleeps 0.2 s; whether a trivial
+        # statement is done by that first GET depends on the server, so both ratios are shown.
+        print(f"trivial cell: sparkwire is {ratio:.1f}x faster than sparkmagic at p50, {mean_ratio:.1f}x on the "
+              f"mean (target >= 8x) {'OK' if min(ratio, mean_ratio) >= 8 else 'MISSED'}; long-statement overhead "
               f"{theirs.long_overhead * 1000:.0f} ms (sparkmagic) vs {ours.long_overhead * 1000:.0f} ms (sparkwire)")
 
 

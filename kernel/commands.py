@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from sparkwire.batch.cli import run_batch_command
 from sparkwire.engine import (
     CellResult,
     DisplaySink,
@@ -245,3 +247,20 @@ def attach(ctx: Context, args: argparse.Namespace) -> None:
     dropped = f" This notebook's own session {previous} was deleted." if previous is not None else ""
     ctx.out.stream(f"Attached to session {args.session} ({kind}, {state}) on {new.endpoint.url}. It is not "
                    f"deleted when this kernel shuts down.{dropped}\n")
+
+
+def batch(line: str) -> ErrorInfo | None:
+    """``%batch VERB ...``: the verbs of ``sparkwire batch``, printing into the cell.
+
+    :param line: the verb and its options, e.g. ``submit pi.py --wait -- 10``.
+    :return: an error (so "Run all" stops) when the verb failed or the batch did not succeed.
+    """
+    try:
+        words = shlex.split(line)
+    except ValueError as exc:
+        raise UsageError(f"%batch: cannot parse {line!r}: {exc}.") from None
+    code = run_batch_command(words, prog="%batch")
+    if code == 0:
+        return None
+    return ErrorInfo("BatchFailed", f"%batch {' '.join(words[:1])} failed (exit code {code}); see the output above.",
+                     ())

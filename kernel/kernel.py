@@ -192,8 +192,10 @@ class RemotePySparkKernel(IPythonKernel):
                                 user_ns=self.shell.user_ns)
 
     def _command(self, ctx: commands.Context, command: Command) -> ErrorInfo | None:
-        args = parse_arguments(command)
         name = command.name
+        if name == "batch":
+            return commands.batch(command.line)
+        args = parse_arguments(command)
         if name == "sql":
             return data.sql(ctx, args, command.body)
         if name == "send_to_spark":

@@ -119,6 +119,8 @@ MAGICS: Final = {
     "send_to_spark": _Magic("%%send_to_spark -i VAR [-t df|str] -n NAME [-m MAXROWS]",
                             "Send the local (%%local) pandas DataFrame or string VAR to the session as NAME.",
                             False),
+    "batch": _Magic("%batch VERB ...", "Spark batches through Livy's /batches: submit FILE [--wait] "
+                    "[--conf k=v] [-- ARGS], list, status ID, logs ID [-f], kill ID (as `sparkwire batch`).", False),
     "help": _Magic("%%help", "Show this help.", False),
 }
 """The kernel's own magics, by name."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
 
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from sparkwire.batch.cli import run_batch_command
 from sparkwire.engine import DisplaySink, Engine, IPythonDisplaySink, describe_error
 from sparkwire.engine.sql.query import DEFAULT_MAX_ROWS, DEFAULT_SAMPLE_FRACTION
 from traitlets import Bool, CaselessStrEnum, Float, Integer
@@ -44,7 +46,7 @@ def _line_magic(func: F) -> F:
     line_magic(func)
     return func
 
-_SUBCOMMANDS = ("add", "info", "config", "logs", "delete", "cleanup", "help")
+_SUBCOMMANDS = ("add", "info", "config", "logs", "delete", "cleanup", "help", "batch")
 
 
 @magics_class
@@ -123,6 +125,8 @@ class SparkMagics(Magics):
           %spark delete -s NAME     delete a session of this notebook
           %spark delete -u URL -i ID  delete any session of an endpoint
           %spark cleanup [-u URL]   delete this notebook's sessions, or all sessions of an endpoint
+          %spark batch submit FILE [--wait] [--conf k=v] [-- ARGS]   spark-submit through Livy /batches
+          %spark batch list|status ID|logs ID [-f]|kill ID          (the verbs of `sparkwire batch`)
 
         Cells::
 
@@ -145,6 +149,9 @@ class SparkMagics(Magics):
             raise spark_error_from_report(type(report)(report.ename, mask(report.message, password))) from None
 
     def _spark(self, line: str, cell: str | None) -> Any:
+        words = line.split(maxsplit=1)
+        if words and words[0].lower() == "batch":
+            return self._batch(words[1] if len(words) > 1 else "")
         args = parse_line(self.spark, line)
         words = [str(word) for word in args.command]
         sub = words[0].lower() if words else ""
@@ -165,6 +172,17 @@ class SparkMagics(Magics):
         else:
             getattr(self._commands, sub)(args)
         return None
+
+    def _batch(self, rest: str) -> None:
+        """``%spark batch VERB ...``: the verbs of ``sparkwire batch`` (submit, list, status, logs, kill)."""
+        try:
+            words = shlex.split(rest)
+        except ValueError as exc:
+            raise UsageError(f"%spark batch: cannot parse {rest!r}: {exc}.") from None
+        code = run_batch_command(words, prog="%spark batch")
+        if code != 0:
+            # Raise, so a notebook run stops here; what went wrong is printed above.
+            raise UsageError(f"%spark batch {' '.join(words[:1])} failed (exit code {code}); see the output above.")
 
     def _run_cell(self, args: Any, cell: str) -> Any:
         name = pick_session(self._engine, args.session)
