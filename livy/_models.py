@@ -95,6 +95,18 @@ class AppInfo:
         )
 
 
+def _job_fields(data: JsonObject) -> dict[str, Any]:
+    """The fields Livy's Session and Batch objects share, in our names."""
+    return {
+        "name": _opt_str(data, "name"),
+        "app_id": _opt_str(data, "appId"),
+        "owner": _opt_str(data, "owner"),
+        "proxy_user": _opt_str(data, "proxyUser"),
+        "app_info": AppInfo.from_json(data.get("appInfo")),
+        "log": _str_tuple(data.get("log")),
+    }
+
+
 @dataclass(frozen=True)
 class Session:
     """An interactive session (``GET /sessions/{id}``).
@@ -127,12 +139,7 @@ class Session:
             id=int(data["id"]),
             state=SessionState(data["state"]),
             kind=SessionKind.parse(data.get("kind")),
-            name=_opt_str(data, "name"),
-            app_id=_opt_str(data, "appId"),
-            owner=_opt_str(data, "owner"),
-            proxy_user=_opt_str(data, "proxyUser"),
-            app_info=AppInfo.from_json(data.get("appInfo")),
-            log=_str_tuple(data.get("log")),
+            **_job_fields(data),
         )
 
     @property
@@ -197,12 +204,7 @@ class Batch:
         return cls(
             id=int(data["id"]),
             state=BatchState(data["state"]),
-            name=_opt_str(data, "name"),
-            app_id=_opt_str(data, "appId"),
-            owner=_opt_str(data, "owner"),
-            proxy_user=_opt_str(data, "proxyUser"),
-            app_info=AppInfo.from_json(data.get("appInfo")),
-            log=_str_tuple(data.get("log")),
+            **_job_fields(data),
         )
 
     @property
