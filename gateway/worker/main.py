@@ -219,6 +219,11 @@ class Worker:
         self._armed = True
         try:
             try:
+                # A cancel that came after the statement was marked running but before arming had its
+                # signal ignored; it set the flag first, so checking once armed catches it. Any later
+                # cancel finds the statement armed and interrupts it.
+                if self._running.cancel_requested:
+                    raise KeyboardInterrupt
                 result = self._run(kind, code)
             finally:
                 self._armed = False
