@@ -29,7 +29,7 @@ from .errors import BadRequest, GatewayError
 from .models import CreateBatchRequest
 from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
-from .worker_process import ShutdownStatus, default_python, session_environment
+from .worker_process import ShutdownStatus, default_python, session_environment, signal_process_group
 
 __all__ = ["BatchManager", "BatchNotFound", "BatchProcess", "Ended", "resolve_batch_path"]
 
@@ -184,10 +184,7 @@ class BatchProcess:
 
     def signal_group(self, sig: signal.Signals) -> None:
         """Send ``sig`` to the wrapper and everything below it (spark-submit's JVM, the Python driver)."""
-        try:
-            os.killpg(self.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
+        signal_process_group(self.pid, sig)
 
     async def shutdown(self, budget: float = 10.0) -> ShutdownStatus:
         """Stop the batch: SIGTERM, then SIGKILL, within ``budget`` seconds.

@@ -136,12 +136,8 @@ class WorkerProcess:
 
     def signal_group(self, sig: signal.Signals) -> None:
         """Send ``sig`` to the worker and everything it started (its JVM)."""
-        if self._proc is None:
-            return
-        try:
-            os.killpg(self._proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
+        if self._proc is not None:
+            signal_process_group(self._proc.pid, sig)
 
     async def shutdown(self, budget: float = 10.0) -> ShutdownStatus:
         """Stop the process: ask, then SIGTERM, then SIGKILL, within ``budget`` seconds.
@@ -172,6 +168,14 @@ class WorkerProcess:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+def signal_process_group(pgid: int, sig: signal.Signals) -> None:
+    """Send ``sig`` to a process group we started; a group that is gone already is fine."""
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def session_environment(environ: Mapping[str, str]) -> dict[str, str]:
