@@ -133,6 +133,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _to_bool(value: Any) -> bool:
+    """Booleans from JSON as they are; from the environment ``1/true/yes/on`` (any case) mean true."""
+    return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+
+
 _CONVERTERS: dict[str, Any] = {
     "port": int,
     "max_sessions": int,
@@ -141,8 +146,8 @@ _CONVERTERS: dict[str, Any] = {
     "idle_timeout": float,
     "start_timeout": float,
     "state_retention": float,
-    "csrf_protection": lambda v: v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on"),
-    "impersonation": lambda v: v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on"),
+    "csrf_protection": _to_bool,
+    "impersonation": _to_bool,
     "auth_token": lambda v: Secret(str(v)),
     "auth_password": lambda v: Secret(str(v)),
     "work_dir": lambda v: Path(str(v)).expanduser(),
