@@ -28,6 +28,22 @@ class SessionLogFile:
         except FileNotFoundError:
             return []
 
+    def tail(self, count: int) -> list[str]:
+        """:return: the last ``count`` lines, reading only the end of the file (sessions are polled often)."""
+        try:
+            with open(self.path, "rb") as log:
+                end = log.seek(0, 2)
+                block, data = 8192, b""
+                # Read backwards until the chunk holds more line breaks than lines wanted (or the whole file).
+                while data.count(b"\n") <= count and len(data) < end:
+                    start = max(end - len(data) - block, 0)
+                    log.seek(start)
+                    data = log.read(end - start)
+                    block *= 2
+        except FileNotFoundError:
+            return []
+        return data.decode("utf-8", errors="replace").splitlines()[-count:] if count > 0 else []
+
     def page(self, from_: int | None, size: int) -> tuple[int, int, list[str]]:
         """Livy's log paging: ``from`` omitted means the last ``size`` lines; ``size`` < 0 means all.
 

@@ -30,7 +30,7 @@ def batch_out(run: BatchRun) -> BatchOut:
     return BatchOut(
         id=record.id, name=record.name, owner=record.owner, proxy_user=record.proxy_user, state=record.state,
         app_id=record.app_id, app_info=AppInfo(driver_log_url=None, spark_ui_url=record.spark_ui_url),
-        log=run.log.lines()[-10:],
+        log=run.log.tail(10),
     )
 
 

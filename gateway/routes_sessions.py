@@ -30,7 +30,7 @@ def session_out(session: InteractiveSession) -> SessionOut:
         id=info.id, name=info.name, app_id=session.app_id, owner=info.owner, proxy_user=info.proxy_user,
         state=session.state, kind=info.kind,
         app_info=AppInfo(driver_log_url=None, spark_ui_url=session.spark_ui_url),
-        log=session.log.lines()[-10:],
+        log=session.log.tail(10),
     )
 
 
