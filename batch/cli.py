@@ -196,6 +196,7 @@ def _with_client(verb: Callable[[LivyClient, argparse.Namespace], int]) -> Calla
         try:
             endpoint = endpoint_for(args.url, args.endpoint)
             url = endpoint.url
+            args.endpoint_proxy_user = endpoint.session_proxy_user()
             with make_client(endpoint) as client:
                 return verb(client, args)
         except BadRequest as exc:
@@ -228,6 +229,7 @@ def _submit(client: LivyClient, args: argparse.Namespace) -> int:
         executor_memory=args.executor_memory, executor_cores=args.executor_cores,
         num_executors=args.num_executors, queue=args.queue, py_files=_listed(args.py_files),
         jars=_listed(args.jars), files=_listed(args.files),
+        proxy_user=getattr(args, "endpoint_proxy_user", None),  # the endpoint's proxy_user, placeholders filled
     )
     batch = client.create_batch(spec)
     if not args.wait:

@@ -4,7 +4,8 @@ Sources, highest precedence first:
 
 1. the cell (``%%configure`` for session settings: applied by the registry, not here);
 2. the environment: ``SPARKWIRE_URL``, ``SPARKWIRE_AUTH``, ``SPARKWIRE_USER``, ``SPARKWIRE_PASSWORD``,
-   ``SPARKWIRE_TOKEN``, ``SPARKWIRE_CA_BUNDLE``, ``SPARKWIRE_VERIFY`` (for the default endpoint) and
+   ``SPARKWIRE_TOKEN``, ``SPARKWIRE_TOKEN_COMMAND``, ``SPARKWIRE_CA_BUNDLE``, ``SPARKWIRE_VERIFY``,
+   ``SPARKWIRE_CLIENT_CERT``, ``SPARKWIRE_CLIENT_KEY``, ``SPARKWIRE_PROXY_USER`` (for the default endpoint) and
    ``SPARKWIRE_ENDPOINT`` (which named endpoint is the default);
 3. the file: ``$SPARKWIRE_CONFIG``, else ``~/.sparkwire/config.json``; when that does not exist,
    sparkmagic's ``~/.sparkmagic/config.json`` (see :mod:`.sparkmagic_config`);
@@ -26,6 +27,7 @@ from typing import Any, Final, Literal, cast
 
 from sparkwire.livy import Secret
 
+from .endpoint_config import AuthType, EndpointConfig, auth_name, parse_endpoint
 from .errors import ConfigError
 from .session_body import merge_bodies, spec_from_body
 from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path
@@ -45,61 +47,11 @@ __all__ = [
 DEFAULT_URL: Final = "http://127.0.0.1:8998"
 """The endpoint used when nothing is configured: ``sparkwire gateway`` on its default port."""
 
-AuthType = Literal["none", "basic", "kerberos", "bearer"]
 ProgressMode = Literal["auto", "widget", "text", "off"]
 
-_AUTH_NAMES: Final = MappingProxyType({
-    "none": "none", "": "none", "basic": "basic", "basic_access": "basic", "kerberos": "kerberos",
-    "bearer": "bearer", "token": "bearer",
-})
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE: Final = frozenset({"0", "false", "no", "off"})
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
-
-
-def _auth_type(value: Any, where: str) -> AuthType:
-    name = _AUTH_NAMES.get(str(value).strip().lower().replace("-", "_"))
-    if name is None:
-        raise ConfigError(f"{where}: unknown auth type {value!r}; use none, basic, kerberos or bearer.")
-    return cast(AuthType, name)
-
-
-@dataclass(frozen=True)
-class EndpointConfig:
-    """One Livy endpoint. Secrets are :class:`~sparkwire.livy.Secret` (masked in ``repr``); header values
-    are left out of ``repr`` as they may carry tokens.
-
-    :param name: the endpoint's name in the config file.
-    :param url: the Livy base URL.
-    :param auth: ``none``, ``basic``, ``kerberos`` or ``bearer``.
-    :param username: the user, for basic auth.
-    :param password: the password, for basic auth.
-    :param token: the token, for bearer auth.
-    :param verify: verify TLS certificates (``False`` is insecure).
-    :param ca_bundle: the CA bundle to verify with, instead of the system's.
-    :param headers: extra HTTP headers for every request.
-    """
-
-    name: str
-    url: str
-    auth: AuthType = "none"
-    username: str | None = None
-    password: Secret | None = None
-    token: Secret | None = None
-    verify: bool = True
-    ca_bundle: str | None = None
-    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
-
-    @property
-    def tls_verify(self) -> bool | str:
-        """The client's ``verify=``: the CA bundle path if one is set, else the ``verify`` flag."""
-        return self.ca_bundle if self.ca_bundle and self.verify else self.verify
-
-    def describe(self) -> str:
-        """:return: the endpoint for messages, e.g. ``"'prod' (https://livy:8998, basic auth as 'alice')"``."""
-        who = f"basic auth as {self.username!r}" if self.auth == "basic" else (
-            "no auth" if self.auth == "none" else f"{self.auth} auth")
-        return f"{self.name!r} ({self.url}, {who})"
 
 
 @dataclass(frozen=True)
@@ -266,40 +218,6 @@ def _seconds(value: Any, where: str) -> float | None:
     return seconds
 
 
-def _parse_endpoint(name: str, data: Any, where: str) -> EndpointConfig:
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"{where}: endpoint {name!r} must be a JSON object with at least \"url\".")
-    known = {"url", "auth", "user", "username", "password", "token", "verify", "ca_bundle", "headers"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{where}: endpoint {name!r} has unknown key(s) {unknown}; known: {sorted(known)}.")
-    url = data.get("url")
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise ConfigError(f"{where}: endpoint {name!r} needs a \"url\" starting with http:// or https://.")
-    headers = _mapping(data, "headers", f"{where}: endpoint {name!r}")
-    password, token = data.get("password"), data.get("token")
-    endpoint = EndpointConfig(
-        name=name,
-        url=url.rstrip("/"),
-        auth=_auth_type(data.get("auth", "none"), f"{where}: endpoint {name!r}"),
-        username=data.get("user", data.get("username")) or None,
-        password=Secret(str(password)) if password is not None else None,
-        token=Secret(str(token)) if token is not None else None,
-        verify=_bool(data.get("verify", True), f"{where}: endpoint {name!r} \"verify\""),
-        ca_bundle=data.get("ca_bundle") or None,
-        headers=MappingProxyType({str(k): str(v) for k, v in headers.items()}),
-    )
-    _check_credentials(endpoint, f"{where}: endpoint {name!r}")
-    return endpoint
-
-
-def _check_credentials(endpoint: EndpointConfig, where: str) -> None:
-    if endpoint.auth == "basic" and (not endpoint.username or endpoint.password is None):
-        raise ConfigError(f"{where}: basic auth needs \"user\" and \"password\".")
-    if endpoint.auth == "bearer" and not endpoint.token:
-        raise ConfigError(f"{where}: bearer auth needs a \"token\".")
-
-
 def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
     known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress"}
     unknown = sorted(set(data) - known)
@@ -333,7 +251,7 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {unknown}; known: {sorted(known)}. See docs/configuration.md.")
     endpoints = {
-        str(name): _parse_endpoint(str(name), value, source)
+        str(name): parse_endpoint(str(name), value, source)
         for name, value in _mapping(data, "endpoints", source).items()
     }
     if not endpoints:
@@ -376,7 +294,7 @@ def _apply_environment(config: SparkwireConfig, env: Mapping[str, str]) -> Spark
             base = EndpointConfig(name="env", url=url.rstrip("/"))
     changes: dict[str, Any] = {}
     if env.get("SPARKWIRE_AUTH"):
-        changes["auth"] = _auth_type(env["SPARKWIRE_AUTH"], "SPARKWIRE_AUTH")
+        changes["auth"] = auth_name(env["SPARKWIRE_AUTH"], "SPARKWIRE_AUTH")
     if env.get("SPARKWIRE_USER"):
         changes["username"] = env["SPARKWIRE_USER"]
     if "SPARKWIRE_PASSWORD" in env:
@@ -387,16 +305,28 @@ def _apply_environment(config: SparkwireConfig, env: Mapping[str, str]) -> Spark
         changes["ca_bundle"] = env["SPARKWIRE_CA_BUNDLE"]
     if env.get("SPARKWIRE_VERIFY"):
         changes["verify"] = _bool(env["SPARKWIRE_VERIFY"], "SPARKWIRE_VERIFY")
+    if env.get("SPARKWIRE_TOKEN_COMMAND"):
+        changes["auth_options"] = MappingProxyType({**base.auth_options,
+                                                    "token_command": env["SPARKWIRE_TOKEN_COMMAND"]})
+        changes.setdefault("token", None)  # the command replaces a token from the file
+    for variable, key in (("SPARKWIRE_CLIENT_CERT", "client_cert"), ("SPARKWIRE_CLIENT_KEY", "client_key")):
+        if env.get(variable):
+            changes[key] = os.path.expanduser(env[variable])
+    if env.get("SPARKWIRE_PROXY_USER"):
+        changes["proxy_user"] = env["SPARKWIRE_PROXY_USER"]
     if "auth" not in changes and base.auth == "none":
         # SPARKWIRE_USER + SPARKWIRE_PASSWORD alone mean basic auth, as sparkmagic infers it.
         if changes.get("username") and "password" in changes:
             changes["auth"] = "basic"
-        elif changes.get("token"):
+        elif changes.get("token") or "auth_options" in changes:
             changes["auth"] = "bearer"
     if not url and not changes and base.name == config.default_endpoint:
         return config
     endpoint = replace(base, **changes)
-    _check_credentials(endpoint, "The environment (SPARKWIRE_AUTH, SPARKWIRE_USER, SPARKWIRE_PASSWORD, "
-                                 "SPARKWIRE_TOKEN)")
+    try:
+        endpoint.client_auth()
+    except ConfigError as exc:
+        raise ConfigError(f"The environment (SPARKWIRE_AUTH, SPARKWIRE_USER, SPARKWIRE_PASSWORD, SPARKWIRE_TOKEN, "
+                          f"SPARKWIRE_TOKEN_COMMAND): {exc}") from None
     endpoints = {**config.endpoints, endpoint.name: endpoint}
     return replace(config, endpoints=MappingProxyType(endpoints), default_endpoint=endpoint.name)

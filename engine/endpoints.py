@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sparkwire.livy import DEFAULT_RETRIES, Auth, LivyClient, MissingDependency, TimeoutTypes
 from sparkwire.livy import DEFAULT_TIMEOUT as _DEFAULT_TIMEOUT
-from sparkwire.livy import Auth, LivyClient, MissingDependency, TimeoutTypes, auth_from_config
 
 from .config import EndpointConfig
 from .errors import ConfigError
@@ -21,14 +21,9 @@ def endpoint_auth(endpoint: EndpointConfig) -> Auth:
 
     :param endpoint: the endpoint.
     :return: the auth configuration (passwords stay wrapped in ``Secret``).
-    :raises ConfigError: if a credential the auth type needs is missing.
+    :raises ConfigError: if a credential or option the auth type needs is missing or wrong.
     """
-    try:
-        return auth_from_config(
-            endpoint.auth, username=endpoint.username, password=endpoint.password, token=endpoint.token
-        )
-    except ValueError as exc:
-        raise ConfigError(f"Endpoint {endpoint.name!r}: {exc}.") from None
+    return endpoint.client_auth()
 
 
 def make_client(endpoint: EndpointConfig, *, timeout: TimeoutTypes = _DEFAULT_TIMEOUT) -> LivyClient:
@@ -36,14 +31,21 @@ def make_client(endpoint: EndpointConfig, *, timeout: TimeoutTypes = _DEFAULT_TI
 
     :param endpoint: the endpoint.
     :param timeout: the per-request timeout.
-    :return: the client (no request is sent yet).
-    :raises ConfigError: for an invalid URL, a missing CA bundle or a missing credential.
-    :raises MissingDependency: if the auth type needs a package that is not installed (Kerberos).
+    :return: the client (no request is sent yet; a token command has not run yet).
+    :raises ConfigError: for an invalid URL, a missing CA bundle or certificate, a missing credential, or an
+        auth class that cannot be imported (the message names it).
+    :raises MissingDependency: if the auth type needs a package that is not installed (Kerberos, AWS, Google).
     """
     auth = endpoint_auth(endpoint)
     try:
         return LivyClient(
-            endpoint.url, auth=auth, verify=endpoint.tls_verify, headers=dict(endpoint.headers), timeout=timeout
+            endpoint.url,
+            auth=auth,
+            verify=endpoint.tls_verify,
+            cert=endpoint.tls_cert,
+            headers=dict(endpoint.headers),
+            timeout=timeout,
+            retries=endpoint.retry_policy or DEFAULT_RETRIES,
         )
     except MissingDependency:
         raise

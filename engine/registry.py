@@ -223,7 +223,7 @@ class SessionRegistry:
         client = self.client(handle.endpoint)
         if on_update is not None:
             on_update(None)
-        spec = spec_from_body(handle.body, where=f"session {name!r}")
+        spec = spec_from_body(handle.endpoint.with_proxy_user(handle.body), where=f"session {name!r}")
         with interrupts_deferred() as interrupted:
             session = client.create_session(spec)
         try:
@@ -364,8 +364,7 @@ class SessionRegistry:
 
 
 def _endpoint_key(endpoint: EndpointConfig) -> tuple[Any, ...]:
-    return (endpoint.name, endpoint.url, endpoint.auth, endpoint.username, endpoint.password, endpoint.token,
-            endpoint.tls_verify, tuple(sorted(endpoint.headers.items())))
+    return endpoint.connection_key()
 
 
 def _delete_quietly(client: LivyClient, session_id: int) -> None:

@@ -9,6 +9,13 @@ sparkmagic                                         sparkwire
 ``kernel_python_credentials.url``                  ``endpoints.sparkmagic.url``
 ``…auth``: ``None`` / ``Basic_Access`` / ``Kerberos``  ``auth``: none / basic / kerberos (when absent:
                                                    basic if a username is set, as sparkmagic does)
+``…auth``: another name of ``authenticators``      ``auth``: that class path, loaded and given
+                                                   ``url``, ``user``, ``password`` as sparkmagic does
+``kerberos_auth_configuration``                    ``auth_options`` (principal, hostname_override,
+                                                   mutual_authentication, service, delegate)
+``retry_policy``: ``configurable``                  ``retry_policy.max_retries`` =
+                                                   ``configurable_retry_policy_max_retries``
+``retry_seconds_to_sleep_list``                    ``retry_policy.backoff`` (first), ``cap`` (last)
 ``…username``, ``…password`` (``base64_password``)  ``user``, ``password``
 ``ignore_ssl_errors``                              ``verify: false``
 ``custom_headers``                                 ``headers``
@@ -34,6 +41,15 @@ __all__ = ["read_sparkmagic_config", "sparkmagic_config_path"]
 
 _SPARKMAGIC_DEFAULT_URL = "http://localhost:8998"
 _AUTH = {"none": "none", "basic_access": "basic", "kerberos": "kerberos"}
+# sparkmagic's own classes, which sparkwire's built-ins replace (so sparkmagic need not be installed).
+_SPARKMAGIC_CLASSES = {
+    "sparkmagic.auth.customauth.Authenticator": "none",
+    "sparkmagic.auth.basic.Basic": "basic",
+    "sparkmagic.auth.kerberos.Kerberos": "kerberos",
+}
+# requests-kerberos's constants, as sparkmagic's kerberos_auth_configuration writes them.
+_MUTUAL = {1: "required", 2: "optional", 3: "disabled"}
+_KERBEROS_KEYS = ("principal", "hostname_override", "service", "delegate")
 
 
 def sparkmagic_config_path(environ: Mapping[str, str], home: Path) -> Path:
@@ -63,6 +79,55 @@ def _password(credentials: Mapping[str, Any], source: str) -> str | None:
     return None if password is None else str(password)
 
 
+def _auth(value: Any, data: Mapping[str, Any], username: str, password: str | None, source: str) -> str:
+    if value is None:
+        return "basic" if username and password else "none"
+    authenticators = data.get("authenticators") or {}
+    if not isinstance(authenticators, Mapping):
+        raise ConfigError(f"{source}: \"authenticators\" must map auth names to class paths.")
+    class_path = authenticators.get(value)
+    if isinstance(class_path, str) and class_path.strip():
+        return _SPARKMAGIC_CLASSES.get(class_path.strip(), class_path.strip())
+    builtin = _AUTH.get(str(value).strip().lower())
+    if builtin:
+        return builtin
+    known = ", ".join(sorted({"None", "Basic_Access", "Kerberos", *map(str, authenticators)}))
+    raise ConfigError(
+        f"{source}: kernel_python_credentials.auth is {value!r}, which is not in \"authenticators\" ({known}). "
+        "Add it there with its class path, e.g. \"authenticators\": {\"MyAuth\": \"mypackage.auth.MyAuth\"}."
+    )
+
+
+def _kerberos_options(value: Any, source: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{source}: kerberos_auth_configuration must be a JSON object.")
+    options = {key: value[key] for key in _KERBEROS_KEYS if value.get(key) is not None}
+    mutual = value.get("mutual_authentication")
+    if mutual is not None:
+        name = _MUTUAL.get(mutual) if isinstance(mutual, int) else str(mutual).strip().lower()
+        if name not in ("required", "optional", "disabled"):
+            raise ConfigError(f"{source}: kerberos_auth_configuration.mutual_authentication must be 1 (REQUIRED), "
+                              f"2 (OPTIONAL) or 3 (DISABLED), not {mutual!r}.")
+        options["mutual_authentication"] = name
+    return options
+
+
+def _retry_policy(data: Mapping[str, Any]) -> dict[str, Any]:
+    policy: dict[str, Any] = {}
+    if str(data.get("retry_policy", "")).lower() == "configurable":
+        retries = data.get("configurable_retry_policy_max_retries", 8)  # sparkmagic's default
+        if isinstance(retries, int) and not isinstance(retries, bool) and retries >= 0:
+            policy["max_retries"] = retries
+    sleeps = data.get("retry_seconds_to_sleep_list")
+    if isinstance(sleeps, list) and sleeps and all(
+            isinstance(x, int | float) and not isinstance(x, bool) and x >= 0 for x in sleeps):
+        policy["backoff"] = float(sleeps[0])
+        policy["cap"] = float(max(sleeps))
+    return policy
+
+
 def read_sparkmagic_config(data: Mapping[str, Any], *, source: str) -> dict[str, Any]:
     """Translate sparkmagic's config into the JSON of a sparkwire config file.
 
@@ -76,20 +141,21 @@ def read_sparkmagic_config(data: Mapping[str, Any], *, source: str) -> dict[str,
         raise ConfigError(f"{source}: kernel_python_credentials must be a JSON object.")
     username = str(credentials.get("username") or "")
     password = _password(credentials, source)
-    auth_value = credentials.get("auth")
-    if auth_value is None:
-        auth = "basic" if username and password else "none"
-    else:
-        auth = _AUTH.get(str(auth_value).strip().lower(), "")
-        if not auth:
-            raise ConfigError(
-                f"{source}: kernel_python_credentials.auth is {auth_value!r}; sparkwire understands None, "
-                "Basic_Access and Kerberos."
-            )
+    auth = _auth(credentials.get("auth"), data, username, password, source)
     endpoint: dict[str, Any] = {"url": str(credentials.get("url") or _SPARKMAGIC_DEFAULT_URL), "auth": auth}
-    if auth == "basic":
-        endpoint["user"] = username
-        endpoint["password"] = password or ""
+    if auth == "basic" or auth not in ("none", "kerberos"):
+        # A custom class reads .user and .password too, as sparkmagic passes them.
+        if username:
+            endpoint["user"] = username
+        if password is not None or auth == "basic":
+            endpoint["password"] = password or ""
+    if auth == "kerberos":
+        options = _kerberos_options(data.get("kerberos_auth_configuration"), source)
+        if options:
+            endpoint["auth_options"] = options
+    retry = _retry_policy(data)
+    if retry:
+        endpoint["retry_policy"] = retry
     if data.get("ignore_ssl_errors") is True:
         endpoint["verify"] = False
     headers = data.get("custom_headers")

@@ -15,12 +15,16 @@
 import dataclasses as _dataclasses
 import inspect as _inspect
 
-from ._auth import Auth, BasicAuth, BearerAuth, KerberosAuth, NoAuth, Secret, auth_from_config
+from ._auth import Auth, BasicAuth, BearerAuth, KerberosAuth, NoAuth
+from ._auth_config import BUILTIN_AUTHS, AuthSettings, auth_from_config, builtin_auth_name
+from ._auth_plugins import ENTRY_POINT_GROUP, AuthAttributes, CustomAuth
 from ._client import LivyClient
+from ._cloud_auth import AwsSigV4Auth, GoogleAuth
 from ._errors import (
     AuthenticationFailed,
     BadRequest,
     BatchNotFound,
+    CredentialsUnavailable,
     EndpointUnreachable,
     HTTPStatusError,
     InvalidResponse,
@@ -49,6 +53,7 @@ from ._models import (
 from ._polling import polling_intervals
 from ._responses import JsonResponse
 from ._retries import DEFAULT_RETRIES, NO_RETRIES, RETRYABLE_STATUSES, RetryPolicy
+from ._secret import Secret
 from ._specs import BatchSpec, SessionSpec
 from ._states import (
     BUSY_STATES,
@@ -63,6 +68,7 @@ from ._states import (
     SessionState,
     StatementState,
 )
+from ._token_command import TokenCommand
 from ._timeouts import DEFAULT_TIMEOUT, USE_CLIENT_DEFAULT, Timeout, TimeoutTypes, UseClientDefault
 from ._transport import JsonTransport
 from ._urls import redact_url
@@ -70,9 +76,11 @@ from ._version import Version, VersionInfo
 from ._waiting import run_statement, wait_for_batch, wait_for_session, wait_for_statement
 
 __all__ = [
+    "BUILTIN_AUTHS",
     "BUSY_STATES",
     "DEFAULT_RETRIES",
     "DEFAULT_TIMEOUT",
+    "ENTRY_POINT_GROUP",
     "FINAL_STATEMENT_STATES",
     "FINAL_STATES",
     "NOT_READY_STATES",
@@ -83,7 +91,10 @@ __all__ = [
     "USE_CLIENT_DEFAULT",
     "AppInfo",
     "Auth",
+    "AuthAttributes",
+    "AuthSettings",
     "AuthenticationFailed",
+    "AwsSigV4Auth",
     "BadRequest",
     "BasicAuth",
     "Batch",
@@ -92,7 +103,10 @@ __all__ = [
     "BatchSpec",
     "BatchState",
     "BearerAuth",
+    "CredentialsUnavailable",
+    "CustomAuth",
     "EndpointUnreachable",
+    "GoogleAuth",
     "HTTPStatusError",
     "InvalidResponse",
     "JsonResponse",
@@ -124,11 +138,13 @@ __all__ = [
     "StatementNotFound",
     "StatementState",
     "Timeout",
+    "TokenCommand",
     "TimeoutTypes",
     "UseClientDefault",
     "Version",
     "VersionInfo",
     "auth_from_config",
+    "builtin_auth_name",
     "polling_intervals",
     "redact_url",
     "run_statement",

@@ -1,5 +1,9 @@
 """Authentication configurations for a Livy endpoint: none, HTTP Basic, Kerberos (SPNEGO), bearer token.
 
+This is the auth interface: an :class:`Auth` is an immutable configuration (built from an endpoint's
+settings by ``auth_from_config``) whose :meth:`Auth.requests_auth` gives an object compatible with
+``requests.auth.AuthBase``. Cloud sign-in is in ``_cloud_auth``, third-party classes in ``_auth_plugins``.
+
 Each configuration produces a requests auth object; the transport passes it with every request (it
 never sets it on a caller's ``requests.Session``). Passwords and tokens are held in :class:`Secret`,
 whose ``repr`` and ``str`` are masked, so they do not leak into logs, tracebacks or error messages.
@@ -8,64 +12,19 @@ whose ``repr`` and ``str`` are masked, so they do not leak into logs, tracebacks
 from __future__ import annotations
 
 import abc
-import hmac
 import importlib
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Literal, cast
 
 import requests
 import requests.auth
 
 from ._errors import MissingDependency
+from ._secret import Secret
+from ._token_command import RefreshingBearer, TokenCommand
 
-__all__ = [
-    "Auth",
-    "BasicAuth",
-    "BearerAuth",
-    "KerberosAuth",
-    "NoAuth",
-    "Secret",
-    "auth_from_config",
-]
-
-_MASK = "**********"
-
-
-class Secret:
-    """A password or token whose ``repr`` and ``str`` are masked; :meth:`reveal` gives the value.
-
-    :param value: the secret text.
-    """
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str | Secret) -> None:
-        self._value = value.reveal() if isinstance(value, Secret) else value
-
-    def reveal(self) -> str:
-        """The secret text itself; pass it only to the code that needs it.
-
-        :return: the unmasked value.
-        """
-        return self._value
-
-    def __repr__(self) -> str:
-        return f"Secret('{_MASK}')"
-
-    def __str__(self) -> str:
-        return _MASK
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Secret):
-            return NotImplemented
-        # Constant-time, as for any comparison of credentials.
-        return hmac.compare_digest(self._value.encode(), other._value.encode())
-
-    def __hash__(self) -> int:
-        return hash((Secret, self._value))
+__all__ = ["Auth", "BasicAuth", "BearerAuth", "KerberosAuth", "NoAuth"]
 
 
 def _as_secret(value: str | Secret) -> Secret:
@@ -142,20 +101,42 @@ class _BearerToken(requests.auth.AuthBase):
 class BearerAuth(Auth):
     """``Authorization: Bearer <token>``, as sparkwire's gateway and many API gateways accept.
 
+    Give either a fixed ``token`` or a ``token_command`` that prints one; the command runs before the
+    first request and again after a 401 (see ``_token_command``).
+
     :param token: the token; a plain ``str`` is wrapped in :class:`Secret`.
+    :param token_command: the command printing a token (a command line or its argv).
+    :param token_command_timeout: seconds the command may run.
+    :raises ValueError: if neither or both of ``token`` and ``token_command`` are given.
     """
 
-    token: Secret
+    token: Secret | None
+    token_command: TokenCommand | None
 
-    def __init__(self, token: str | Secret) -> None:
-        object.__setattr__(self, "token", _as_secret(token))
+    def __init__(
+        self,
+        token: str | Secret | None = None,
+        *,
+        token_command: str | Sequence[str] | None = None,
+        token_command_timeout: float = 30.0,
+    ) -> None:
+        if (not token) == (not token_command):
+            raise ValueError("bearer authentication needs a token or a token_command (one of them)")
+        object.__setattr__(self, "token", _as_secret(token) if token else None)
+        command = TokenCommand(token_command, token_command_timeout) if token_command else None
+        object.__setattr__(self, "token_command", command)
 
     def requests_auth(self) -> requests.auth.AuthBase:
-        """:return: an auth object setting the ``Authorization`` header."""
+        """:return: an auth object setting the ``Authorization`` header (refreshing it, for a command)."""
+        if self.token_command is not None:
+            return RefreshingBearer(self.token_command)
+        assert self.token is not None  # one of the two is set (checked in __init__)
         return _BearerToken(self.token)
 
     def describe(self) -> str:
-        """:return: ``"bearer token"``."""
+        """:return: ``"bearer token"``, or which command gives it."""
+        if self.token_command is not None:
+            return f"a bearer token from {self.token_command.program!r}"
         return "bearer token"
 
 
@@ -224,36 +205,3 @@ class KerberosAuth(Auth):
     def describe(self) -> str:
         """:return: ``"Kerberos"`` (and the principal, if one is set)."""
         return f"Kerberos as {self.principal!r}" if self.principal else "Kerberos"
-
-
-def auth_from_config(
-    kind: str,
-    *,
-    username: str | None = None,
-    password: str | Secret | None = None,
-    token: str | Secret | None = None,
-) -> Auth:
-    """Build an :class:`Auth` from configuration values, e.g. an endpoint entry in a config file.
-
-    :param kind: ``"none"``, ``"basic"`` (also sparkmagic's ``"Basic_Access"``), ``"kerberos"`` or
-        ``"bearer"``; case-insensitive.
-    :param username: the user name, for basic.
-    :param password: the password, for basic.
-    :param token: the token, for bearer.
-    :return: the configuration.
-    :raises ValueError: for an unknown kind or a missing value; the message names what is missing.
-    """
-    normalised = kind.strip().lower().replace("-", "_")
-    if normalised in ("none", ""):
-        return NoAuth()
-    if normalised in ("basic", "basic_access"):
-        if not username or password is None:
-            raise ValueError("basic authentication needs a username and a password")
-        return BasicAuth(username, password)
-    if normalised == "kerberos":
-        return KerberosAuth()
-    if normalised in ("bearer", "token"):
-        if not token:
-            raise ValueError("bearer authentication needs a token")
-        return BearerAuth(token)
-    raise ValueError(f"unknown authentication type {kind!r}: use one of none, basic, kerberos, bearer")

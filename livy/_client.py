@@ -36,8 +36,11 @@ class LivyClient(BatchCalls):
     :param url: the server's base URL, e.g. ``http://localhost:8998``. A ``user:password@`` in it is
         used for basic auth when ``auth`` is None, and never appears in messages.
     :param auth: the authentication (:class:`NoAuth`, :class:`BasicAuth`, :class:`KerberosAuth`,
-        :class:`BearerAuth`); ``None`` for none.
+        :class:`BearerAuth`, :class:`AwsSigV4Auth`, :class:`GoogleAuth`, :class:`CustomAuth`, or one from
+        :func:`auth_from_config`); ``None`` for none.
     :param verify: TLS verification: ``True``, ``False`` (insecure), or the path of a CA bundle.
+    :param cert: a client certificate for mutual TLS: a PEM file with certificate and key, or
+        ``(certificate, key)`` paths.
     :param timeout: the default per-request timeout: a :class:`Timeout`, seconds, or ``None`` (none).
     :param headers: extra headers for every request.
     :param session: a ``requests.Session`` to send with (left open on close); by default the client
@@ -53,13 +56,21 @@ class LivyClient(BatchCalls):
         *,
         auth: Auth | None = None,
         verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         headers: Mapping[str, str] | None = None,
         session: requests.Session | None = None,
         retries: RetryPolicy = DEFAULT_RETRIES,
     ) -> None:
         transport = JsonTransport(
-            url, auth=auth, headers=headers, verify=verify, timeout=timeout, session=session, retries=retries
+            url,
+            auth=auth,
+            headers=headers,
+            verify=verify,
+            cert=cert,
+            timeout=timeout,
+            session=session,
+            retries=retries,
         )
         super().__init__(transport)
 

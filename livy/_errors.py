@@ -17,6 +17,7 @@
      ├── SessionDead               a session reached a final state while we waited for it to be ready
      ├── StatementFailed           the code ran and raised: ``ename``, ``evalue``, ``traceback``
      ├── StatementCancelled        the statement ended cancelled
+     ├── CredentialsUnavailable    no credentials to send: a token command failed, no cloud credentials
      └── MissingDependency         an optional package (e.g. requests-kerberos) is not installed
 
 Messages say what happened and what to do about it. They never contain passwords or tokens: URLs
@@ -32,6 +33,7 @@ __all__ = [
     "AuthenticationFailed",
     "BadRequest",
     "BatchNotFound",
+    "CredentialsUnavailable",
     "EndpointUnreachable",
     "HTTPStatusError",
     "InvalidResponse",
@@ -124,6 +126,11 @@ class HTTPStatusError(LivyError):
         super().__init__(message, url=url, session_id=session_id)
         self.status = status
         self.server_message = server_message
+
+
+class CredentialsUnavailable(LivyError):
+    """The client could not obtain credentials to send: a ``token_command`` failed or timed out, or no
+    cloud credentials were found. Nothing was sent with them; fix the command or sign in, then retry."""
 
 
 class AuthenticationFailed(HTTPStatusError):

@@ -165,6 +165,7 @@ def error_for_status(
     context: PathContext,
     auth_description: str,
     attempts: int,
+    repeatable: bool = True,
 ) -> LivyError:
     """Build the error for a non-2xx answer.
 
@@ -179,6 +180,8 @@ def error_for_status(
     :param context: what the path names.
     :param auth_description: the authentication in use, without secrets.
     :param attempts: how many times the request was sent.
+    :param repeatable: whether the request is safe to repeat; a 502/503/504 on one that is not (a new
+        statement, session or batch) may come after the server acted, and the message says how to check.
     :return: the error to raise.
     """
     server_message = describe_error_body(content, content_type)
@@ -221,6 +224,11 @@ def error_for_status(
                 f"The server, or a proxy in front of it, is unavailable{tried}: it may be starting, "
                 "overloaded or down. Try again later."
             )
+            if not repeatable:
+                hint = (
+                    "A proxy in front of the server may have timed out after passing the request on, so it "
+                    f"was not sent again: {_what_may_have_run(context)}"
+                )
         else:
             hint = "This is a failure inside the server; its log has the details."
             if session_id is not None:
@@ -233,6 +241,20 @@ def error_for_status(
         status=status,
         excerpt=excerpt(server_message),
     )
+
+
+def _what_may_have_run(context: PathContext) -> str:
+    """How to check whether a non-repeatable request (POST) took effect despite a 502/503/504."""
+    if context.resource == "sessions" and context.resource_id is not None:
+        return (
+            f"the statement may have run. List session {context.resource_id}'s statements "
+            f"(GET /sessions/{context.resource_id}/statements, or %%info) and look for it before running it again."
+        )
+    if context.resource == "sessions":
+        return "a session may have been created. List the sessions (GET /sessions) before creating another."
+    if context.resource == "batches":
+        return "a batch may have been submitted. List the batches (GET /batches) before submitting it again."
+    return "it may have taken effect. Check the server's state before sending it again."
 
 
 def _not_found(

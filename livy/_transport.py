@@ -65,6 +65,11 @@ def _seconds(value: float | None) -> str:
     return "the system's limit" if value is None else f"{value:g} s"
 
 
+def _mentions_client_certificate(exc: BaseException) -> bool:
+    text = " ".join(str(cause) for cause in _causes(exc)).lower()
+    return "certificate required" in text or "handshake failure" in text
+
+
 def _has(exc: BaseException, kind: type[BaseException] | tuple[type[BaseException], ...]) -> bool:
     return any(isinstance(cause, kind) for cause in _causes(exc))
 
@@ -77,10 +82,12 @@ class JsonTransport:
     :param auth: the authentication; ``None`` for none (or the URL's credentials).
     :param headers: extra headers for every request (they may override the defaults' values).
     :param verify: TLS verification: ``True``, ``False`` (insecure), or the path of a CA bundle.
+    :param cert: a client certificate for mutual TLS: the path of a PEM file holding certificate and
+        key, or ``(certificate, key)`` paths.
     :param timeout: the default per-request timeout: a :class:`Timeout`, seconds, or ``None`` (none).
     :param session: a ``requests.Session`` to send with; the transport creates (and closes) its own if None.
     :param retries: how safe-to-repeat requests are repeated.
-    :raises ValueError: for a URL that is not http(s), or a CA bundle path that does not exist.
+    :raises ValueError: for a URL that is not http(s), or a CA bundle or certificate path that does not exist.
     :raises MissingDependency: if the authentication needs a package that is not installed.
     """
 
@@ -91,11 +98,15 @@ class JsonTransport:
         auth: Auth | None = None,
         headers: Mapping[str, str] | None = None,
         verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         session: requests.Session | None = None,
         retries: RetryPolicy = DEFAULT_RETRIES,
     ) -> None:
         url, username, password = split_credentials(base_url)
+        for path in (cert,) if isinstance(cert, str) else cert or ():
+            if not os.path.isfile(path):
+                raise ValueError(f"client certificate file {path!r} does not exist: check client_cert and client_key")
         if auth is None:
             auth = BasicAuth(username, password or "") if username is not None else NoAuth()
         if isinstance(verify, str) and not os.path.exists(verify):
@@ -107,6 +118,7 @@ class JsonTransport:
         self._requests_auth = auth.requests_auth()
         self._headers = {**_DEFAULT_HEADERS, **(headers or {})}
         self._verify = verify
+        self._cert = cert
         self._timeout = Timeout.of(timeout)
         self._retries = retries
         self._owns_session = session is None
@@ -167,6 +179,7 @@ class JsonTransport:
                     headers=self._headers,
                     auth=self._requests_auth,
                     verify=self._verify,
+                    cert=self._cert,
                     timeout=limit.as_requests(),
                     # A redirect turns POST into GET; a Livy API never redirects, so report it instead.
                     allow_redirects=method == "GET",
@@ -189,7 +202,7 @@ class JsonTransport:
                     response.close()
                     time.sleep(delay)
                     continue
-            return self._decode(response, method, url, context, attempts)
+            return self._decode(response, method, url, context, attempts, repeatable=idempotent)
 
     def _retry_after(self, response: requests.Response, delay: float) -> float:
         value = response.headers.get("Retry-After", "")
@@ -198,7 +211,14 @@ class JsonTransport:
         return delay
 
     def _decode(
-        self, response: requests.Response, method: str, url: str, context: PathContext, attempts: int
+        self,
+        response: requests.Response,
+        method: str,
+        url: str,
+        context: PathContext,
+        attempts: int,
+        *,
+        repeatable: bool,
     ) -> JsonResponse:
         content_type = response.headers.get("Content-Type", "")
         if not 200 <= response.status_code < 300:
@@ -214,6 +234,7 @@ class JsonTransport:
                 context=context,
                 auth_description=self._auth.describe(),
                 attempts=attempts,
+                repeatable=repeatable,
             )
         body = decode_json(
             response.content,
@@ -237,6 +258,8 @@ class JsonTransport:
                 f"TLS failed for {where}: {exc}. Check the server certificate, or pass verify= the path of "
                 "the CA bundle that signed it (verify=False disables the check: insecure)."
             )
+            if self._cert is None and _mentions_client_certificate(exc):
+                message += " The server may require a client certificate: set client_cert and client_key."
             return EndpointUnreachable(message, url=url, session_id=session_id), False, False
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             message = (

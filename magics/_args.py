@@ -114,7 +114,7 @@ def session_args(func: F) -> F:
 
 
 def endpoint_args(func: F) -> F:
-    """Add the flags naming a Livy endpoint: ``-u``, ``-t``, ``-a``, ``-p``.
+    """Add the flags naming a Livy endpoint: ``-u``, ``-t``, ``-a``, ``-p``, ``--token``.
 
     :param func: the magic.
     :return: the magic, with the flags.
@@ -123,11 +123,15 @@ def endpoint_args(func: F) -> F:
         _group("Endpoint", "Where (add, info, delete, cleanup); the configured default if -u is not given."),
         argument("-u", "--url", metavar="URL",
                  help="the Livy endpoint's URL, or the name of an endpoint in the config file"),
-        argument("-t", "--auth", metavar="AUTH", help="None, Basic_Access or Kerberos (default: Basic_Access "
-                                                      "when -a and -p are given, else the endpoint's own)"),
+        argument("-t", "--auth", metavar="AUTH",
+                 help="None, Basic_Access, Kerberos, bearer, aws-sigv4, google, a sparkwire.auth plugin or a class "
+                      "path package.module:Class (default: Basic_Access when -a and -p are given, bearer with "
+                      "--token, else the endpoint's own)"),
         argument("-a", "--user", metavar="USER", help="user name for Basic_Access"),
         argument("-p", "--password", metavar="PASSWORD",
                  help="password for Basic_Access; never shown in outputs or messages"),
+        argument("--token", metavar="TOKEN",
+                 help="bearer token (sparkmagic's -t is --auth); never shown in outputs or messages"),
     ])
 
 
@@ -160,10 +164,10 @@ def cell_args(func: F) -> F:
 
 
 def password_in(line: str) -> list[str]:
-    """Find the passwords of a magic line, to mask them in messages.
+    """Find the passwords and tokens of a magic line, to mask them in messages.
 
     :param line: the text after the magic's name.
-    :return: every value given to ``-p``/``--password`` (argparse keeps the last; all are masked).
+    :return: every value given to ``-p``/``--password`` or ``--token`` (argparse keeps the last; all are masked).
     """
     try:
         words = shlex.split(line)
@@ -171,9 +175,9 @@ def password_in(line: str) -> list[str]:
         words = line.split()
     found = []
     for index, word in enumerate(words):
-        if word in ("-p", "--password") and index + 1 < len(words):
+        if word in ("-p", "--password", "--token") and index + 1 < len(words):
             found.append(words[index + 1])
-        elif word.startswith("--password="):
+        elif word.startswith(("--password=", "--token=")):
             found.append(word.partition("=")[2])
         elif word.startswith("-p") and len(word) > 2 and not word.startswith("--"):
             found.append(word[2:])
@@ -197,7 +201,7 @@ def parse_line(magic: Callable[..., Any], line: str) -> argparse.Namespace:
 
     :param magic: the decorated magic method.
     :param line: the text after the magic's name.
-    :return: the flags; ``password`` is a :class:`~sparkwire.livy.Secret` (or ``None``).
+    :return: the flags; ``password`` and ``token`` are :class:`~sparkwire.livy.Secret` (or ``None``).
     :raises UsageError: for unknown flags, bad values or unbalanced quotes, the password masked.
     """
     password = password_in(line)
@@ -207,8 +211,9 @@ def parse_line(magic: Callable[..., Any], line: str) -> argparse.Namespace:
         raise UsageError(f"{mask(str(exc), password)}. See %spark? for the flags.") from None
     except ValueError as exc:  # shlex: unbalanced quotes
         raise UsageError(f"Cannot read the flags: {mask(str(exc), password)}. See %spark? for the flags.") from None
-    if getattr(args, "password", None) is not None:
-        args.password = Secret(args.password)
+    for key in ("password", "token"):
+        if getattr(args, key, None) is not None:
+            setattr(args, key, Secret(getattr(args, key)))
     return args
 
 

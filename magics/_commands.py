@@ -78,7 +78,8 @@ def pick_session(engine: Engine, name: str | None) -> str:
 
 
 def _endpoint_of(engine: Engine, args: argparse.Namespace) -> Any:
-    return resolve_endpoint(engine.config, url=args.url, auth=args.auth, user=args.user, password=args.password)
+    return resolve_endpoint(engine.config, url=args.url, auth=args.auth, user=args.user, password=args.password,
+                            token=args.token)
 
 
 class SessionCommands:

@@ -1,4 +1,4 @@
-"""The endpoint a ``%spark`` line names with ``-u``, ``-t``, ``-a`` and ``-p``, as an engine endpoint.
+"""The endpoint a ``%spark`` line names with ``-u``, ``-t``, ``-a``, ``-p`` and ``--token``, as an engine endpoint.
 
 sparkmagic names endpoints only by URL and credentials on each line. Here ``-u`` may also be the name of
 an endpoint in sparkwire's config file, a URL of a configured endpoint reuses its settings (headers,
@@ -10,23 +10,14 @@ TLS, credentials unless others are given), and with no ``-u`` the configured def
 from __future__ import annotations
 
 import dataclasses
-from typing import Final
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from IPython.core.error import UsageError
-from sparkwire.engine import AuthType, EndpointConfig, SparkwireConfig
+from sparkwire.engine import ConfigError, EndpointConfig, SparkwireConfig
+from sparkwire.engine.endpoint_config import auth_name
 from sparkwire.livy import Secret
 
 __all__ = ["resolve_endpoint"]
-
-_AUTH: Final = {"none": "none", "basic": "basic", "basic_access": "basic", "kerberos": "kerberos"}
-
-
-def _auth(value: str) -> AuthType:
-    name = _AUTH.get(value.strip().lower().replace("-", "_"))
-    if name is None:
-        raise UsageError(f"-t {value}: unknown auth type; use None, Basic_Access or Kerberos.")
-    return name  # type: ignore[return-value]  # the values above are AuthType literals
 
 
 def _split_credentials(url: str) -> tuple[str, str | None, str | None]:
@@ -63,33 +54,50 @@ def resolve_endpoint(
     auth: str | None = None,
     user: str | None = None,
     password: Secret | None = None,
+    token: Secret | None = None,
 ) -> EndpointConfig:
     """The endpoint named by a line's flags.
 
     :param config: the configuration (configured endpoints, the default one).
     :param url: ``-u``: a URL, a configured endpoint's name, or ``None`` for the default endpoint.
-    :param auth: ``-t``: None, Basic_Access or Kerberos; ``None`` infers it as sparkmagic does (Basic_Access
-        when a user and password are given, else the endpoint's own).
+    :param auth: ``-t``/``--auth``: a built-in name (None, Basic_Access, Kerberos, bearer, aws-sigv4, google), a
+        plugin or a class path; ``None`` infers it as sparkmagic does (Basic_Access when a user and password are
+        given, bearer with a token, else the endpoint's own).
     :param user: ``-a``.
     :param password: ``-p``.
+    :param token: ``--token``: a bearer token (bearer is then the default auth).
     :return: the endpoint.
-    :raises UsageError: for a malformed URL, an unknown auth type, or Basic_Access without credentials.
+    :raises UsageError: for a malformed URL, an unknown auth type, or an auth type without its credentials.
     """
     base, url_user, url_password = _base(config, url)
     username = user or url_user
     secret = password if password is not None else (Secret(url_password) if url_password is not None else None)
     if auth is not None:
-        kind = _auth(auth)
+        kind = auth_name(auth, "-t")
     elif username and secret is not None:
         kind = "basic"
+    elif token is not None:
+        kind = "bearer"
     else:
         kind = base.auth
     changes: dict[str, object] = {"auth": kind}
+    if kind != base.auth:
+        changes["auth_options"] = {}  # the endpoint's options belong to its own auth type
     if username:
         changes["username"] = username
     if secret is not None:
         changes["password"] = secret
+    if token is not None:
+        # A token given on the line replaces the endpoint's token command.
+        changes["token"] = token
+        changes["auth_options"] = {k: v for k, v in base.auth_options.items() if not k.startswith("token_command")}
     endpoint = dataclasses.replace(base, **changes)  # type: ignore[arg-type]
     if endpoint.auth == "basic" and (not endpoint.username or endpoint.password is None):
         raise UsageError("Basic_Access needs a user (-a USER) and a password (-p PASSWORD).")
+    if endpoint.auth == "bearer" and not endpoint.token and "token_command" not in endpoint.auth_options:
+        raise UsageError("bearer needs a token: --token TOKEN (or a token_command in the endpoint's auth_options).")
+    try:
+        endpoint.client_auth(f"-t {kind}")
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
     return endpoint

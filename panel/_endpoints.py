@@ -16,7 +16,7 @@ from typing import Any
 from sparkwire.engine.config import DEFAULT_URL, load_config
 from sparkwire.engine.config import EndpointConfig as EngineEndpoint
 from sparkwire.engine.endpoints import endpoint_auth
-from sparkwire.livy import Auth, redact_url
+from sparkwire.livy import Auth, RetryPolicy, redact_url
 
 __all__ = ["DEFAULT_URL", "Endpoint", "EndpointConfig", "load_endpoints"]
 
@@ -32,6 +32,10 @@ class Endpoint:
     :param headers: extra headers for every request.
     :param session_defaults: the Livy session body new sessions start from.
     :param default: whether this is the default endpoint (the one a notebook's ``%attach ID`` uses).
+    :param cert: the client certificate for mutual TLS, if any.
+    :param retries: how safe-to-repeat requests are repeated; ``None`` for the panel's own policy.
+    :param auth_name: the configured auth name, for the browser (``None``: derived from ``auth``).
+    :param proxy_user: the ``proxyUser`` of new sessions and batches, placeholders filled in.
     """
 
     name: str
@@ -41,6 +45,10 @@ class Endpoint:
     headers: Mapping[str, str] = field(default_factory=dict)
     session_defaults: Mapping[str, Any] = field(default_factory=dict)
     default: bool = False
+    cert: str | tuple[str, str] | None = None
+    retries: RetryPolicy | None = None
+    auth_name: str | None = None
+    proxy_user: str | None = None
 
     @property
     def public_url(self) -> str:
@@ -51,6 +59,8 @@ class Endpoint:
     @property
     def auth_kind(self) -> str:
         """A word for the authentication (``none``, ``basic``, ``kerberos``, ``bearer``), for the browser."""
+        if self.auth_name is not None:
+            return self.auth_name if "." not in self.auth_name and ":" not in self.auth_name else "custom"
         if self.auth is None:
             return "basic" if "@" in self.url.split("//", 1)[-1].split("/", 1)[0] else "none"
         name = type(self.auth).__name__.removesuffix("Auth").lower()
@@ -58,7 +68,7 @@ class Endpoint:
 
     def cache_key(self) -> tuple[Any, ...]:
         """What identifies the connection settings: a changed key means a new client."""
-        return (self.url, self.auth, self.verify, tuple(sorted(self.headers.items())))
+        return (self.url, self.auth, self.verify, tuple(sorted(self.headers.items())), self.cert, self.retries)
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,10 @@ def _endpoint(config: EngineEndpoint, session_defaults: Mapping[str, Any], defau
         headers=config.headers,
         session_defaults=session_defaults,
         default=default,
+        cert=config.tls_cert,
+        retries=config.retry_policy,
+        auth_name=config.auth,
+        proxy_user=config.session_proxy_user(),
     )
 
 

@@ -77,6 +77,8 @@ def session_spec(body: Mapping[str, Any], config: EndpointConfig, endpoint: Endp
         raise PanelRequestError("'properties' must be a JSON object of Livy session fields.")
     top = {key: value for key in ("kind", "name") if (value := _optional_str(body, key)) is not None}
     merged = merge_bodies(endpoint.session_defaults, profile, properties, top)
+    if endpoint.proxy_user and "proxyUser" not in merged:
+        merged["proxyUser"] = endpoint.proxy_user
     try:
         return spec_from_body(merged, where="the new session's settings")
     except ConfigError as exc:
@@ -109,11 +111,12 @@ def _conf(value: Any) -> dict[str, str] | None:
     return {str(key): str(item).lower() if isinstance(item, bool) else str(item) for key, item in value.items()}
 
 
-def batch_spec(body: Mapping[str, Any], root_dir: Path) -> BatchSpec:
+def batch_spec(body: Mapping[str, Any], root_dir: Path, proxy_user: str | None = None) -> BatchSpec:
     """Build the spec of a new batch.
 
     :param body: the decoded request body.
     :param root_dir: the Jupyter server's root directory, against which ``path`` is resolved.
+    :param proxy_user: the endpoint's ``proxyUser``, if it sets one.
     :return: the spec, its ``file`` an absolute local path when ``path`` was given.
     :raises PanelRequestError: for unknown fields, a missing or ambiguous file, a path outside the root.
     """
@@ -127,4 +130,5 @@ def batch_spec(body: Mapping[str, Any], root_dir: Path) -> BatchSpec:
         args=_string_list(body.get("args"), "args"),
         name=_optional_str(body, "name"),
         conf=_conf(body.get("conf")),
+        proxy_user=proxy_user,
     )

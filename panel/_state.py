@@ -89,9 +89,10 @@ class PanelState:
                 endpoint.url,
                 auth=endpoint.auth,
                 verify=endpoint.verify,
+                cert=endpoint.cert,
                 headers=endpoint.headers or None,
                 timeout=Timeout(connect=min(5.0, self.config.request_timeout), read=self.config.request_timeout),
-                retries=_PANEL_RETRIES,
+                retries=endpoint.retries or _PANEL_RETRIES,
             )
             # A replaced client is not closed here: another request may still be using it; its
             # connections close when it is collected.

@@ -244,8 +244,8 @@ class BatchesHandler(_PanelHandler):
         root_dir = Path(self.settings.get("server_root_dir") or ".")
 
         def work() -> Reply:
-            _, _, client = self._endpoint(endpoint)
-            batch = client.create_batch(batch_spec(decode_json(body), root_dir))
+            _, found, client = self._endpoint(endpoint)
+            batch = client.create_batch(batch_spec(decode_json(body), root_dir, found.proxy_user))
             seen = self.panel.first_seen.stamp(endpoint, "batch", [batch.id], complete=False)
             return 201, batch_json(batch, seen[batch.id])
 

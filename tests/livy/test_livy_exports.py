@@ -9,11 +9,15 @@ from types import ModuleType
 
 from sparkwire.livy import (
     _auth,
+    _auth_config,
+    _auth_plugins,
     _client,
+    _cloud_auth,
     _errors,
     _models,
     _polling,
     _retries,
+    _secret,
     _specs,
     _states,
     _timeouts,
@@ -26,7 +30,8 @@ from sparkwire import livy
 # Modules whose whole __all__ is public API; the others (_transport, _responses, _urls, _calls,
 # _batches) export helpers for each other and only some names to users.
 PUBLIC_MODULES: list[ModuleType] = [
-    _auth, _client, _errors, _models, _polling, _retries, _specs, _states, _timeouts, _version, _waiting,
+    _auth, _auth_config, _auth_plugins, _client, _cloud_auth, _errors, _models, _polling, _retries, _secret,
+    _specs, _states, _timeouts, _version, _waiting,
 ]  # fmt: skip
 
 
