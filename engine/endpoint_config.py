@@ -118,7 +118,7 @@ class EndpointConfig:
             return auth_from_config(self.auth, username=self.username, password=self.password,
                                     token=self.token, options=self.auth_options, url=self.url)
         except ValueError as exc:
-            raise ConfigError(f"{where or f'Endpoint {self.name!r}'}: {exc}.") from None
+            raise ConfigError(f"{where or f'Endpoint {self.name!r}'}: {str(exc).rstrip('.')}.") from None
 
     def session_proxy_user(self, environ: Mapping[str, str] | None = None) -> str | None:
         """``proxy_user`` with its placeholders filled in.

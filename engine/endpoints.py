@@ -50,4 +50,4 @@ def make_client(endpoint: EndpointConfig, *, timeout: TimeoutTypes = _DEFAULT_TI
     except MissingDependency:
         raise
     except ValueError as exc:
-        raise ConfigError(f"Endpoint {endpoint.name!r}: {exc}.") from None
+        raise ConfigError(f"Endpoint {endpoint.name!r}: {str(exc).rstrip('.')}.") from None

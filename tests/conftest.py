@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.auth_helpers import GATEWAY_TOKEN
 from tests.support.gateway_process import RunningGateway, start_gateway
 from tests.support.livy_http import create_session, wait_session
 
@@ -38,6 +39,18 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
     """The real gateway on a free loopback port, for the whole run; stopped in finally."""
     running = start_gateway(tmp_path_factory.mktemp("gateway"), settings={"max_sessions": 12})
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def token_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
+    """A gateway that accepts only ``Authorization: Bearer GATEWAY_TOKEN`` (auth tests); stopped in finally."""
+    running = start_gateway(tmp_path_factory.mktemp("token-gateway"),
+                            settings={"auth_token": GATEWAY_TOKEN, "max_sessions": 4},
+                            env={"SPARKWIRE_GATEWAY_AUTH_TOKEN": GATEWAY_TOKEN})
     try:
         yield running
     finally:

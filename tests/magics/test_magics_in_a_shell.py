@@ -40,7 +40,7 @@ def test_bare_spark_and_help_print_the_usage_table(shell: InteractiveShell, caps
     ("add -s 'unbalanced", "Cannot read the flags"),
     ("add -l python", "add needs a session name"),
     ("add -s a -u ftp://example.com", "-u must be a URL"),
-    ("add -s a -t Digest", "unknown auth type"),
+    ("add -s a -t Digest", "unknown authentication type"),
     ("add -s a -t Basic_Access -a alice", "Basic_Access needs a user (-a USER) and a password"),
     ("delete", "delete needs -s NAME"),
     ("logs", "No session yet"),
