@@ -176,7 +176,9 @@ class _GoogleBearer(requests.auth.AuthBase):
                     raise CredentialsUnavailable(f"Google credentials could not be refreshed: {exc}") from None
             headers: dict[str, str] = {}
             self._credentials.apply(headers)
-        request.headers.update(headers)
+        for name, value in headers.items():
+            # google-auth writes "authorization"; keep the usual spelling on the wire.
+            request.headers["Authorization" if name.lower() == "authorization" else name] = value
         return request
 
 
