@@ -66,8 +66,9 @@ def _seconds(value: float | None) -> str:
 
 
 def _mentions_client_certificate(exc: BaseException) -> bool:
+    # TLS 1.3 servers refuse a missing certificate after the handshake: an alert, or just a closed socket.
     text = " ".join(str(cause) for cause in _causes(exc)).lower()
-    return "certificate required" in text or "handshake failure" in text
+    return any(words in text for words in ("certificate required", "handshake failure", "eof occurred"))
 
 
 def _has(exc: BaseException, kind: type[BaseException] | tuple[type[BaseException], ...]) -> bool:
