@@ -227,7 +227,7 @@ def error_for_status(
             if not repeatable:
                 hint = (
                     "A proxy in front of the server may have timed out after passing the request on, so it "
-                    f"was not sent again: {_what_may_have_run(context)}"
+                    f"was not sent again: {_what_may_have_run(context, url)}"
                 )
         else:
             hint = "This is a failure inside the server; its log has the details."
@@ -243,16 +243,17 @@ def error_for_status(
     )
 
 
-def _what_may_have_run(context: PathContext) -> str:
+def _what_may_have_run(context: PathContext, url: str) -> str:
     """How to check whether a non-repeatable request (POST) took effect despite a 502/503/504."""
+    collection = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     if context.resource == "sessions" and context.resource_id is not None:
         return (
             f"the statement may have run. List session {context.resource_id}'s statements "
             f"(GET /sessions/{context.resource_id}/statements, or %%info) and look for it before running it again."
         )
-    if context.resource == "sessions":
+    if collection == "sessions":
         return "a session may have been created. List the sessions (GET /sessions) before creating another."
-    if context.resource == "batches":
+    if collection == "batches":
         return "a batch may have been submitted. List the batches (GET /batches) before submitting it again."
     return "it may have taken effect. Check the server's state before sending it again."
 
