@@ -68,8 +68,8 @@ from ._states import (
     SessionState,
     StatementState,
 )
-from ._token_command import TokenCommand
 from ._timeouts import DEFAULT_TIMEOUT, USE_CLIENT_DEFAULT, Timeout, TimeoutTypes, UseClientDefault
+from ._token_command import TokenCommand
 from ._transport import JsonTransport
 from ._urls import redact_url
 from ._version import Version, VersionInfo
@@ -138,8 +138,8 @@ __all__ = [
     "StatementNotFound",
     "StatementState",
     "Timeout",
-    "TokenCommand",
     "TimeoutTypes",
+    "TokenCommand",
     "UseClientDefault",
     "Version",
     "VersionInfo",

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import abc
 import importlib
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal, cast
 
 import requests

@@ -63,7 +63,7 @@ def _text(options: Mapping[str, Any], key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"auth_options {key!r} must be a string, not {value!r}")
+        raise ValueError(f"auth_options {key!r} must be a string, not {value!r}")  # noqa: TRY004 - a config value
     return value
 
 
@@ -103,7 +103,7 @@ def _kerberos(settings: AuthSettings) -> Auth:
     mutual = str(options.get("mutual_authentication", "optional")).strip().lower()
     delegate = options.get("delegate", False)
     if not isinstance(delegate, bool):
-        raise ValueError(f"auth_options 'delegate' must be true or false, not {delegate!r}")
+        raise ValueError(f"auth_options 'delegate' must be true or false, not {delegate!r}")  # noqa: TRY004
     return KerberosAuth(
         mutual_authentication=mutual,  # type: ignore[arg-type]  # checked by KerberosAuth
         service=_text(options, "service") or "HTTP",

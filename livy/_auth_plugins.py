@@ -48,6 +48,9 @@ class AuthAttributes(argparse.Namespace, Mapping[str, Any]):
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self.__dict__
+
     def __getitem__(self, key: str) -> Any:
         try:
             return self.__dict__[key]
@@ -147,7 +150,7 @@ def load_object(target: str) -> Any:
             f"the auth class {target!r} could not be imported ({type(exc).__name__}: {exc}). Install the "
             "package that provides it in the kernel's environment, or fix the class path."
         ) from None
-    except Exception as exc:  # the module itself failed while importing
+    except Exception as exc:  # noqa: BLE001 - the plugin's module itself failed; any error, same advice
         raise ValueError(f"importing the auth class {target!r} failed: {type(exc).__name__}: {exc}") from None
     try:
         return getattr(module, name)
@@ -171,7 +174,7 @@ class _AnyCallableAuth(requests.auth.AuthBase):
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         result = self.inner(request)
-        return request if result is None else result  # type: ignore[no-any-return]
+        return request if result is None else result
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,7 @@ class CustomAuth(Auth):
         if entry is not None:
             try:
                 return entry.load()
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - third-party code: name it, whatever it raised
                 raise ValueError(
                     f"the auth plugin {self.target!r} (entry point {entry.value!r}) could not be loaded: "
                     f"{type(exc).__name__}: {exc}"
@@ -221,10 +224,13 @@ class CustomAuth(Auth):
         )
         try:
             instance = factory(attributes)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - third-party code: name it, whatever it raised
             raise ValueError(f"the auth class {self.target!r} failed to start: {type(exc).__name__}: {exc}") from None
         if not callable(instance):
-            raise ValueError(f"the auth class {self.target!r} gave a {type(instance).__name__}, which cannot sign requests")
+            kind = type(instance).__name__
+            raise ValueError(  # noqa: TRY004 - a configuration problem, reported like the others
+                f"the auth class {self.target!r} gave a {kind}, which cannot sign requests"
+            )
         return _AnyCallableAuth(instance)
 
     def describe(self) -> str:

@@ -65,7 +65,7 @@ class AwsSigV4Auth(Auth):
             session = session_module.Session(profile=self.profile)
             credentials = session.get_credentials()
             region = self.region or session.get_config_variable("region")
-        except Exception as exc:  # botocore raises many kinds here (profile not found, bad config)
+        except Exception as exc:  # noqa: BLE001 - botocore raises many kinds here (profile not found, bad config)
             raise CredentialsUnavailable(f"AWS credentials could not be loaded: {exc}") from None
         if credentials is None:
             raise CredentialsUnavailable(
@@ -172,7 +172,7 @@ class _GoogleBearer(requests.auth.AuthBase):
             if not self._credentials.valid:
                 try:
                     self._credentials.refresh(self._request)
-                except Exception as exc:  # google-auth's RefreshError, or the transport's error
+                except Exception as exc:  # noqa: BLE001 - google-auth's RefreshError, or its transport's errors
                     raise CredentialsUnavailable(f"Google credentials could not be refreshed: {exc}") from None
             headers: dict[str, str] = {}
             self._credentials.apply(headers)

@@ -79,8 +79,8 @@ class TokenCommand:
         """
         where = f"token_command {self.program!r}"
         try:
-            done = subprocess.run(  # noqa: S603 - the user's own configured command, no shell
-                self.argv, capture_output=True, text=True, timeout=self.timeout, stdin=subprocess.DEVNULL
+            done = subprocess.run(
+                self.argv, capture_output=True, text=True, timeout=self.timeout, stdin=subprocess.DEVNULL, check=False
             )
         except FileNotFoundError:
             raise CredentialsUnavailable(
@@ -132,7 +132,7 @@ class RefreshingBearer(requests.auth.AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         token = self._current()
         request.headers["Authorization"] = f"Bearer {token.reveal()}"
-        request.register_hook("response", self._make_hook(token))
+        request.register_hook("response", self._make_hook(token))  # type: ignore[no-untyped-call]
         return request
 
     def _make_hook(self, sent: Secret) -> Any:

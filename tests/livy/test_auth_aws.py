@@ -16,7 +16,13 @@ import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from sparkwire.livy import AuthenticationFailed, AwsSigV4Auth, CredentialsUnavailable, LivyClient, auth_from_config
+from sparkwire.livy import (
+    AuthenticationFailed,
+    AwsSigV4Auth,
+    CredentialsUnavailable,
+    LivyClient,
+    auth_from_config,
+)
 
 from .conftest import Exchange, FakeLivy
 
@@ -100,9 +106,9 @@ def test_a_wrong_secret_key_is_refused_by_the_verifier(fake_livy: FakeLivy, monk
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret")
     monkeypatch.setenv("AWS_SESSION_TOKEN", SESSION_TOKEN)
     problems = serve_signed(fake_livy)
-    with LivyClient(fake_livy.url, auth=AwsSigV4Auth(region="us-east-1")) as client:
-        with pytest.raises(AuthenticationFailed) as info:
-            client.list_sessions()
+    with LivyClient(fake_livy.url, auth=AwsSigV4Auth(region="us-east-1")) as client, \
+            pytest.raises(AuthenticationFailed) as info:
+        client.list_sessions()
     assert problems == ["signature mismatch"]
     assert "AWS SigV4 (emr-serverless, us-east-1)" in str(info.value) and "not-the-secret" not in str(info.value)
 

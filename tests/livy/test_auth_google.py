@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import crypt, jwt
 from sparkwire.livy import CredentialsUnavailable, GoogleAuth, LivyClient, auth_from_config
 
-from tests.support.gateway_process import RunningGateway
 from tests.support.auth_helpers import GATEWAY_TOKEN
+from tests.support.gateway_process import RunningGateway
 
 from .conftest import Exchange, FakeLivy
 

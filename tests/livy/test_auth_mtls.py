@@ -38,9 +38,9 @@ def test_a_configured_client_certificate_gets_through_the_proxy(certs: Certifica
 def test_a_combined_pem_file_works_too(certs: Certificates, token_gateway: RunningGateway, tmp_path: Path) -> None:
     combined = tmp_path / "alice.pem"
     combined.write_bytes(certs.client_cert.read_bytes() + certs.client_key.read_bytes())
-    with mtls_proxy(certs, token_gateway.port) as url:
-        with LivyClient(url, auth=BearerAuth(GATEWAY_TOKEN), verify=str(certs.ca), cert=str(combined)) as client:
-            assert client.version().version
+    with mtls_proxy(certs, token_gateway.port) as url, \
+            LivyClient(url, auth=BearerAuth(GATEWAY_TOKEN), verify=str(certs.ca), cert=str(combined)) as client:
+        assert client.version().version
 
 
 @pytest.mark.parametrize("which", ["none", "other CA"])
@@ -48,10 +48,10 @@ def test_without_an_accepted_certificate_the_connection_is_refused(
     certs: Certificates, token_gateway: RunningGateway, which: str
 ) -> None:
     cert = None if which == "none" else (str(certs.other_client_cert), str(certs.other_client_key))
-    with mtls_proxy(certs, token_gateway.port) as url:
-        with LivyClient(url, auth=BearerAuth(GATEWAY_TOKEN), verify=str(certs.ca), cert=cert) as client:
-            with pytest.raises(EndpointUnreachable) as info:
-                client.version()
+    with mtls_proxy(certs, token_gateway.port) as url, \
+            LivyClient(url, auth=BearerAuth(GATEWAY_TOKEN), verify=str(certs.ca), cert=cert) as client, \
+            pytest.raises(EndpointUnreachable) as info:
+        client.version()
     message = str(info.value)
     assert url in message
     if which == "none":

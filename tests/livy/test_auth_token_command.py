@@ -3,6 +3,7 @@ against the real gateway that accepts only the newest token."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -56,9 +57,9 @@ def test_a_command_that_keeps_giving_a_rejected_token_fails_with_authentication_
     token_gateway: RunningGateway, tmp_path: Path
 ) -> None:
     command = rotating_token_command(tmp_path, ["wrong-token"])
-    with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client:
-        with pytest.raises(AuthenticationFailed) as info:
-            client.list_sessions()
+    with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client, \
+            pytest.raises(AuthenticationFailed) as info:
+        client.list_sessions()
     assert runs(tmp_path) == 2  # one refresh per request, no loop
     assert "wrong-token" not in str(info.value)
     assert "a bearer token from" in str(info.value)
@@ -66,9 +67,9 @@ def test_a_command_that_keeps_giving_a_rejected_token_fails_with_authentication_
 
 def test_a_failing_command_says_why_with_its_error_output(token_gateway: RunningGateway) -> None:
     command = [sys.executable, "-c", "import sys; sys.stderr.write('login expired: run sso login'); sys.exit(3)"]
-    with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client:
-        with pytest.raises(CredentialsUnavailable) as info:
-            client.list_sessions()
+    with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client, \
+            pytest.raises(CredentialsUnavailable) as info:
+        client.list_sessions()
     message = str(info.value)
     assert "exited with status 3" in message and "login expired: run sso login" in message
 
@@ -76,9 +77,9 @@ def test_a_failing_command_says_why_with_its_error_output(token_gateway: Running
 def test_a_slow_command_times_out_with_a_clear_message(token_gateway: RunningGateway) -> None:
     command = [sys.executable, "-c", "import time; time.sleep(30)"]
     auth = BearerAuth(token_command=command, token_command_timeout=0.5)
-    with LivyClient(token_gateway.url, auth=auth) as client:
-        with pytest.raises(CredentialsUnavailable, match=r"did not finish within 0.5 s"):
-            client.version()
+    with LivyClient(token_gateway.url, auth=auth) as client, \
+            pytest.raises(CredentialsUnavailable, match=r"did not finish within 0.5 s"):
+        client.version()
 
 
 @pytest.mark.parametrize(("command", "words"), [
@@ -86,13 +87,13 @@ def test_a_slow_command_times_out_with_a_clear_message(token_gateway: RunningGat
     ([sys.executable, "-c", "print('')"], "printed no token"),
 ])  # fmt: skip
 def test_missing_or_silent_commands_are_reported(token_gateway: RunningGateway, command: list[str], words: str) -> None:
-    with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client:
-        with pytest.raises(CredentialsUnavailable, match=words):
-            client.version()
+    with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client, \
+            pytest.raises(CredentialsUnavailable, match=words):
+        client.version()
 
 
 def test_json_output_is_read_like_kubectl_exec_credentials(token_gateway: RunningGateway) -> None:
-    document = '{"apiVersion": "client.authentication.k8s.io/v1", "status": {"token": "%s"}}' % GATEWAY_TOKEN
+    document = json.dumps({"apiVersion": "client.authentication.k8s.io/v1", "status": {"token": GATEWAY_TOKEN}})
     command = [sys.executable, "-c", f"print({document!r})"]
     with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client:
         assert client.version().version
