@@ -215,13 +215,13 @@ class CustomAuth(Auth):
         :raises ValueError: if the class cannot be imported or built.
         """
         factory = self._factory()
-        attributes = AuthAttributes(
-            **dict(self.options),
-            url=self.url,
-            user=self.username or "",
-            password=self.password.reveal() if self.password is not None else "",
-            auth=self.name or self.target,
-        )
+        given = {
+            "url": self.url,
+            "user": self.username or "",
+            "password": self.password.reveal() if self.password is not None else "",
+            "auth": self.name or self.target,
+        }
+        attributes = AuthAttributes(**{**dict(self.options), **given})
         try:
             instance = factory(attributes)
         except Exception as exc:  # noqa: BLE001 - third-party code: name it, whatever it raised
