@@ -13,7 +13,7 @@ import shlex
 import subprocess
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -56,7 +56,7 @@ class TokenCommand:
     :param timeout: seconds the command may run.
     """
 
-    argv: tuple[str, ...]
+    argv: tuple[str, ...] = field(repr=False)  # its arguments may hold secrets
     timeout: float = 30.0
 
     def __init__(self, command: str | Sequence[str], timeout: float = 30.0) -> None:

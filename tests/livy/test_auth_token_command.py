@@ -114,3 +114,9 @@ def test_bad_bearer_settings_are_rejected_when_read(options: dict[str, object], 
 def test_a_token_and_a_command_together_are_rejected() -> None:
     with pytest.raises(ValueError, match="not both"):
         auth_from_config("bearer", token="abc", options={"token_command": "get-token"})
+
+
+def test_the_commands_arguments_stay_out_of_reprs_and_messages() -> None:
+    auth = BearerAuth(token_command=["get-token", "--client-secret", "Sec-Ret-77"])
+    assert "Sec-Ret-77" not in repr(auth) and "Sec-Ret-77" not in auth.describe()
+    assert auth.describe() == "a bearer token from 'get-token'"
