@@ -30,7 +30,9 @@ import requests
 import requests.auth
 
 from ._auth import Auth
+from ._errors import CredentialsUnavailable, LivyError
 from ._secret import Secret
+from ._urls import redact_url
 
 # find_entry_point and load_object are helpers for _auth_config, not public API.
 __all__ = ["ENTRY_POINT_GROUP", "AuthAttributes", "CustomAuth"]
@@ -167,13 +169,23 @@ def find_entry_point(name: str) -> importlib.metadata.EntryPoint | None:
 
 
 class _AnyCallableAuth(requests.auth.AuthBase):
-    """Adapts a plugin's object to requests: sparkmagic's base class returns ``None`` from ``__call__``."""
+    """Adapts a plugin's object to requests: sparkmagic's base class returns ``None`` from ``__call__``,
+    and a plugin's own failure becomes a :class:`CredentialsUnavailable` naming it, not a raw traceback."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, target: str) -> None:
         self.inner = inner
+        self._target = target
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        result = self.inner(request)
+        try:
+            result = self.inner(request)
+        except LivyError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - third-party code: name it, whatever it raised
+            raise CredentialsUnavailable(
+                f"the auth class {self._target!r} failed to sign {request.method} {redact_url(request.url or '')}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
         return request if result is None else result
 
 
@@ -231,7 +243,7 @@ class CustomAuth(Auth):
             raise ValueError(  # noqa: TRY004 - a configuration problem, reported like the others
                 f"the auth class {self.target!r} gave a {kind}, which cannot sign requests"
             )
-        return _AnyCallableAuth(instance)
+        return _AnyCallableAuth(instance, self.target)
 
     def describe(self) -> str:
         """:return: e.g. ``"custom auth 'teamauth:TeamToken'"``."""

@@ -13,7 +13,13 @@ import pytest
 from sparkwire.engine import ConfigError
 from sparkwire.engine.config import parse_config
 from sparkwire.engine.endpoints import make_client
-from sparkwire.livy import AuthenticationFailed, CustomAuth, LivyClient, auth_from_config
+from sparkwire.livy import (
+    AuthenticationFailed,
+    CredentialsUnavailable,
+    CustomAuth,
+    LivyClient,
+    auth_from_config,
+)
 
 from tests.support.auth_helpers import AUTH_MODULE, GATEWAY_TOKEN, write_auth_module
 from tests.support.gateway_process import RunningGateway
@@ -21,6 +27,14 @@ from tests.support.gateway_process import RunningGateway
 # A plugin written for sparkwire: it reads its settings as a mapping (the endpoint's auth_options).
 _SPARKWIRE_STYLE = '''
 import requests.auth
+
+
+class Broken:
+    def __init__(self, attributes):
+        pass
+
+    def __call__(self, request):
+        raise RuntimeError("the SSO agent is not running")
 
 
 class HeaderToken(requests.auth.AuthBase):
@@ -111,3 +125,11 @@ def test_a_class_that_cannot_be_loaded_is_named_in_a_config_error(plugin_dir: Pa
 def test_an_unknown_plain_name_is_rejected_when_the_config_is_read() -> None:
     with pytest.raises(ConfigError, match="unknown authentication type 'okta'"):
         parse_config({"endpoints": {"corp": {"url": "http://h", "auth": "okta"}}}, source="test.json")
+
+
+def test_a_plugin_failing_while_signing_is_named_in_a_livy_error(plugin_dir: Path, token_gateway: RunningGateway) -> None:
+    with LivyClient(token_gateway.url, auth=auth_from_config("headerauth:Broken")) as client, \
+            pytest.raises(CredentialsUnavailable) as info:
+        client.version()
+    assert str(info.value) == (f"the auth class 'headerauth:Broken' failed to sign GET {token_gateway.url}/version: "
+                               "RuntimeError: the SSO agent is not running")
