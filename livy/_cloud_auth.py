@@ -96,7 +96,12 @@ class _SigV4Signer(requests.auth.AuthBase):
         aws_request = self._awsrequest.AWSRequest(
             method=request.method, url=request.url, data=request.body or b"", headers=headers
         )
-        frozen = self._credentials.get_frozen_credentials()
+        try:
+            frozen = self._credentials.get_frozen_credentials()
+        except Exception as exc:  # noqa: BLE001 - botocore's refresh errors (expired SSO session, no role)
+            raise CredentialsUnavailable(
+                f"AWS credentials could not be refreshed: {exc}. Sign in again (e.g. aws sso login)."
+            ) from None
         self._auth.SigV4Auth(frozen, self._service, self._region).add_auth(aws_request)
         for name in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token"):
             if name in aws_request.headers:
