@@ -27,7 +27,7 @@ from typing import Any, Final, Literal, cast
 
 from sparkwire.livy import Secret
 
-from .endpoint_config import AuthType, EndpointConfig, auth_name, parse_endpoint
+from .endpoint_config import AuthType, EndpointConfig, auth_name, config_bool, parse_endpoint
 from .errors import ConfigError
 from .session_body import merge_bodies, spec_from_body
 from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path
@@ -49,8 +49,6 @@ DEFAULT_URL: Final = "http://127.0.0.1:8998"
 
 ProgressMode = Literal["auto", "widget", "text", "off"]
 
-_TRUE: Final = frozenset({"1", "true", "yes", "on"})
-_FALSE: Final = frozenset({"0", "false", "no", "off"})
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -198,14 +196,6 @@ def _mapping(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]
     return value
 
 
-def _bool(value: Any, where: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise ConfigError(f"{where} must be true or false, not {value!r}.")
-
-
 def _seconds(value: Any, where: str) -> float | None:
     if value is None:
         return None
@@ -228,7 +218,7 @@ def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
     if progress not in ("auto", "widget", "text", "off"):
         raise ConfigError(f"{where}: kernel \"progress\" must be auto, widget, text or off, not {progress!r}.")
     return KernelOptions(
-        keep_session_on_shutdown=_bool(data.get("keep_session_on_shutdown", False),
+        keep_session_on_shutdown=config_bool(data.get("keep_session_on_shutdown", False),
                                        f"{where}: kernel \"keep_session_on_shutdown\""),
         session_start_timeout=_seconds(data.get("session_start_timeout", defaults.session_start_timeout),
                                        f"{where}: kernel \"session_start_timeout\""),
@@ -304,7 +294,7 @@ def _apply_environment(config: SparkwireConfig, env: Mapping[str, str]) -> Spark
     if env.get("SPARKWIRE_CA_BUNDLE"):
         changes["ca_bundle"] = env["SPARKWIRE_CA_BUNDLE"]
     if env.get("SPARKWIRE_VERIFY"):
-        changes["verify"] = _bool(env["SPARKWIRE_VERIFY"], "SPARKWIRE_VERIFY")
+        changes["verify"] = config_bool(env["SPARKWIRE_VERIFY"], "SPARKWIRE_VERIFY")
     if env.get("SPARKWIRE_TOKEN_COMMAND"):
         changes["auth_options"] = MappingProxyType({**base.auth_options,
                                                     "token_command": env["SPARKWIRE_TOKEN_COMMAND"]})

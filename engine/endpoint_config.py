@@ -25,6 +25,7 @@ __all__ = [
     "AuthType",
     "EndpointConfig",
     "auth_name",
+    "config_bool",
     "parse_endpoint",
     "parse_retry_policy",
 ]
@@ -169,11 +170,22 @@ class EndpointConfig:
         return f"{self.name!r} ({self.url}, {who})"
 
 
-def _bool(value: Any, where: str) -> bool:
+_TRUE: Final = frozenset({"1", "true", "yes", "on"})
+_FALSE: Final = frozenset({"0", "false", "no", "off"})
+
+
+def config_bool(value: Any, where: str) -> bool:
+    """Read a boolean setting: JSON ``true``/``false``, or a word as environment variables give it.
+
+    :param value: the value.
+    :param where: what to name in the error.
+    :return: the boolean.
+    :raises ConfigError: for anything else.
+    """
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
     raise ConfigError(f"{where} must be true or false, not {value!r}.")
 
 
@@ -257,7 +269,7 @@ def parse_endpoint(name: str, data: Any, where: str) -> EndpointConfig:
         username=data.get("user", data.get("username")) or None,
         password=Secret(str(password)) if password is not None else None,
         token=Secret(str(token)) if token is not None else None,
-        verify=_bool(data.get("verify", True), f"{here} \"verify\""),
+        verify=config_bool(data.get("verify", True), f"{here} \"verify\""),
         ca_bundle=_path(data, "ca_bundle", here),
         headers=MappingProxyType({str(k): str(v) for k, v in headers.items()}),
         auth_options=MappingProxyType(dict(data.get("auth_options") or {})),
