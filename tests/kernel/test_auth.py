@@ -44,11 +44,19 @@ def test_a_sparkmagic_custom_authenticator_signs_the_kernels_requests(
     assert not [s for s in after if s["id"] in live and s["state"] in ("idle", "busy")]
 
 
-def test_a_token_command_from_the_environment_reaches_the_kernel(
-    kernel_factory: Callable[..., RunningKernel], token_gateway: RunningGateway, tmp_path: Path
+def test_a_token_command_and_a_hub_proxy_user_from_the_environment(
+    kernel_factory: Callable[..., RunningKernel], token_gateway: RunningGateway
 ) -> None:
+    """JupyterHub-style: the token from a command, sessions created as ``$JUPYTERHUB_USER``."""
     command = f"{sys.executable} -c \"print('{GATEWAY_TOKEN}')\""
-    kernel = kernel_factory(SPARKWIRE_URL=token_gateway.url, SPARKWIRE_TOKEN_COMMAND=command)
+    kernel = kernel_factory(SPARKWIRE_URL=token_gateway.url, SPARKWIRE_TOKEN_COMMAND=command,
+                            SPARKWIRE_PROXY_USER="{JUPYTERHUB_USER}", JUPYTERHUB_USER="alice")
     listed = kernel.run("%%info")  # lists the endpoint's sessions: a request with the command's token
     assert listed.status == "ok", listed.reply
     assert "bearer auth" in listed.stdout and GATEWAY_TOKEN not in listed.stdout
+    before = {s["id"] for s in requests.get(f"{token_gateway.url}/sessions", headers=_AUTH, timeout=10).json()["sessions"]}
+    ran = kernel.run("print('as the hub user')")
+    assert ran.status == "ok", ran.reply
+    sessions = requests.get(f"{token_gateway.url}/sessions", headers=_AUTH, timeout=10).json()["sessions"]
+    assert [s["proxyUser"] for s in sessions if s["id"] not in before] == ["alice"]
+    kernel.stop()
