@@ -9,6 +9,7 @@ the token, either as plain text or as JSON holding ``token``, ``access_token`` o
 from __future__ import annotations
 
 import json
+import logging
 import shlex
 import subprocess
 import threading
@@ -24,6 +25,7 @@ from ._secret import Secret
 
 __all__ = ["RefreshingBearer", "TokenCommand"]
 
+logger = logging.getLogger("sparkwire.livy")
 _STDERR_CHARS = 800  # enough for a CLI's error message, short enough for a notebook
 
 
@@ -139,6 +141,7 @@ class RefreshingBearer(requests.auth.AuthBase):
         def on_response(response: requests.Response, **kwargs: Any) -> requests.Response:
             if response.status_code != 401:
                 return response
+            logger.info("The token from %r was refused (401); running it again", self._command.program)
             fresh = self._refresh(sent)
             if fresh == sent:
                 return response

@@ -4,6 +4,7 @@ against the real gateway that accepts only the newest token."""
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -23,8 +24,9 @@ from tests.support.gateway_process import RunningGateway
 
 
 def test_a_401_runs_the_command_again_and_the_request_succeeds_with_the_new_token(
-    token_gateway: RunningGateway, tmp_path: Path
+    token_gateway: RunningGateway, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     command = rotating_token_command(tmp_path, ["expired-token", GATEWAY_TOKEN])
     auth = auth_from_config("bearer", options={"token_command": command})
     with LivyClient(token_gateway.url, auth=auth) as client:
@@ -34,6 +36,8 @@ def test_a_401_runs_the_command_again_and_the_request_succeeds_with_the_new_toke
         client.list_sessions()
         client.version()
         assert runs(tmp_path) == 2  # the fresh token is kept
+    assert "was refused (401); running it again" in caplog.text
+    assert GATEWAY_TOKEN not in caplog.text and "expired-token" not in caplog.text
 
 
 def test_a_post_answered_401_is_sent_once_more_with_the_new_token(token_gateway: RunningGateway, tmp_path: Path) -> None:
