@@ -27,7 +27,15 @@ from typing import Any, Final, Literal, cast
 
 from sparkwire.livy import Secret
 
-from .endpoint_config import AuthType, EndpointConfig, auth_name, config_bool, parse_endpoint
+from .endpoint_config import (
+    AuthType,
+    EndpointConfig,
+    auth_name,
+    config_bool,
+    parse_authenticators,
+    parse_endpoint,
+    resolve_auth,
+)
 from .errors import ConfigError
 from .session_body import merge_bodies, spec_from_body
 from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path
@@ -80,6 +88,7 @@ class SparkwireConfig:
     :param profiles: named session bodies, applied on top of the defaults by ``%%configure NAME``.
     :param kernel: kernel options.
     :param source: where the settings came from, for ``%%info`` (a path, or ``"defaults"``).
+    :param authenticators: auth name → class path (sparkmagic's map), for ``auth`` values and ``%spark add -t``.
     """
 
     endpoints: Mapping[str, EndpointConfig]
@@ -88,6 +97,7 @@ class SparkwireConfig:
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     kernel: KernelOptions = field(default_factory=KernelOptions)
     source: str = "defaults"
+    authenticators: Mapping[str, str] = field(default_factory=dict)
 
     def endpoint(self, name: str | None = None) -> EndpointConfig:
         """Look up an endpoint.
@@ -236,12 +246,13 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
     :raises ConfigError: for unknown keys, wrong types, a default endpoint that does not exist, or
         session settings Livy would reject.
     """
-    known = {"endpoints", "default_endpoint", "session", "profiles", "kernel"}
+    known = {"endpoints", "default_endpoint", "session", "profiles", "kernel", "authenticators"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {unknown}; known: {sorted(known)}. See docs/configuration.md.")
+    authenticators = parse_authenticators(data.get("authenticators"), source)
     endpoints = {
-        str(name): parse_endpoint(str(name), value, source)
+        str(name): parse_endpoint(str(name), value, source, authenticators)
         for name, value in _mapping(data, "endpoints", source).items()
     }
     if not endpoints:
@@ -269,6 +280,7 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
         profiles=MappingProxyType(profiles),
         kernel=_parse_kernel(_mapping(data, "kernel", source), source),
         source=source,
+        authenticators=authenticators,
     )
 
 
@@ -284,7 +296,7 @@ def _apply_environment(config: SparkwireConfig, env: Mapping[str, str]) -> Spark
             base = EndpointConfig(name="env", url=url.rstrip("/"))
     changes: dict[str, Any] = {}
     if env.get("SPARKWIRE_AUTH"):
-        changes["auth"] = auth_name(env["SPARKWIRE_AUTH"], "SPARKWIRE_AUTH")
+        changes["auth"] = auth_name(resolve_auth(env["SPARKWIRE_AUTH"], config.authenticators), "SPARKWIRE_AUTH")
     if env.get("SPARKWIRE_USER"):
         changes["username"] = env["SPARKWIRE_USER"]
     if "SPARKWIRE_PASSWORD" in env:

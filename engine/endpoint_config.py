@@ -22,12 +22,15 @@ from .errors import ConfigError
 __all__ = [
     "ENDPOINT_KEYS",
     "PROXY_USER_PLACEHOLDERS",
+    "SPARKMAGIC_CLASSES",
     "AuthType",
     "EndpointConfig",
     "auth_name",
     "config_bool",
+    "parse_authenticators",
     "parse_endpoint",
     "parse_retry_policy",
+    "resolve_auth",
 ]
 
 AuthType = str
@@ -41,6 +44,42 @@ ENDPOINT_KEYS: Final = frozenset({
 PROXY_USER_PLACEHOLDERS: Final = ("JUPYTERHUB_USER", "USER")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _RETRY_KEYS: Final = frozenset({"max_retries", "backoff", "factor", "cap"})
+SPARKMAGIC_CLASSES: Final = MappingProxyType({
+    "sparkmagic.auth.customauth.Authenticator": "none",
+    "sparkmagic.auth.basic.Basic": "basic",
+    "sparkmagic.auth.kerberos.Kerberos": "kerberos",
+})
+"""sparkmagic's own authenticator classes, which sparkwire's built-ins replace (no sparkmagic needed)."""
+_NO_AUTHENTICATORS: Final[Mapping[str, str]] = MappingProxyType({})
+
+
+def parse_authenticators(value: Any, where: str) -> Mapping[str, str]:
+    """Read an ``"authenticators"`` map (sparkmagic's): auth name → class path.
+
+    :param value: the JSON value, or ``None``.
+    :param where: what to name in errors.
+    :return: the map.
+    :raises ConfigError: if it is not an object of non-empty strings.
+    """
+    if value is None:
+        return _NO_AUTHENTICATORS
+    if not isinstance(value, Mapping) or not all(
+            isinstance(path, str) and path.strip() for path in value.values()):
+        raise ConfigError(f"{where}: \"authenticators\" must map auth names to class paths, e.g. "
+                          "{\"Google\": \"googledataprocauthenticator.google.GoogleAuth\"}.")
+    return MappingProxyType({str(name): path.strip() for name, path in value.items()})
+
+
+def resolve_auth(value: str, authenticators: Mapping[str, str]) -> str:
+    """What an auth name means given an ``authenticators`` map: its class path (sparkmagic's own classes
+    become the built-ins), or the name itself.
+
+    :param value: the name, as in a file, the environment or ``%spark add -t``.
+    :param authenticators: the map.
+    :return: the name to build the auth from.
+    """
+    path = authenticators.get(value.strip())
+    return SPARKMAGIC_CLASSES.get(path, path) if path else value
 
 
 def auth_name(value: Any, where: str) -> AuthType:
@@ -231,12 +270,15 @@ def parse_retry_policy(value: Any, where: str) -> RetryPolicy | None:
         raise ConfigError(f"{where}: retry_policy: {exc}.") from None
 
 
-def parse_endpoint(name: str, data: Any, where: str) -> EndpointConfig:
+def parse_endpoint(
+    name: str, data: Any, where: str, authenticators: Mapping[str, str] = _NO_AUTHENTICATORS
+) -> EndpointConfig:
     """Read one entry of ``"endpoints"``.
 
     :param name: the endpoint's name.
     :param data: its JSON object.
     :param where: the file, for errors.
+    :param authenticators: the file's ``authenticators`` map, through which ``auth`` names are resolved.
     :return: the endpoint, its auth settings checked (a plugin class is not imported yet).
     :raises ConfigError: for unknown keys, wrong types or missing credentials.
     """
@@ -262,10 +304,11 @@ def parse_endpoint(name: str, data: Any, where: str) -> EndpointConfig:
                 raise ConfigError(f"{here}: proxy_user placeholder {{{placeholder}}} is unknown; use "
                                   "{JUPYTERHUB_USER} or {USER}.")
     password, token = data.get("password"), data.get("token")
+    auth = data.get("auth", "none")
     endpoint = EndpointConfig(
         name=name,
         url=url.rstrip("/"),
-        auth=auth_name(data.get("auth", "none"), here),
+        auth=auth_name(resolve_auth(auth, authenticators) if isinstance(auth, str) else auth, here),
         username=data.get("user", data.get("username")) or None,
         password=Secret(str(password)) if password is not None else None,
         token=Secret(str(token)) if token is not None else None,

@@ -35,18 +35,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .endpoint_config import parse_authenticators, resolve_auth
 from .errors import ConfigError
 
 __all__ = ["read_sparkmagic_config", "sparkmagic_config_path"]
 
 _SPARKMAGIC_DEFAULT_URL = "http://localhost:8998"
 _AUTH = {"none": "none", "basic_access": "basic", "kerberos": "kerberos"}
-# sparkmagic's own classes, which sparkwire's built-ins replace (so sparkmagic need not be installed).
-_SPARKMAGIC_CLASSES = {
-    "sparkmagic.auth.customauth.Authenticator": "none",
-    "sparkmagic.auth.basic.Basic": "basic",
-    "sparkmagic.auth.kerberos.Kerberos": "kerberos",
-}
 # requests-kerberos's constants, as sparkmagic's kerberos_auth_configuration writes them.
 _MUTUAL = {1: "required", 2: "optional", 3: "disabled"}
 _KERBEROS_KEYS = ("principal", "hostname_override", "service", "delegate")
@@ -82,12 +77,9 @@ def _password(credentials: Mapping[str, Any], source: str) -> str | None:
 def _auth(value: Any, data: Mapping[str, Any], username: str, password: str | None, source: str) -> str:
     if value is None:
         return "basic" if username and password else "none"
-    authenticators = data.get("authenticators") or {}
-    if not isinstance(authenticators, Mapping):
-        raise ConfigError(f"{source}: \"authenticators\" must map auth names to class paths.")
-    class_path = authenticators.get(value)
-    if isinstance(class_path, str) and class_path.strip():
-        return _SPARKMAGIC_CLASSES.get(class_path.strip(), class_path.strip())
+    authenticators = parse_authenticators(data.get("authenticators"), source)
+    if str(value) in authenticators:
+        return resolve_auth(str(value), authenticators)
     builtin = _AUTH.get(str(value).strip().lower())
     if builtin:
         return builtin
@@ -171,6 +163,9 @@ def read_sparkmagic_config(data: Mapping[str, Any], *, source: str) -> dict[str,
         "default_endpoint": "sparkmagic",
         "session": session,
     }
+    if data.get("authenticators"):
+        # Kept so that %spark add -t NAME finds the same classes as sparkmagic's magics do.
+        result["authenticators"] = dict(parse_authenticators(data["authenticators"], source))
     timeout = data.get("livy_session_startup_timeout_seconds")
     if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
         result["kernel"] = {"session_start_timeout": float(timeout)}

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from IPython.core.error import UsageError
 from sparkwire.engine import ConfigError, EndpointConfig, SparkwireConfig
-from sparkwire.engine.endpoint_config import auth_name
+from sparkwire.engine.endpoint_config import auth_name, resolve_auth
 from sparkwire.livy import Secret
 
 __all__ = ["resolve_endpoint"]
@@ -73,7 +73,7 @@ def resolve_endpoint(
     username = user or url_user
     secret = password if password is not None else (Secret(url_password) if url_password is not None else None)
     if auth is not None:
-        kind = auth_name(auth, "-t")
+        kind = auth_name(resolve_auth(auth, config.authenticators), "-t")
     elif username and secret is not None:
         kind = "basic"
     elif token is not None:

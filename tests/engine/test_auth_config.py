@@ -72,6 +72,18 @@ def test_sparkmagic_authenticators_map_sparkmagic_classes_to_built_ins_and_other
             "url": "http://h", "auth": "Okta"}})
 
 
+def test_an_authenticators_map_in_sparkwires_file_names_classes_for_auth() -> None:
+    config = parse_config({
+        "authenticators": {"Corp": "corp.auth:Sso", "Kerb": "sparkmagic.auth.kerberos.Kerberos"},
+        "endpoints": {"a": {"url": "http://a", "auth": "Corp"}, "b": {"url": "http://b", "auth": "Kerb"}},
+        "default_endpoint": "a",
+    }, source="f.json")
+    assert config.endpoint("a").auth == "corp.auth:Sso" and config.endpoint("b").auth == "kerberos"
+    assert dict(config.authenticators) == {"Corp": "corp.auth:Sso", "Kerb": "sparkmagic.auth.kerberos.Kerberos"}
+    with pytest.raises(ConfigError, match="must map auth names to class paths"):
+        parse_config({"authenticators": {"Corp": 3}}, source="f.json")
+
+
 def test_sparkmagic_retry_policy_is_mapped(tmp_path: Path) -> None:
     config = sparkmagic(tmp_path, {"kernel_python_credentials": {"url": "http://h:8998"},
                                    "retry_policy": "configurable", "configurable_retry_policy_max_retries": 5,

@@ -64,6 +64,10 @@ def test_a_sparkmagic_config_with_a_custom_authenticator_works_unchanged(
         team_shell.run_line_magic("spark", f"add -s again -u {token_gateway.url} --token {GATEWAY_TOKEN} --id {session_id}")
         team_shell.run_cell_magic("spark", "-s again", "print('same session, token flag')")
         team_shell.run_line_magic("spark", f"info -u {token_gateway.url}")
+        # -t NAME is looked up in sparkmagic's "authenticators" map, as sparkmagic's own %spark add does.
+        team_shell.run_line_magic("spark", f"add -s named -u {token_gateway.url} -t Team -p {GATEWAY_TOKEN} "
+                                           f"--id {session_id}")
+        team_shell.run_cell_magic("spark", "-s named", "print('through -t Team')")
         wrong = "Not-The-Token-99"
         result = team_shell.run_cell(f"%spark add -s bad -u {token_gateway.url} --token {wrong} --id {session_id}")
         assert isinstance(result.error_in_exec, SparkError)
@@ -72,7 +76,7 @@ def test_a_sparkmagic_config_with_a_custom_authenticator_works_unchanged(
         shown = captured.out + captured.err + str(result.error_in_exec)
     finally:
         team_shell.run_line_magic("spark", "delete -s team")
-    assert "42\n" in shown and "same session, token flag" in shown
+    assert "42\n" in shown and "same session, token flag" in shown and "through -t Team" in shown
     assert "Sessions on" in shown  # %spark info -u lists the endpoint's sessions
     assert GATEWAY_TOKEN not in shown and wrong not in shown
     sessions = requests.get(f"{token_gateway.url}/sessions", timeout=10,
