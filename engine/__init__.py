@@ -10,7 +10,8 @@
     print(result.rendered.stdout, end="")         # 10
     engine.close()                                # deletes the sessions it created
 
-Modules: ``config`` (file, environment, sparkmagic's file), ``endpoints`` (clients), ``registry``
+Modules: ``config`` (file, environment, sparkmagic's file), ``endpoint_config`` (one endpoint: auth,
+TLS, retries, proxy user), ``endpoints`` (clients), ``registry``
 (named sessions), ``execution`` (submit, poll, cancel), ``rendering`` (Livy output → MIME bundles),
 ``display`` and ``progress`` (start view, progress bars), ``reports`` (``info``/``logs`` tables),
 ``frames`` and ``last_value`` (DataFrame results, a DataFrame last expression), ``sql`` (typed
