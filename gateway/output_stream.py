@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+
 from fastapi.responses import StreamingResponse
 
 from .models import StatementOut

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-__all__ = ["StoredSession", "StoredStatement", "SessionStore"]
+__all__ = ["SessionStore", "StoredSession", "StoredStatement"]
 
 log = logging.getLogger("sparkwire.gateway")
 
@@ -159,7 +159,7 @@ class SessionStore:
         values["spilled"] = int(statement.spilled)
         names = [f.name for f in fields(StoredStatement)]
         self._db.execute(
-            f"INSERT OR REPLACE INTO statements (session_id, {', '.join(names)}) "  # noqa: S608 - fixed names
+            f"INSERT OR REPLACE INTO statements (session_id, {', '.join(names)}) "
             f"VALUES (?, {', '.join('?' for _ in names)})",
             (session_id, *(values[n] for n in names)))
 
