@@ -41,9 +41,8 @@ async def list_statements(session_ref: str, manager: Manager, page: Annotated[Pa
     if order == "desc":
         records.reverse()
     shown = page.slice(records)
-    if any(r.spilled for r in shown):
-        return statement_list_response(len(records), [(statement_out(r), _spill_file(session, r)) for r in shown])
-    return StatementListOut(total_statements=len(records), statements=[statement_out(r) for r in shown])
+    # Streamed one statement at a time: a page of large outputs never becomes one body in memory.
+    return statement_list_response(len(records), [(statement_out(r), _spill_file(session, r)) for r in shown])
 
 
 def _spill_file(session: InteractiveSession, record: StatementRecord) -> Path | None:
