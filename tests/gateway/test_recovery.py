@@ -96,6 +96,14 @@ def test_a_statement_that_finished_while_the_gateway_was_down_keeps_its_output(t
         assert statement["state"] == "available"
         assert statement["output"]["data"]["text/plain"].strip() == "x" * 100000  # spilled, streamed back
         assert (restarted.work_dir / "sessions" / str(session_id) / "outputs" / f"{quick['id']}.json").exists()
+        small = run(restarted.url, session_id, "print('small')")
+        listed = requests.get(f"{restarted.url}/sessions/{session_id}/statements", params={"from": 0, "size": 5},
+                              timeout=30).json()
+        assert listed["total_statements"] == 2
+        assert [s["output"]["data"]["text/plain"].strip() for s in listed["statements"]] == ["x" * 100000, "small"]
+        page = requests.get(f"{restarted.url}/sessions/{session_id}/statements", params={"from": 1, "size": 1},
+                            timeout=30).json()
+        assert [s["id"] for s in page["statements"]] == [small["id"]]
     finally:
         if restarted is not None:
             restarted.stop()
