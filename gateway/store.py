@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -92,11 +93,14 @@ class SessionStore:
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Statements hold users' code and results: 0600 from birth; SQLite gives its -wal and -shm
+        # files the database file's mode.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        path.chmod(0o600)
         self._db = sqlite3.connect(path, isolation_level=None)  # autocommit: each write is durable at once
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a process crash
         self._db.executescript(_SCHEMA)
-        path.chmod(0o600)  # statements hold users' code and results
 
     @property
     def enabled(self) -> bool:

@@ -268,7 +268,8 @@ class Worker:
             folder = self._spill[0]
             folder.mkdir(parents=True, exist_ok=True)
             temporary = folder / f"{statement_id}.json.tmp"
-            temporary.write_text(output, encoding="utf-8")
+            with open(os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w", encoding="utf-8") as spill:
+                spill.write(output)  # 0600: outputs are as private as the code that made them
             os.replace(temporary, folder / f"{statement_id}.json")
             line = json.dumps({"ev": "result", "id": statement_id, "spilled": len(output)})
         else:

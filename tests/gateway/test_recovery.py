@@ -95,7 +95,8 @@ def test_a_statement_that_finished_while_the_gateway_was_down_keeps_its_output(t
         statement = wait_statement(restarted.url, session_id, quick["id"], timeout=60)
         assert statement["state"] == "available"
         assert statement["output"]["data"]["text/plain"].strip() == "x" * 100000  # spilled, streamed back
-        assert (restarted.work_dir / "sessions" / str(session_id) / "outputs" / f"{quick['id']}.json").exists()
+        spilled = restarted.work_dir / "sessions" / str(session_id) / "outputs" / f"{quick['id']}.json"
+        assert stat.S_IMODE(spilled.stat().st_mode) == 0o600
         small = run(restarted.url, session_id, "print('small')")
         listed = requests.get(f"{restarted.url}/sessions/{session_id}/statements", params={"from": 0, "size": 5},
                               timeout=30).json()

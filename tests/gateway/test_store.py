@@ -24,6 +24,7 @@ def test_sessions_and_statements_survive_closing_the_store(tmp_path: Path) -> No
     store.save_statement(3, StatementRecord(id=1, code="big()", kind="pyspark", state="available",
                                             spilled=True).stored())
     store.save_statement(3, StatementRecord(id=2, code="slow()", kind="pyspark", state="running").stored())
+    assert stat.S_IMODE(path.with_name("gateway.sqlite3-wal").stat().st_mode) == 0o600
     store.close()
 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
