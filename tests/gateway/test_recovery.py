@@ -53,6 +53,7 @@ def test_kill_9_mid_statement_then_restart_keeps_session_variables_and_output(tm
         socket_dir = gateway.work_dir / "sockets"
         assert stat.S_IMODE(socket_dir.stat().st_mode) == 0o700
         slow = submit(url, session_id, "import time\ntime.sleep(6)\nprint('slept', kept + 1)")
+        queued = submit(url, session_id, "kept * 2")  # waits in the gateway's queue when it dies
         time.sleep(1.5)  # the statement is running in the session process now
         worker_pids = [p.pid for p in _session_workers(session_id)]
         _kill9(gateway)
@@ -65,10 +66,11 @@ def test_kill_9_mid_statement_then_restart_keeps_session_variables_and_output(tm
         finished = wait_statement(url, session_id, slow["id"], timeout=120)
         assert finished["state"] == "available", finished
         assert finished["output"]["data"]["text/plain"].strip() == "slept 42"
+        assert wait_statement(url, session_id, queued["id"])["output"]["data"]["text/plain"] == "82"
         assert wait_session(url, session_id)["id"] == session_id
         assert run(url, session_id, "kept")["output"]["data"]["text/plain"] == "41"
         listed = requests.get(f"{url}/sessions/{session_id}/statements", timeout=10).json()
-        assert [s["id"] for s in listed["statements"]] == [0, 1, 2]
+        assert [s["id"] for s in listed["statements"]] == [0, 1, 2, 3]
 
         # A new session never reuses an id, even when the state store is gone.
         assert create_session(url, {"kind": "sql"})["id"] == session_id + 1
