@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--recovery", choices=["on", "off"],
                         help="on (default): sessions survive a gateway crash and a restart on the same "
                              "--work-dir re-attaches them; off: sessions end with the gateway")
-    parser.add_argument("--worker-grace", type=float, help="seconds a session waits for a crashed gateway "
+    parser.add_argument("--worker-grace", type=float, metavar="SECONDS", help="seconds a session waits for a crashed gateway "
                                                            "to come back (default 600)")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     parser.set_defaults(handler=_run)
