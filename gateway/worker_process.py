@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .settings import ENV_PREFIX
-from .worker_socket import connect_worker
+from .worker_socket import connect_worker, peer_pid
 
 __all__ = ["ShutdownStatus", "WorkerLaunch", "WorkerProcess"]
 
@@ -95,6 +95,10 @@ class WorkerProcess:
         :return: False when nobody listens there within ``timeout`` seconds or the process is gone.
         """
         streams = await connect_worker(self._launch.socket_path, timeout, lambda: self.poll() is None)
+        if self._proc is None:
+            # A stored pid may since belong to someone else: trust only the process behind the socket,
+            # and signal nothing when no process answered there.
+            self._attached_pid = peer_pid(streams[1]) if streams is not None else None
         if streams is None:
             return False
         self._reader, self._writer = streams

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import struct
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["MAX_SOCKET_PATH", "SocketDir", "connect_worker", "socket_path"]
+__all__ = ["MAX_SOCKET_PATH", "SocketDir", "connect_worker", "peer_pid", "socket_path"]
 
 # sockaddr_un holds 108 bytes on Linux (104 on macOS) including the final NUL.
 MAX_SOCKET_PATH = 103
@@ -59,3 +61,13 @@ async def connect_worker(path: Path, timeout: float, alive: Callable[[], bool]
                 return None
         await asyncio.sleep(delay)
         delay = min(delay * 2, 0.5)
+
+
+def peer_pid(writer: asyncio.StreamWriter) -> int | None:
+    """:return: the pid of the process listening at the other end (Linux ``SO_PEERCRED``), else None."""
+    sock = writer.get_extra_info("socket")
+    option = getattr(socket, "SO_PEERCRED", None)
+    if sock is None or option is None:
+        return None
+    pid, _uid, _gid = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i")))
+    return int(pid)
