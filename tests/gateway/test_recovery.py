@@ -18,12 +18,13 @@ from tests.support.gateway_process import RunningGateway, start_gateway
 from tests.support.livy_http import HEADERS, create_session, run, submit, wait_session, wait_statement
 
 
-def _session_workers(session_id: int) -> list[psutil.Process]:
-    """The session processes listening on this session's socket (their command line names it)."""
+def _session_workers(gateway: RunningGateway, session_id: int) -> list[psutil.Process]:
+    """The session processes listening on this gateway's socket of the session (their command line names it)."""
+    path = str(gateway.work_dir / "sockets" / f"{session_id}.sock")
     found = []
     for process in psutil.process_iter():
         try:
-            if f"sockets/{session_id}.sock" in " ".join(process.cmdline()):
+            if path in process.cmdline():
                 found.append(process)
         except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
             continue
@@ -55,7 +56,7 @@ def test_kill_9_mid_statement_then_restart_keeps_session_variables_and_output(tm
         slow = submit(url, session_id, "import time\ntime.sleep(6)\nprint('slept', kept + 1)")
         queued = submit(url, session_id, "kept * 2")  # waits in the gateway's queue when it dies
         time.sleep(1.5)  # the statement is running in the session process now
-        worker_pids = [p.pid for p in _session_workers(session_id)]
+        worker_pids = [p.pid for p in _session_workers(gateway, session_id)]
         _kill9(gateway)
         time.sleep(1.0)
         assert worker_pids and all(psutil.pid_exists(pid) for pid in worker_pids), "the session died with its gateway"
@@ -136,7 +137,7 @@ def test_with_recovery_off_sessions_end_with_the_gateway(tmp_path: Path) -> None
     try:
         session_id = create_session(gateway.url, {"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}})["id"]
         wait_session(gateway.url, session_id)
-        workers = _session_workers(session_id)
+        workers = _session_workers(gateway, session_id)
         assert workers
         _kill9(gateway)
         _, alive = psutil.wait_procs(workers, timeout=30)
