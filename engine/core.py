@@ -23,6 +23,7 @@ from .errors import EngineError, ErrorReport, SessionLost, describe_error
 from .execution import ProgressCallback, execute
 from .frames import SendOutcome, SqlResult, spark_message
 from .last_value import augment, take_marker
+from .notices import ConnectionNotice
 from .progress import SessionStartView, StatementProgress
 from .registry import SessionRegistry
 from .rendering import ErrorInfo, RenderedOutput, render_output
@@ -175,7 +176,8 @@ class Engine:
             client = self._registry.client(self._registry.get(name).endpoint)
             try:
                 output = execute(client, session_id, code, kind=kind, on_progress=on_progress,
-                                 timeout=self._config.kernel.statement_timeout)
+                                 timeout=self._config.kernel.statement_timeout,
+                                 on_notice=ConnectionNotice(target))
             finally:
                 progress.close()
         except SessionLost as exc:

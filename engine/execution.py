@@ -121,6 +121,7 @@ def execute(
     on_progress: ProgressCallback | None = None,
     timeout: float | None = None,
     cancel_wait: float = 30.0,
+    on_notice: Callable[[str], None] | None = None,
 ) -> Output:
     """Run code in a session and return its output.
 
@@ -131,6 +132,8 @@ def execute(
     :param on_progress: called after submitting and after every poll.
     :param timeout: seconds the statement may run (``None``: no limit); then it is cancelled.
     :param cancel_wait: seconds to wait for a cancelled statement to end, after an interrupt.
+    :param on_notice: told when the endpoint stops answering while the statement runs (a gateway
+        restart: polling rides through it for a bounded time) and when it is back.
     :return: the output, ``ok`` or ``error`` (the remote exception).
     :raises ExecutionInterrupted: on ``KeyboardInterrupt``; the statement was cancelled.
     :raises SessionLost: if the session is gone or has ended.
@@ -146,7 +149,8 @@ def execute(
     try:
         if on_progress is not None:
             on_progress(statement)
-        statement = wait_for_statement(client, session_id, statement.id, on_progress=on_progress, timeout=timeout)
+        statement = wait_for_statement(client, session_id, statement.id, on_progress=on_progress, timeout=timeout,
+                                       on_notice=on_notice)
     except LivyTimeout:
         if timeout is None or time.monotonic() - started < timeout:
             raise  # one request timed out, not the statement

@@ -47,6 +47,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--batch-dir", dest="batch_dirs", type=Path, action="append", metavar="DIR",
                         help="a directory batches may take local files from; repeat for more "
                              "(default: the directory the gateway starts in)")
+    parser.add_argument("--recovery", choices=["on", "off"],
+                        help="on (default): sessions survive a gateway crash and a restart on the same "
+                             "--work-dir re-attaches them; off: sessions end with the gateway")
+    parser.add_argument("--worker-grace", type=float, metavar="SECONDS", help="seconds a session waits for a crashed gateway "
+                                                           "to come back (default 600)")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     parser.set_defaults(handler=_run)
 
@@ -61,7 +66,7 @@ def _run(args: argparse.Namespace) -> int:
         "host": args.host, "port": args.port, "master": args.master, "auth_token": args.auth_token,
         "auth_user": args.auth_user, "csrf_protection": args.csrf_protection,
         "max_sessions": args.max_sessions, "idle_timeout": args.idle_timeout, "work_dir": args.work_dir,
-        "batch_dirs": args.batch_dirs,
+        "batch_dirs": args.batch_dirs, "recovery": args.recovery, "worker_grace": args.worker_grace,
     }
     try:
         settings = load_settings(cli, config_file=args.config)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import StreamingResponse
 
 from .deps import Manager, Paging, paging
 from .models import (
@@ -15,7 +17,8 @@ from .models import (
     StatementListOut,
     StatementOut,
 )
-from .session import StatementRecord
+from .output_stream import statement_list_response, statement_response
+from .session import InteractiveSession, StatementRecord
 
 __all__ = ["router"]
 
@@ -30,14 +33,20 @@ def statement_out(record: StatementRecord) -> StatementOut:
 
 @router.get("/statements", response_model=StatementListOut)
 async def list_statements(session_ref: str, manager: Manager, page: Annotated[Paging, Depends(paging)],
-                          order: Annotated[str | None, Query(pattern="^(asc|desc)$")] = None) -> StatementListOut:
+                          order: Annotated[str | None, Query(pattern="^(asc|desc)$")] = None
+                          ) -> StatementListOut | StreamingResponse:
     session = manager.get(session_ref)
     session.heartbeat()
     records = session.statements()
     if order == "desc":
         records.reverse()
-    return StatementListOut(total_statements=len(records),
-                            statements=[statement_out(r) for r in page.slice(records)])
+    shown = page.slice(records)
+    # Streamed one statement at a time: a page of large outputs never becomes one body in memory.
+    return statement_list_response(len(records), [(statement_out(r), _spill_file(session, r)) for r in shown])
+
+
+def _spill_file(session: InteractiveSession, record: StatementRecord) -> Path | None:
+    return session.output_file(record) if record.spilled else None
 
 
 @router.post("/statements", status_code=201, response_model=StatementOut)
@@ -50,10 +59,13 @@ async def submit_statement(session_ref: str, body: CreateStatementRequest, manag
 
 
 @router.get("/statements/{statement_id}", response_model=StatementOut)
-async def get_statement(session_ref: str, statement_id: int, manager: Manager) -> StatementOut:
+async def get_statement(session_ref: str, statement_id: int, manager: Manager) -> StatementOut | StreamingResponse:
     session = manager.get(session_ref)
     session.heartbeat()
-    return statement_out(session.statement(statement_id))
+    record = session.statement(statement_id)
+    if record.spilled:
+        return statement_response(statement_out(record), session.output_file(record))
+    return statement_out(record)
 
 
 @router.post("/statements/{statement_id}/cancel", response_model=MessageOut)

@@ -16,7 +16,8 @@ def describe(settings: GatewaySettings) -> str:
     """:return: the one-line banner printed at start-up (never includes secrets)."""
     return (f"sparkwire gateway on http://{settings.host}:{settings.port}  master={settings.master}  "
             f"auth={settings.auth_mode}  csrf={'on' if settings.csrf_protection else 'off'}  "
-            f"max_sessions={settings.max_sessions}  logs={settings.work_dir}")
+            f"max_sessions={settings.max_sessions}  recovery={'on' if settings.recovery else 'off'}  "
+            f"logs={settings.work_dir}")
 
 
 def serve(settings: GatewaySettings, log_level: str = "info") -> None:

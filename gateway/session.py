@@ -1,8 +1,11 @@
 """One interactive session: its state, its statements, and the worker process behind it.
 
 Two asyncio tasks per session: the *pump* reads the worker's events (ready, progress, results) and
-the *runner* sends queued statements one at a time, in order. Every state change happens on the
+the *runner* sends waiting statements one at a time, in id order. Every state change happens on the
 event loop, so no locks are needed.
+
+Every state change is also written to the :class:`~.store.SessionStore` (when recovery is on), so a
+restarted gateway can :meth:`InteractiveSession.restore` the session and re-attach its process.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import asyncio
 import itertools
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,7 @@ from typing import Any
 from .errors import BadRequest, StatementNotFound
 from .kinds import resolve_statement_kind
 from .log_file import SessionLogFile
+from .store import SessionStore, StoredSession, StoredStatement
 from .worker_process import WorkerLaunch, WorkerProcess
 
 __all__ = ["FINAL_SESSION_STATES", "InteractiveSession", "SessionInfo", "StatementRecord"]
@@ -41,6 +46,12 @@ class StatementRecord:
     progress: float = 0.0
     started: int = 0
     completed: int = 0
+    spilled: bool = False  # the output is in a file (too large to hold in memory); see output_file
+
+    def stored(self) -> StoredStatement:
+        """:return: the row the state store keeps for this statement."""
+        return StoredStatement(self.id, self.code, self.kind, self.state, self.output, self.spilled,
+                               self.started, self.completed)
 
 
 @dataclass(frozen=True)
@@ -69,19 +80,23 @@ class InteractiveSession:
     """A Livy interactive session backed by one worker process."""
 
     def __init__(self, info: SessionInfo, launch: WorkerLaunch, *, statements_kept: int,
-                 start_timeout: float) -> None:
+                 start_timeout: float, store: SessionStore | None = None, outputs_dir: Path | None = None,
+                 pid: int | None = None) -> None:
         self.info = info
-        self.state = "not_started"
+        self._store = store or SessionStore(None)
+        self._state = "not_started"
         self.app_id: str | None = None
         self.spark_ui_url: str | None = None
         self.log = SessionLogFile(launch.log_path)
         self.timing = _Timing()
-        self._worker = WorkerProcess(launch)
+        self._worker = WorkerProcess(launch, pid)
+        self._outputs_dir = outputs_dir or launch.cwd / "outputs"
         self._statements: OrderedDict[int, StatementRecord] = OrderedDict()
         self._statement_ids = itertools.count()
         self._statements_kept = statements_kept
         self._start_timeout = start_timeout
-        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        self._restored = False  # re-attached after a gateway restart: statements may be in flight
+        self._wakeup = asyncio.Event()  # set when a statement starts waiting
         self._ready = asyncio.Event()
         self._finished_statement: dict[int, asyncio.Future[None]] = {}
         self._completions: dict[int, asyncio.Future[list[str]]] = {}
@@ -90,6 +105,60 @@ class InteractiveSession:
         self._stopping = False
 
     # -- lifecycle -----------------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        """:return: Livy's session state."""
+        return self._state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        if value != self._state:
+            self._state = value
+            self._save()
+
+    def _save(self) -> None:
+        self._store.save_session(self.info.id, self.info, self._state, self.app_id, self.spark_ui_url,
+                                 self._worker.pid)
+
+    def _save_statement(self, record: StatementRecord) -> None:
+        self._store.save_statement(self.info.id, record.stored())
+
+    def output_file(self, record: StatementRecord) -> Path:
+        """:return: where the session process wrote a spilled statement's output (JSON)."""
+        return self._outputs_dir / f"{record.id}.json"
+
+    @classmethod
+    def restore(cls, stored: StoredSession, info: SessionInfo, launch: WorkerLaunch, *, statements_kept: int,
+                start_timeout: float, store: SessionStore, outputs_dir: Path) -> InteractiveSession:
+        """Rebuild a session from the store after a restart; :meth:`reattach` then reconnects its process."""
+        session = cls(info, launch, statements_kept=statements_kept, start_timeout=start_timeout, store=store,
+                      outputs_dir=outputs_dir, pid=stored.pid)
+        session._state = stored.state
+        session.app_id = stored.app_id
+        session.spark_ui_url = stored.spark_ui_url
+        session._restored = True
+        for row in stored.statements:
+            session._statements[row.id] = StatementRecord(
+                id=row.id, code=row.code, kind=row.kind, state=row.state, output=row.output,
+                progress=1.0 if row.state == "available" else 0.0, started=row.started, completed=row.completed,
+                spilled=row.spilled)
+        session._statement_ids = itertools.count(max(session._statements, default=-1) + 1)
+        if session.is_final:
+            session.timing.finished = time.monotonic()
+        return session
+
+    def reattach(self) -> None:
+        """Reconnect to the process of a restored session in the background, or declare the session dead."""
+        if self.is_final:
+            return
+        self.log.note(f"the gateway restarted; re-attaching session {self.info.id} (process {self._worker.pid})")
+        self._tasks = [
+            asyncio.create_task(self._pump(connect_timeout=10.0), name=f"session-{self.info.id}-pump"),
+            asyncio.create_task(self._run_statements(), name=f"session-{self.info.id}-runner"),
+        ]
+        if self.state in ("not_started", "starting"):
+            self._tasks.append(asyncio.create_task(self._watch_start(), name=f"session-{self.info.id}-start-timeout"))
+
     @property
     def worker_pid(self) -> int | None:
         """:return: the session process id (tests use it to check nothing is orphaned)."""
@@ -109,8 +178,9 @@ class InteractiveSession:
         except OSError as exc:
             self._die(f"could not start the session process: {exc}")
             return
+        self._save()
         self._tasks = [
-            asyncio.create_task(self._pump(), name=f"session-{self.info.id}-pump"),
+            asyncio.create_task(self._pump(self._start_timeout), name=f"session-{self.info.id}-pump"),
             asyncio.create_task(self._run_statements(), name=f"session-{self.info.id}-runner"),
             asyncio.create_task(self._watch_start(), name=f"session-{self.info.id}-start-timeout"),
         ]
@@ -148,6 +218,7 @@ class InteractiveSession:
         self.state = "dead"
         self.timing.finished = time.monotonic()
         self._ready.set()  # release a runner waiting for start-up; it will see the session is final
+        self._wakeup.set()
         self._end_statements(f"The session died: {reason}")
 
     def _end_statements(self, message: str) -> None:
@@ -159,6 +230,7 @@ class InteractiveSession:
             elif record.state == "waiting":
                 record.state = "cancelled"
                 record.completed = _now_ms()
+                self._save_statement(record)
         for future in self._finished_statement.values():
             if not future.done():
                 future.set_result(None)
@@ -167,21 +239,36 @@ class InteractiveSession:
                 waiting.set_result([])
 
     # -- events from the worker ----------------------------------------------------------------
-    async def _pump(self) -> None:
+    async def _pump(self, connect_timeout: float) -> None:
+        if not await self._worker.connect(connect_timeout):
+            if not self._stopping and not self.is_final:
+                code = self._worker.poll()
+                self._die("the session process is gone (it did not survive the gateway restart)"
+                          if self._restored else
+                          f"the session process never listened on its socket (exit code {code}); "
+                          f"the lines above say why")
+                await self._worker.shutdown(budget=2.0)
+            return
         while True:
             event = await self._worker.receive()
             if event is None:
                 break
             self._handle(event)
+            if event.get("ev") in ("result", "cancelled"):
+                # Stored now: the process may forget it (it keeps final lines until acknowledged).
+                await self._worker.send({"op": "ack", "id": event.get("id")})
         if not self._stopping and not self.is_final:
             code = await self._worker.wait(5.0)
-            self._die(f"the session process exited unexpectedly (exit code {code}); "
+            said = "unknown: the process was re-attached" if code == -1 else str(code)
+            self._die(f"the session process exited unexpectedly (exit code {said}); "
                       f"the lines above say why")
             await self._worker.shutdown(budget=2.0)
 
     def _handle(self, event: dict[str, Any]) -> None:
         kind = event.get("ev")
-        if kind == "ready":
+        if kind == "hello":
+            self._hello(event)
+        elif kind == "ready":
             self.app_id = event.get("app_id")
             self.spark_ui_url = event.get("spark_ui_url")
             if not self.is_final and not self._stopping:
@@ -197,13 +284,18 @@ class InteractiveSession:
                 record.progress = float(event["progress"])
         elif kind == "result":
             record = self._statements.get(int(event["id"]))
-            if record is not None:
-                self._complete(record, event["output"])
+            if record is not None and record.state not in ("available", "cancelled"):
+                if event.get("spilled") is not None:
+                    record.spilled = True
+                    self._complete(record, None)
+                else:
+                    self._complete(record, event["output"])
         elif kind == "cancelled":
             record = self._statements.get(int(event["id"]))
-            if record is not None:
+            if record is not None and record.state not in ("available", "cancelled"):
                 record.state = "cancelled"
                 record.completed = _now_ms()
+                self._save_statement(record)
                 self._release(record.id)
         elif kind == "completion":
             future = self._completions.pop(int(event.get("req", -1)), None)
@@ -212,11 +304,39 @@ class InteractiveSession:
         else:
             self.log.note(f"ignored an unexpected message from the session process: {event!r:.200}")
 
-    def _complete(self, record: StatementRecord, output: dict[str, Any]) -> None:
+    def _hello(self, event: dict[str, Any]) -> None:
+        """A (re)connected process says who it is, whether Spark is up, and which statements it holds."""
+        if not self._restored:
+            if event.get("ready"):
+                self._handle({**event, "ev": "ready"})
+            return
+        self.log.note(f"re-attached to session process {event.get('pid')}")
+        pending = {int(i) for i in event.get("pending", [])}
+        for record in self._statements.values():
+            if record.state in ("running", "cancelling") and record.id not in pending:
+                # The gateway died between marking it running and the process receiving it: it never ran.
+                if record.state == "cancelling":
+                    record.state = "cancelled"
+                    record.completed = _now_ms()
+                else:
+                    record.state = "waiting"
+                    record.started = 0
+                self._save_statement(record)
+        for record in self._statements.values():
+            if record.state in ("running", "cancelling"):
+                self._finished_statement[record.id] = asyncio.get_running_loop().create_future()
+        if event.get("ready"):
+            self._handle({**event, "ev": "ready"})
+            if self._finished_statement and not self.is_final:
+                self.state = "busy"
+        self._wakeup.set()
+
+    def _complete(self, record: StatementRecord, output: dict[str, Any] | None) -> None:
         record.output = output
         record.state = "available"
         record.progress = 1.0
         record.completed = _now_ms()
+        self._save_statement(record)
         self._release(record.id)
 
     def _release(self, statement_id: int) -> None:
@@ -225,17 +345,28 @@ class InteractiveSession:
             future.set_result(None)
 
     # -- statements ----------------------------------------------------------------------------
+    def _next_waiting(self) -> Iterator[StatementRecord]:
+        return (r for r in self._statements.values() if r.state == "waiting")
+
     async def _run_statements(self) -> None:
         await self._ready.wait()
+        # After a restart, a statement the process was running when the gateway died finishes first.
+        for in_flight in list(self._finished_statement.values()):
+            await in_flight
+        if not self.is_final and not self._stopping and self.state == "busy":
+            self.state = "idle"
         while not self.is_final:
-            statement_id = await self._queue.get()
-            record = self._statements.get(statement_id)
-            if record is None or record.state != "waiting" or self.is_final:
+            record = next(self._next_waiting(), None)
+            if record is None:
+                self._wakeup.clear()
+                await self._wakeup.wait()
                 continue
+            statement_id = record.id
             finished = asyncio.get_running_loop().create_future()
             self._finished_statement[statement_id] = finished
             record.state = "running"
             record.started = _now_ms()
+            self._save_statement(record)
             self.state = "busy"
             sent = await self._worker.send({"op": "execute", "id": record.id, "kind": record.kind,
                                             "code": record.code})
@@ -256,9 +387,10 @@ class InteractiveSession:
         statement_kind = resolve_statement_kind(kind, self.info.kind)
         record = StatementRecord(id=next(self._statement_ids), code=code, kind=statement_kind)
         self._statements[record.id] = record
+        self._save_statement(record)
         self._forget_old_statements()
         self.touch()
-        self._queue.put_nowait(record.id)
+        self._wakeup.set()
         return record
 
     def _forget_old_statements(self) -> None:
@@ -267,6 +399,9 @@ class InteractiveSession:
             if oldest.state in ("waiting", "running", "cancelling"):
                 break
             del self._statements[oldest_id]
+            self._store.delete_statement(self.info.id, oldest_id)
+            if oldest.spilled:
+                self.output_file(oldest).unlink(missing_ok=True)
 
     def statement(self, statement_id: int) -> StatementRecord:
         """:raises StatementNotFound: for an id this session does not (or no longer) keep."""
@@ -287,8 +422,10 @@ class InteractiveSession:
         if record.state == "waiting":
             record.state = "cancelled"
             record.completed = _now_ms()
+            self._save_statement(record)
         elif record.state == "running":
             record.state = "cancelling"
+            self._save_statement(record)
             await self._worker.send({"op": "cancel", "id": statement_id})
 
     async def complete(self, code: str, kind: str | None, cursor: int | None) -> list[str]:

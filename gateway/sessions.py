@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
-import os
 import re
 import shlex
 import time
+from pathlib import Path
 
 from .errors import BadRequest, SessionNotFound, TooManySessions
 from .kinds import resolve_session_kind
 from .models import CreateSessionRequest
 from .session import InteractiveSession, SessionInfo, session_work_dir
+from .session_ids import SessionIds
 from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
+from .store import SessionStore, StoredSession
 from .worker_process import WorkerLaunch, default_python
+from .worker_socket import SocketDir
 
 __all__ = ["SessionManager", "job_spec_from_request", "parse_duration"]
 
@@ -57,15 +59,52 @@ class SessionManager:
     def __init__(self, settings: GatewaySettings) -> None:
         self._settings = settings
         self._sessions: dict[int, InteractiveSession] = {}
-        self._ids = itertools.count()
+        self._store = SessionStore(settings.work_dir / "gateway.sqlite3" if settings.recovery else None)
+        # Ids are never reused on a work dir, so a client's old id never reaches someone else's session.
+        self._ids = SessionIds(settings.work_dir / "sessions", self._store.max_session_id())
+        self._sockets = SocketDir(settings.work_dir / "sockets")
         self._reaper: asyncio.Task[None] | None = None
-        # Ids restart with every gateway run, so each run keeps its session logs apart.
-        self._run_dir = settings.work_dir / "runs" / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
 
     # -- lifecycle of the manager --------------------------------------------------------------
     def start(self) -> None:
-        """Start the background task that expires idle, heartbeat-less and old sessions."""
+        """Re-attach the sessions a previous gateway left running (recovery), then start expiring sessions."""
+        for stored in self._store.load_sessions():
+            session = self._restore(stored)
+            if session is not None:
+                self._sessions[session.info.id] = session
+                session.reattach()
         self._reaper = asyncio.create_task(self._reap_forever(), name="session-reaper")
+
+    def _restore(self, stored: StoredSession) -> InteractiveSession | None:
+        known = set(SessionInfo.__dataclass_fields__)
+        try:
+            info = SessionInfo(**{k: v for k, v in stored.info.items() if k in known})
+        except TypeError as exc:
+            log.warning("cannot restore session %s from the state store: %s", stored.id, exc)
+            return None
+        return InteractiveSession.restore(
+            stored, info, self._launch(info.id, env={}), statements_kept=self._settings.statements_kept,
+            start_timeout=self._settings.start_timeout, store=self._store,
+            outputs_dir=self._outputs_dir(info.id))
+
+    def _outputs_dir(self, session_id: int) -> Path:
+        return session_work_dir(self._settings.work_dir, session_id) / "outputs"
+
+    def _launch(self, session_id: int, env: dict[str, str]) -> WorkerLaunch:
+        settings = self._settings
+        work_dir = session_work_dir(settings.work_dir, session_id)
+        return WorkerLaunch(
+            python=settings.python or default_python(),
+            env=env,
+            log_path=work_dir / "session.log",
+            cwd=work_dir,
+            socket_path=self._sockets.path_for(session_id),
+            worker_args=("--sql-max-rows", str(settings.sql_max_rows),
+                         "--grace", str(settings.worker_grace if settings.recovery else 0),
+                         "--max-output-bytes", str(settings.max_output_bytes),
+                         "--spill-dir", str(self._outputs_dir(session_id)),
+                         "--spill-bytes", str(settings.output_spill_bytes)),
+        )
 
     async def shutdown(self) -> None:
         """Stop every session (used when the gateway exits)."""
@@ -74,6 +113,7 @@ class SessionManager:
             await asyncio.gather(self._reaper, return_exceptions=True)
         await asyncio.gather(*(s.stop(reason="the gateway is shutting down")
                                for s in self._sessions.values()), return_exceptions=True)
+        self._store.close()
 
     async def _reap_forever(self) -> None:
         while True:
@@ -93,6 +133,7 @@ class SessionManager:
             finished = session.timing.finished
             if session.is_final and finished is not None and now - finished > self._settings.state_retention:
                 self._sessions.pop(session.info.id, None)
+                self._store.delete_session(session.info.id)
 
     # -- REST operations -----------------------------------------------------------------------
     async def create(self, request: CreateSessionRequest, owner: str | None,
@@ -114,7 +155,7 @@ class SessionManager:
             raise BadRequest("A session name cannot be a number: it would be confused with an id.")
         proxy_user = do_as or request.proxy_user
         info = SessionInfo(
-            id=next(self._ids), name=request.name, kind=kind, owner=owner, proxy_user=proxy_user,
+            id=self._ids.take(), name=request.name, kind=kind, owner=owner, proxy_user=proxy_user,
             heartbeat_timeout=float(request.heartbeat_timeout_in_second)
             if request.heartbeat_timeout_in_second else None,
             idle_timeout=parse_duration(request.idle_timeout, "idleTimeout"),
@@ -123,17 +164,11 @@ class SessionManager:
         spec = job_spec_from_request(request, proxy_user)
         args = submit_args(spec, master=self._settings.master, deploy_mode=self._settings.deploy_mode,
                            defaults=self._settings.spark_conf, impersonation=self._settings.impersonation)
-        work_dir = session_work_dir(self._run_dir, info.id)
-        launch = WorkerLaunch(
-            python=self._settings.python or default_python(),
-            env={"PYSPARK_SUBMIT_ARGS": shlex.join([*args, "pyspark-shell"]),
-                 "PYSPARK_PYTHON": self._settings.python or default_python()},
-            log_path=work_dir / "session.log",
-            cwd=work_dir,
-            worker_args=("--sql-max-rows", str(self._settings.sql_max_rows)),
-        )
+        launch = self._launch(info.id, env={"PYSPARK_SUBMIT_ARGS": shlex.join([*args, "pyspark-shell"]),
+                                            "PYSPARK_PYTHON": self._settings.python or default_python()})
         session = InteractiveSession(info, launch, statements_kept=self._settings.statements_kept,
-                                     start_timeout=self._settings.start_timeout)
+                                     start_timeout=self._settings.start_timeout, store=self._store,
+                                     outputs_dir=self._outputs_dir(info.id))
         self._sessions[info.id] = session
         await session.start()
         return session
@@ -163,3 +198,4 @@ class SessionManager:
         session = self.get(ref)
         self._sessions.pop(session.info.id, None)
         await session.stop(reason="deleted by a client")
+        self._store.delete_session(session.info.id)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .worker_socket import MAX_SOCKET_PATH
+
 __all__ = ["ENV_PREFIX", "GatewaySettings", "Secret", "SettingsError", "load_settings"]
 
 ENV_PREFIX = "SPARKWIRE_GATEWAY_"
@@ -69,6 +71,11 @@ class GatewaySettings:
     :param python: interpreter for session processes; the gateway's own by default.
     :param impersonation: pass ``proxyUser`` to Spark as ``--proxy-user`` (needs Hadoop proxy-user rights).
     :param batch_dirs: directories local batch files may come from (the batches issue uses it).
+    :param recovery: keep state in ``work_dir`` (SQLite) and let sessions outlive a gateway crash, so a
+        restarted gateway re-attaches them; off: sessions end with the gateway.
+    :param worker_grace: seconds a session process waits for a crashed gateway to come back (recovery on).
+    :param max_output_bytes: largest statement output; a larger one becomes an ``OutputTooLarge`` error.
+    :param output_spill_bytes: outputs larger than this are written to a file and streamed when served.
     """
 
     host: str = "127.0.0.1"
@@ -90,6 +97,10 @@ class GatewaySettings:
     python: str | None = None
     impersonation: bool = False
     batch_dirs: tuple[Path, ...] = ()
+    recovery: bool = True
+    worker_grace: float = 600.0
+    max_output_bytes: int = 64 * 1024 * 1024
+    output_spill_bytes: int = 1024 * 1024
 
     @property
     def auth_mode(self) -> str:
@@ -118,6 +129,13 @@ class GatewaySettings:
             )
         if self.max_sessions < 1:
             raise SettingsError("max_sessions must be at least 1.")
+        if self.worker_grace < 0 or self.max_output_bytes < 1 or self.output_spill_bytes < 0:
+            raise SettingsError("worker_grace and output_spill_bytes must be zero or positive, "
+                                "max_output_bytes at least 1.")
+        deepest = os.fsencode(self.work_dir.expanduser().absolute() / "sockets" / "9999999999.sock")
+        if len(deepest) > MAX_SOCKET_PATH:
+            raise SettingsError(f"work_dir {self.work_dir} is too deep for session sockets (the OS allows "
+                                f"{MAX_SOCKET_PATH} bytes): choose a shorter --work-dir.")
         if self.deploy_mode != "client":
             raise SettingsError("Interactive sessions run their driver in the gateway host: deploy_mode must be 'client'.")
         return self
@@ -143,6 +161,10 @@ _CONVERTERS: dict[str, Any] = {
     "max_sessions": int,
     "sql_max_rows": int,
     "statements_kept": int,
+    "max_output_bytes": int,
+    "output_spill_bytes": int,
+    "worker_grace": float,
+    "recovery": _to_bool,
     "idle_timeout": float,
     "start_timeout": float,
     "state_retention": float,

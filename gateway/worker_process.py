@@ -11,20 +11,18 @@ import enum
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .settings import ENV_PREFIX
+from .worker_socket import connect_worker, peer_pid
 
 __all__ = ["ShutdownStatus", "WorkerLaunch", "WorkerProcess"]
-
-# Results can be large (tables, images); the worker itself refuses anything over its output limit.
-_LINE_LIMIT = 512 * 1024 * 1024
 
 
 class ShutdownStatus(enum.Enum):
@@ -45,6 +43,7 @@ class WorkerLaunch:
     :param env: extra environment (``PYSPARK_SUBMIT_ARGS`` and friends).
     :param log_path: file that receives the process's stdout and stderr.
     :param cwd: working directory of the session (Spark writes spark-warehouse there).
+    :param socket_path: the Unix socket the worker listens on.
     :param worker_args: extra worker command-line options.
     """
 
@@ -52,15 +51,21 @@ class WorkerLaunch:
     env: Mapping[str, str]
     log_path: Path
     cwd: Path
+    socket_path: Path
     worker_args: tuple[str, ...] = field(default_factory=tuple)
 
 
 class WorkerProcess:
-    """A running ``python -m sparkwire.gateway.worker`` and the socket to it."""
+    """A ``python -m sparkwire.gateway.worker`` and the socket to it.
 
-    def __init__(self, launch: WorkerLaunch) -> None:
+    Either launched by this gateway, or re-attached after a restart (``pid`` given): then it is not
+    our child, so its exit is seen by polling the pid and its exit code is unknown.
+    """
+
+    def __init__(self, launch: WorkerLaunch, pid: int | None = None) -> None:
         self._launch = launch
         self._proc: subprocess.Popen[bytes] | None = None
+        self._attached_pid = pid
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self.shutdown_status = ShutdownStatus.NOT_STARTED
@@ -68,13 +73,12 @@ class WorkerProcess:
     @property
     def pid(self) -> int | None:
         """:return: the worker's process id (also its process group id), once launched."""
-        return self._proc.pid if self._proc else None
+        return self._proc.pid if self._proc else self._attached_pid
 
     async def launch(self) -> None:
-        """Start the process and connect the socket."""
-        ours, theirs = socket.socketpair()
+        """Start the process; :meth:`connect` then reaches it once it listens."""
         env = {**session_environment(os.environ), **self._launch.env}
-        argv = [self._launch.python, "-m", "sparkwire.gateway.worker", "--fd", str(theirs.fileno()),
+        argv = [self._launch.python, "-m", "sparkwire.gateway.worker", "--socket", str(self._launch.socket_path),
                 *self._launch.worker_args]
         self._launch.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._launch.cwd.mkdir(parents=True, exist_ok=True)
@@ -82,10 +86,23 @@ class WorkerProcess:
         with open(self._launch.log_path, "ab") as log:  # noqa: ASYNC230
             self._proc = subprocess.Popen(  # noqa: ASYNC220
                 argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
-                cwd=self._launch.cwd, pass_fds=(theirs.fileno(),), start_new_session=True,
+                cwd=self._launch.cwd, start_new_session=True,
             )
-        theirs.close()
-        self._reader, self._writer = await asyncio.open_unix_connection(sock=ours, limit=_LINE_LIMIT)
+
+    async def connect(self, timeout: float) -> bool:
+        """Connect to the worker's socket (it listens shortly after start, or still does after a restart).
+
+        :return: False when nobody listens there within ``timeout`` seconds or the process is gone.
+        """
+        streams = await connect_worker(self._launch.socket_path, timeout, lambda: self.poll() is None)
+        if self._proc is None:
+            # A stored pid may since belong to someone else: trust only the process behind the socket,
+            # and signal nothing when no process answered there.
+            self._attached_pid = peer_pid(streams[1]) if streams is not None else None
+        if streams is None:
+            return False
+        self._reader, self._writer = streams
+        return True
 
     async def send(self, message: Mapping[str, Any]) -> bool:
         """Send one message.
@@ -118,8 +135,12 @@ class WorkerProcess:
         return event
 
     def poll(self) -> int | None:
-        """:return: the exit code, or None while running."""
-        return None if self._proc is None else self._proc.poll()
+        """:return: the exit code, or None while running (-1: a re-attached process ended, code unknown)."""
+        if self._proc is not None:
+            return self._proc.poll()
+        if self._attached_pid is None:
+            return None
+        return None if _pid_alive(self._attached_pid) else -1
 
     async def wait(self, timeout: float) -> int | None:
         """Wait for the process to exit.
@@ -127,27 +148,34 @@ class WorkerProcess:
         :return: the exit code, or None if it still runs after ``timeout`` seconds.
         """
         if self._proc is None:
-            return None
+            deadline = time.monotonic() + timeout
+            while (code := self.poll()) is None and self._attached_pid is not None and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            return code
         proc = self._proc
         try:
             return await asyncio.to_thread(proc.wait, timeout)
         except subprocess.TimeoutExpired:
             return None
 
+    def detach(self) -> None:
+        """Let go of the process without stopping it (recovery: a later gateway re-attaches)."""
+        self.cleanup()
+
     def signal_group(self, sig: signal.Signals) -> None:
         """Send ``sig`` to the worker and everything it started (its JVM)."""
-        if self._proc is not None:
-            signal_process_group(self._proc.pid, sig)
+        if self.pid is not None:
+            signal_process_group(self.pid, sig)
 
     async def shutdown(self, budget: float = 10.0) -> ShutdownStatus:
         """Stop the process: ask, then SIGTERM, then SIGKILL, within ``budget`` seconds.
 
         The group is always SIGKILLed at the end, so a JVM that outlived its worker goes too.
         """
-        if self._proc is None:
+        if self.pid is None:
             self.shutdown_status = ShutdownStatus.NOT_STARTED
             return self.shutdown_status
-        if self._proc.poll() is not None:
+        if self.poll() is not None:
             status = ShutdownStatus.ALREADY_EXITED
         elif await self.send({"op": "shutdown"}) and await self.wait(budget * 0.6) is not None:
             status = ShutdownStatus.ASKED
@@ -176,6 +204,23 @@ def signal_process_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _pid_alive(pid: int) -> bool:
+    """:return: True while ``pid`` exists and is not a zombie (a re-attached worker is not our child)."""
+    if os.path.isdir("/proc/self"):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+        except (OSError, IndexError):
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def session_environment(environ: Mapping[str, str]) -> dict[str, str]:

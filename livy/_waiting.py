@@ -22,6 +22,7 @@ from ._errors import (
 )
 from ._models import Batch, Output, Session, Statement
 from ._polling import polling_intervals
+from ._reconnect import DEFAULT_RECONNECT_WAIT, NoticeCallback, poll_through_restart
 from ._states import (
     FINAL_STATEMENT_STATES,
     FINAL_STATES,
@@ -90,6 +91,8 @@ def wait_for_session(
     until: frozenset[SessionState] = READY_STATES,
     intervals: Iterable[float] | None = None,
     log_lines: int = 20,
+    reconnect_wait: float = DEFAULT_RECONNECT_WAIT,
+    on_notice: NoticeCallback | None = None,
 ) -> Session:
     """Poll a session until it is ready (by default: ``idle``).
 
@@ -101,6 +104,8 @@ def wait_for_session(
         session, which queues new statements.
     :param intervals: sleep intervals; by default from 0.1 s backing off to 1 s.
     :param log_lines: how many log lines a :class:`SessionDead` carries.
+    :param reconnect_wait: seconds to keep polling a server that stopped answering (a restart); 0 = none.
+    :param on_notice: told when the server stops answering and when it is back (logged if None).
     :return: the session, in one of the ``until`` states.
     :raises SessionDead: if the session reaches a final state (error, dead, killed, success) first.
     :raises LivyTimeout: if ``timeout`` passes first; the session is left as it is.
@@ -109,7 +114,8 @@ def wait_for_session(
     deadline = _Deadline(timeout, intervals, polling_intervals(start=0.1, factor=1.5, cap=1.0))
     last: SessionState | None = None
     while True:
-        session = client.get_session(session_id)
+        session = poll_through_restart(lambda: client.get_session(session_id), wait=reconnect_wait,
+                                       on_notice=on_notice, url=client.url)
         if session.state is not last:
             last = session.state
             if on_state is not None:
@@ -135,6 +141,8 @@ def wait_for_statement(
     on_progress: StatementCallback | None = None,
     timeout: float | None = None,
     intervals: Iterable[float] | None = None,
+    reconnect_wait: float = DEFAULT_RECONNECT_WAIT,
+    on_notice: NoticeCallback | None = None,
 ) -> Statement:
     """Poll a statement until it is finished (available, cancelled or error).
 
@@ -148,6 +156,9 @@ def wait_for_statement(
     :param on_progress: called with the statement after every poll (``state``, ``progress`` 0.0–1.0).
     :param timeout: the overall limit in seconds; ``None`` to wait for good.
     :param intervals: sleep intervals; by default :func:`polling_intervals` (5 ms backing off to 0.5 s).
+    :param reconnect_wait: seconds to keep polling a server that stopped answering (a gateway restart
+        with recovery keeps the statement); 0 = fail at once.
+    :param on_notice: told when the server stops answering and when it is back (logged if None).
     :return: the finished statement.
     :raises LivyTimeout: if ``timeout`` passes first; the statement keeps running (cancel it with
         ``client.cancel_statement`` if it should not).
@@ -157,14 +168,17 @@ def wait_for_statement(
     deadline = _Deadline(timeout, intervals, polling_intervals())
     next_session_check = time.monotonic() + _SESSION_CHECK_SECONDS
     while True:
-        statement = client.get_statement(session_id, statement_id)
+        statement = poll_through_restart(lambda: client.get_statement(session_id, statement_id),
+                                         wait=reconnect_wait, on_notice=on_notice, url=client.url)
         if on_progress is not None:
             on_progress(statement)
         if statement.state in FINAL_STATEMENT_STATES:
             return statement
         if time.monotonic() >= next_session_check:
             next_session_check = time.monotonic() + _SESSION_CHECK_SECONDS
-            if client.session_state(session_id) in FINAL_STATES:
+            state = poll_through_restart(lambda: client.session_state(session_id), wait=reconnect_wait,
+                                         on_notice=on_notice, url=client.url)
+            if state in FINAL_STATES:
                 raise _session_dead(client, client.get_session(session_id), 20)
         if not deadline.sleep_or_expire():
             raise LivyTimeout(

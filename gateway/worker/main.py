@@ -1,8 +1,9 @@
 """The session process: one SparkSession, statements run one at a time.
 
-Started by the gateway as ``python -m sparkwire.gateway.worker --fd N``. It speaks JSON lines over
-the inherited socket ``N`` (see docs/architecture.md for the messages). Its stdout and stderr are the
-session log, so every start-up failure is explained there.
+Started by the gateway as ``python -m sparkwire.gateway.worker --socket PATH``. It listens there and
+speaks JSON lines with the gateway (see docs/architecture.md for the messages, channel.py for how it
+outlives a gateway crash). Its stdout and stderr are the session log, so every start-up failure is
+explained there.
 
 Threads: the main thread runs statements (signals, and so cancellation, reach only it); a reader
 thread takes messages off the socket, answers completion and handles cancel at once; a progress
@@ -16,13 +17,15 @@ import json
 import os
 import queue
 import signal
-import socket
 import sys
 import threading
 import time
 import traceback
+from pathlib import Path
 from types import FrameType
 from typing import Any
+
+from .channel import GatewayChannel
 
 __all__ = ["job_group", "main"]
 
@@ -35,31 +38,6 @@ ORPHAN_GRACE_SECONDS = 15.0
 def job_group(statement_id: int) -> str:
     """:return: the Spark job group a statement's jobs run in."""
     return f"sparkwire-stmt-{statement_id}"
-
-
-class _Channel:
-    """JSON lines over the socket; writes are serialised because three threads send."""
-
-    def __init__(self, sock: socket.socket) -> None:
-        self._sock = sock
-        self._file = sock.makefile("rb")
-        self._lock = threading.Lock()
-
-    def send(self, message: dict[str, Any]) -> None:
-        data = (json.dumps(message, default=str) + "\n").encode()
-        with self._lock:
-            self._sock.sendall(data)
-
-    def send_bytes(self, line: bytes) -> None:
-        with self._lock:
-            self._sock.sendall(line)
-
-    def receive(self) -> dict[str, Any] | None:
-        line = self._file.readline()
-        if not line:
-            return None
-        parsed: dict[str, Any] = json.loads(line)
-        return parsed
 
 
 class _Running:
@@ -75,10 +53,13 @@ class _Running:
 class Worker:
     """Owns the SparkSession and the interpreters for one Livy session."""
 
-    def __init__(self, channel: _Channel, sql_max_rows: int, max_output_bytes: int) -> None:
+    def __init__(self, channel: GatewayChannel, sql_max_rows: int, max_output_bytes: int,
+                 spill: tuple[Path, int] | None = None) -> None:
         self._channel = channel
         self._sql_max_rows = sql_max_rows
         self._max_output_bytes = max_output_bytes
+        self._spill = spill  # (directory, size in bytes): outputs above the size go to a file there
+        self._ready_event: dict[str, Any] | None = None
         self._inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._running = _Running()
         self._main_thread_id = threading.main_thread().ident
@@ -99,7 +80,14 @@ class Worker:
         # PySpark installs its own SIGINT handler in SparkContext; ours interrupts only a cancelled statement.
         signal.signal(signal.SIGINT, self._on_sigint)
         sc = self.spark.sparkContext
-        self._channel.send({"ev": "ready", "app_id": sc.applicationId, "spark_ui_url": sc.uiWebUrl})
+        self._ready_event = {"ev": "ready", "app_id": sc.applicationId, "spark_ui_url": sc.uiWebUrl}
+        self._channel.send(self._ready_event)
+
+    def hello(self) -> dict[str, Any]:
+        """:return: the greeting for a (re)connecting gateway: who we are and whether Spark is up."""
+        ready = self._ready_event or {}
+        return {"ev": "hello", "pid": os.getpid(), "ready": bool(ready), "app_id": ready.get("app_id"),
+                "spark_ui_url": ready.get("spark_ui_url")}
 
     def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
         # Reads one bool and takes no lock: a handler runs between bytecodes of the main thread,
@@ -109,16 +97,27 @@ class Worker:
 
     # -- reader thread -------------------------------------------------------------------------
     def read_forever(self) -> None:
-        """Take messages off the socket until it closes; then ask the main thread to exit."""
+        """Serve gateway connections until none comes back in time; then ask the main thread to exit."""
+        first = True
+        while self._channel.accept(self.hello, first):
+            first = False
+            self._read_connection()
+            # To the log, never into a running statement's captured output.
+            print("sparkwire: the gateway connection closed; waiting for it to come back", file=sys.__stderr__,
+                  flush=True)
+        self._orphaned()
+
+    def _read_connection(self) -> None:
         while True:
             try:
                 message = self._channel.receive()
             except (OSError, ValueError):
-                message = None
+                return
             if message is None:
-                self._orphaned()
                 return
             op = message.get("op")
+            if op == "ack":
+                continue
             if op == "cancel":
                 self._cancel(int(message["id"]))
             elif op == "complete":
@@ -132,7 +131,7 @@ class Worker:
         A running statement is cancelled; if the process is still alive after a grace period
         (user code ignoring the interrupt), it exits hard, taking its JVM with it.
         """
-        print("sparkwire: the gateway closed the connection; stopping this session", file=sys.stderr, flush=True)
+        print("sparkwire: no gateway is connected; stopping this session", file=sys.__stderr__, flush=True)
         self._inbox.put(None)
         with self._running.lock:
             running = self._running.statement_id
@@ -206,7 +205,7 @@ class Worker:
         with self._running.lock:
             if statement_id in self._running.cancelled_early:
                 self._running.cancelled_early.discard(statement_id)
-                self._channel.send({"ev": "cancelled", "id": statement_id})
+                self._send_cancelled(statement_id)
                 return
             self._running.statement_id = statement_id
             self._running.cancel_requested = False
@@ -237,7 +236,7 @@ class Worker:
             self._running.cancel_requested = False
         progress.join()
         if cancelled or result is None:
-            self._channel.send({"ev": "cancelled", "id": statement_id})
+            self._send_cancelled(statement_id)
             return
         self._send_result(statement_id, result)
 
@@ -248,29 +247,44 @@ class Worker:
             return run_sql(self.spark, code, self._sql_max_rows)
         return self._repl.execute(code)
 
+    def _send_cancelled(self, statement_id: int) -> None:
+        self._channel.send_final(statement_id, (json.dumps({"ev": "cancelled", "id": statement_id}) + "\n").encode())
+
     def _send_result(self, statement_id: int, result: Any) -> None:
         from .result import ExecutionResult
 
-        line = (json.dumps({"ev": "result", "id": statement_id, "output": result.to_output(statement_id)},
-                           default=str) + "\n").encode()
-        if len(line) > self._max_output_bytes:
-            size_mb = len(line) / 1e6
-            too_big = ExecutionResult.error(
+        output = json.dumps(result.to_output(statement_id), default=str)
+        if len(output) > self._max_output_bytes:
+            size_mb = len(output) / 1e6
+            output = json.dumps(ExecutionResult.error(
                 "OutputTooLarge",
                 f"The statement's output is {size_mb:.1f} MB, over the gateway's limit of "
-                f"{self._max_output_bytes / 1e6:.0f} MB. Reduce it (e.g. df.limit(n), or write large results "
-                f"to storage); the session and its variables are unaffected.",
+                f"{self._max_output_bytes / 1e6:.0f} MB (max_output_bytes). Reduce it (e.g. df.limit(n), or "
+                f"write large results to storage); the session and its variables are unaffected.",
                 [],
-            )
-            self._channel.send({"ev": "result", "id": statement_id, "output": too_big.to_output(statement_id)})
-            return
-        self._channel.send_bytes(line)
+            ).to_output(statement_id))
+        if self._spill is not None and len(output) > self._spill[1]:
+            # The gateway streams the file to clients instead of holding the output in memory.
+            folder = self._spill[0]
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = folder / f"{statement_id}.json.tmp"
+            with open(os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w", encoding="utf-8") as spill:
+                spill.write(output)  # 0600: outputs are as private as the code that made them
+            os.replace(temporary, folder / f"{statement_id}.json")
+            line = json.dumps({"ev": "result", "id": statement_id, "spilled": len(output)})
+        else:
+            line = f'{{"ev": "result", "id": {statement_id}, "output": {output}}}'
+        self._channel.send_final(statement_id, (line + "\n").encode())
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m sparkwire.gateway.worker",
                                      description="A sparkwire gateway session process (started by the gateway).")
-    parser.add_argument("--fd", type=int, required=True, help="inherited socket to the gateway")
+    parser.add_argument("--socket", required=True, help="Unix socket path to listen on for the gateway")
+    parser.add_argument("--grace", type=float, default=0.0,
+                        help="seconds to wait for the gateway to come back after it disconnects (0: stop at once)")
+    parser.add_argument("--spill-dir", type=Path, help="folder for outputs larger than --spill-bytes")
+    parser.add_argument("--spill-bytes", type=int, default=1024 * 1024)
     parser.add_argument("--sql-max-rows", type=int, default=1000)
     parser.add_argument("--max-output-bytes", type=int, default=DEFAULT_MAX_OUTPUT_BYTES)
     return parser.parse_args(argv)
@@ -282,12 +296,20 @@ def main(argv: list[str] | None = None) -> int:
     :return: exit code: 0 after a requested shutdown, 1 when Spark failed to start.
     """
     args = _parse_args(argv)
-    channel = _Channel(socket.socket(fileno=args.fd))
-    worker = Worker(channel, args.sql_max_rows, args.max_output_bytes)
+    channel = GatewayChannel(args.socket, args.grace)
+    worker = Worker(channel, args.sql_max_rows, args.max_output_bytes,
+                    (args.spill_dir, args.spill_bytes) if args.spill_dir else None)
     print(f"sparkwire: session process {os.getpid()} starting Spark "
           f"({os.environ.get('PYSPARK_SUBMIT_ARGS', 'default arguments')})", flush=True)
     reader = threading.Thread(target=worker.read_forever, name="sparkwire-reader", daemon=True)
     reader.start()
+    try:
+        return _run(worker, channel)
+    finally:
+        channel.close()
+
+
+def _run(worker: Worker, channel: GatewayChannel) -> int:
     started = time.monotonic()
     try:
         worker.start_spark()

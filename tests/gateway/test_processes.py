@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 import requests
 
 from tests.support.gateway_process import RunningGateway, start_gateway
@@ -82,9 +83,11 @@ def test_statement_posted_while_starting_is_queued(gateway_url: str) -> None:
     requests.delete(f"{gateway_url}/sessions/{session['id']}", headers=HEADERS, timeout=30)
 
 
-def test_sessions_stop_by_themselves_when_the_gateway_is_killed(tmp_path: Path) -> None:
-    """SIGKILL gives the gateway no chance to clean up; its session processes must notice and exit."""
-    gateway = start_gateway(tmp_path)
+@pytest.mark.parametrize("settings", [{"recovery": "off"}, {"worker_grace": 3}], ids=["recovery-off", "grace-over"])
+def test_sessions_stop_by_themselves_when_the_gateway_is_killed(tmp_path: Path, settings: dict[str, object]) -> None:
+    """SIGKILL gives the gateway no chance to clean up; its session processes must notice and exit:
+    at once with recovery off, after ``worker_grace`` seconds with recovery on and no new gateway."""
+    gateway = start_gateway(tmp_path, settings=settings)
     try:
         session = create_session(gateway.url, {"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}})
         wait_session(gateway.url, session["id"])

@@ -73,3 +73,19 @@ def test_spark_conf_from_environment_is_json() -> None:
 
 def test_dataclass_defaults_validate() -> None:
     assert GatewaySettings().validate().port == 8998
+
+
+def test_recovery_is_on_by_default_and_off_from_the_environment_or_the_command_line() -> None:
+    assert load_settings({}, environ={}).recovery is True
+    assert load_settings({}, environ={"SPARKWIRE_GATEWAY_RECOVERY": "off"}).recovery is False
+    assert load_settings({"recovery": "off", "worker_grace": 30}, environ={}).worker_grace == 30.0
+
+
+def test_a_work_dir_too_deep_for_session_sockets_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="too deep for session sockets"):
+        load_settings({"work_dir": str(tmp_path / ("d" * 120))}, environ={})
+
+
+def test_output_limits_must_make_sense() -> None:
+    with pytest.raises(SettingsError, match="max_output_bytes"):
+        load_settings({"max_output_bytes": 0}, environ={})

@@ -56,9 +56,12 @@ class RunningGateway:
 
 
 def start_gateway(tmp: Path, *, extra_args: list[str] | None = None, settings: dict[str, Any] | None = None,
-                  env: dict[str, str] | None = None, wait: float = 60.0) -> RunningGateway:
-    """Start ``python -m sparkwire gateway`` and wait until it answers ``/version``."""
-    port = free_port()
+                  env: dict[str, str] | None = None, wait: float = 60.0, port: int | None = None) -> RunningGateway:
+    """Start ``python -m sparkwire gateway`` and wait until it answers ``/version``.
+
+    :param port: a port to reuse (a restart on the same address); a free one by default.
+    """
+    port = port or free_port()
     tmp.mkdir(parents=True, exist_ok=True)
     config = tmp / "gateway.json"
     config.write_text(json.dumps({"gateway": {"spark_conf": TEST_SPARK_CONF, **(settings or {})}}))
