@@ -9,11 +9,13 @@ import os
 import re
 import shlex
 import time
+from dataclasses import replace
 
 from .errors import BadRequest, SessionNotFound, TooManySessions
 from .kinds import resolve_session_kind
 from .models import CreateSessionRequest
 from .session import InteractiveSession, SessionInfo, session_work_dir
+from .session_network import forced_ui_conf, ui_environment
 from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
 from .worker_process import WorkerLaunch, default_python
@@ -121,13 +123,15 @@ class SessionManager:
             ttl=parse_duration(request.ttl, "ttl"),
         )
         spec = job_spec_from_request(request, proxy_user)
-        args = submit_args(spec, master=self._settings.master, deploy_mode=self._settings.deploy_mode,
-                           defaults=self._settings.spark_conf, impersonation=self._settings.impersonation)
+        spec = replace(spec, conf={**spec.conf, **forced_ui_conf(self._settings, spec.conf)})
         work_dir = session_work_dir(self._run_dir, info.id)
+        args = submit_args(spec, master=self._settings.master, deploy_mode=self._settings.deploy_mode,
+                           defaults=self._settings.spark_conf, impersonation=self._settings.impersonation,
+                           secrets_file=work_dir / "secret.properties")
         launch = WorkerLaunch(
             python=self._settings.python or default_python(),
             env={"PYSPARK_SUBMIT_ARGS": shlex.join([*args, "pyspark-shell"]),
-                 "PYSPARK_PYTHON": self._settings.python or default_python()},
+                 "PYSPARK_PYTHON": self._settings.python or default_python(), **ui_environment(self._settings)},
             log_path=work_dir / "session.log",
             cwd=work_dir,
             worker_args=("--sql-max-rows", str(self._settings.sql_max_rows)),
