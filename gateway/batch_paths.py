@@ -110,16 +110,13 @@ def resolve_path_list(values: Sequence[str], allowed: Sequence[Path], what: str)
 
 
 def _check_classpath(key: str, value: str, dirs: Sequence[Path]) -> str:
+    # The JVM splits class paths on ':' whatever precedes it, so "hdfs://x" is two local paths here.
     resolved = []
     for piece in value.split(":"):
-        if not piece:
-            continue
-        if _SCHEME.match(piece) and not piece.startswith(("file:", "local:")):
-            raise BadRequest(f"conf {key} {piece!r}: a class or library path takes local paths only.")
-        base = piece[:-2] if piece.endswith("/*") else piece  # a directory of jars
-        raw = base.split(":", 1)[1] if base.startswith(("file:", "local:")) else base
-        resolved.append(str(_local_path(raw, [d.resolve() for d in dirs], f"conf {key}", piece))
-                        + ("/*" if piece.endswith("/*") else ""))
+        if piece:
+            base = piece[:-2] if piece.endswith("/*") else piece  # "dir/*": every jar in dir
+            path = _local_path(base, [d.resolve() for d in dirs], f"conf {key}", piece)
+            resolved.append(str(path) + ("/*" if piece.endswith("/*") else ""))
     return ":".join(resolved)
 
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -21,18 +22,17 @@ __all__ = ["BodyLimitMiddleware", "HostCheckMiddleware", "host_allowed"]
 _LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "ip6-localhost"})
 
 
-def _host_name(header: str) -> str:
-    """``[::1]:8998`` -> ``::1``; ``localhost:8998`` -> ``localhost``."""
-    if header.startswith("["):
-        return header[1:header.find("]")] if "]" in header else header
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+_HOST = re.compile(r"\[(?P<v6>[0-9a-f:.]+)\](:\d{1,5})?|(?P<name>[^:\[\]/@\s]+)(:\d{1,5})?")
 
 
 def host_allowed(header: str | None, allowed: tuple[str, ...]) -> bool:
     """:return: True when a ``Host`` header names this machine, or one of ``allowed``."""
-    if not header:
+    if header is None:
         return True  # HTTP/1.0 clients may omit it; a browser always sends it
-    name = _host_name(header.strip().lower()).rstrip(".")
+    match = _HOST.fullmatch(header.strip().lower())
+    if match is None:
+        return False
+    name = (match.group("v6") or match.group("name") or "").rstrip(".")
     return name in _LOOPBACK_NAMES or is_loopback(name) or name in {a.lower() for a in allowed}
 
 
