@@ -96,6 +96,9 @@ class Authenticator:
         """:return: the verdict for a request carrying these ``Authorization`` values."""
         if self.mode == "none":
             return Verdict(True)
+        if not header_values and self.mode == "kerberos":
+            return Verdict(False, reason="this gateway uses Kerberos (SPNEGO): get a ticket with kinit, then "
+                                         "use a client with Kerberos auth (e.g. auth: kerberos, curl --negotiate -u :)")
         if not header_values:
             return Verdict(False, reason="send credentials for this gateway "
                                          f"({' or '.join(c.split()[0] for c in self.challenges())})")
