@@ -114,7 +114,7 @@ def _check_classpath(key: str, value: str, dirs: Sequence[Path]) -> str:
     resolved = []
     for piece in value.split(":"):
         if piece:
-            base = piece[:-2] if piece.endswith("/*") else piece  # "dir/*": every jar in dir
+            base = piece.removesuffix("/*")  # "dir/*": every jar in dir
             path = _local_path(base, [d.resolve() for d in dirs], f"conf {key}", piece)
             resolved.append(str(path) + ("/*" if piece.endswith("/*") else ""))
     return ":".join(resolved)

@@ -27,9 +27,9 @@ from .batch_paths import check_batch_conf, resolve_batch_path, resolve_path_list
 from .batch_store import BatchRecord, BatchRun, BatchStore
 from .errors import BadRequest, GatewayError
 from .models import CreateBatchRequest
-from .settings import GatewaySettings
 from .secrets_scrub import mask_text
 from .session_network import forced_ui_conf, ui_environment
+from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
 from .worker_process import ShutdownStatus, default_python, session_environment, signal_process_group
 

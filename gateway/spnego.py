@@ -46,7 +46,7 @@ class SpnegoAcceptor:
         try:
             self._creds = gssapi.Credentials(name=name, usage="accept", store={"keytab": str(keytab)})
             self._creds.inquire()  # fails now, not on the first request, when the key is missing
-        except gssapi.exceptions.GSSError as exc:
+        except gssapi.raw.misc.GSSError as exc:
             raise RuntimeError(f"Cannot use {principal} from keytab {keytab}: {exc.gen_message()}") from None
 
     def accept(self, token_b64: str) -> SpnegoResult:
@@ -59,7 +59,7 @@ class SpnegoAcceptor:
         context = gssapi.SecurityContext(creds=self._creds, usage="accept")
         try:
             reply = context.step(token)
-        except gssapi.exceptions.GSSError as exc:
+        except gssapi.raw.misc.GSSError as exc:
             return SpnegoResult(None, error=f"Kerberos rejected the ticket ({exc.gen_message()})")
         if not context.complete:
             return SpnegoResult(None, error="the Negotiate exchange needs more steps than HTTP allows")

@@ -107,6 +107,7 @@ class UserDirectory:
         """:return: True when ``password`` is ``user``'s; as slow for unknown users as for known ones."""
         entry = self._users.get(user)
         stored = entry.password_hash if entry is not None and entry.password_hash else _DUMMY_HASH
+        good: bool
         try:
             good = _HASHER.verify(stored, password)
         except (VerificationError, InvalidHashError):
