@@ -12,6 +12,7 @@ error, never an empty credential. Secrets are compared in constant time.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hmac
@@ -85,6 +86,7 @@ class Authenticator:
         self._settings = settings
         self._users = users
         self._spnego = spnego
+        self._hashing = asyncio.Semaphore(2)
 
     def challenges(self) -> list[str]:
         """:return: the ``WWW-Authenticate`` values of a 401."""
@@ -92,7 +94,7 @@ class Authenticator:
                 "users": ['Basic realm="sparkwire"', 'Bearer realm="sparkwire"'],
                 "kerberos": ["Negotiate"]}.get(self.mode, [])
 
-    def check(self, header_values: list[bytes]) -> Verdict:
+    async def check(self, header_values: list[bytes]) -> Verdict:
         """:return: the verdict for a request carrying these ``Authorization`` values."""
         if self.mode == "none":
             return Verdict(True)
@@ -110,7 +112,7 @@ class Authenticator:
         if scheme == "bearer" and self.mode in ("token", "users"):
             return self._bearer(credentials)
         if scheme == "basic" and self.mode in ("basic", "users"):
-            return self._basic(credentials)
+            return await self._basic(credentials)
         if scheme == "negotiate" and self.mode == "kerberos" and self._spnego is not None:
             result = self._spnego.accept(credentials)
             if result.user is None:
@@ -126,7 +128,7 @@ class Authenticator:
         expected = self._settings.auth_token.reveal() if self._settings.auth_token else None
         return Verdict(expected is not None and _same(token, expected))
 
-    def _basic(self, credentials: str) -> Verdict:
+    async def _basic(self, credentials: str) -> Verdict:
         try:
             user, colon, password = base64.b64decode(credentials, validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
@@ -134,7 +136,11 @@ class Authenticator:
         if not colon or not user or not password:
             return Verdict(False, reason="the Basic credentials need a user and a password")
         if self.mode == "users" and self._users is not None:
-            return Verdict(self._users.check_password(user, password), user)
+            if self._users.recently_verified(user, password):
+                return Verdict(True, user)
+            # Argon2 is slow and memory-hard on purpose: off the event loop, a couple at a time.
+            async with self._hashing:
+                return Verdict(await asyncio.to_thread(self._users.check_password, user, password), user)
         expected_user = self._settings.auth_user or ""
         expected_password = self._settings.auth_password.reveal() if self._settings.auth_password else ""
         # Compare both even when the first differs, so timing tells nothing.
@@ -170,7 +176,7 @@ class AuthMiddleware:
             await self._app(scope, receive, send)
             return
         raw_headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
-        verdict = self._authenticator.check([v for k, v in raw_headers if k.lower() == b"authorization"])
+        verdict = await self._authenticator.check([v for k, v in raw_headers if k.lower() == b"authorization"])
         if not verdict.ok or (verdict.user is None and self._authenticator.mode in ("users", "kerberos")):
             await reply_json(send, 401, f"Authentication required: {verdict.reason}.",
                              [("www-authenticate", c) for c in self._authenticator.challenges()])

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,10 +85,30 @@ def _load(path: Path) -> dict[str, UserEntry]:
 
 
 class UserDirectory:
-    """Checks Basic passwords and bearer tokens against a users file (read once, at start)."""
+    """Checks Basic passwords and bearer tokens against a users file (read once, at start).
 
-    def __init__(self, users: dict[str, UserEntry]) -> None:
+    An Argon2 check costs tens of milliseconds and 64 MiB by design, and Livy clients poll with
+    Basic credentials on every request; so a password that passed is remembered for ``remember_seconds``
+    as an HMAC under a key made for this process (never stored, never the password itself).
+
+    :param users: the entries by user name.
+    :param remember_seconds: how long a verified password skips the Argon2 check.
+    """
+
+    def __init__(self, users: dict[str, UserEntry], remember_seconds: float = 900.0) -> None:
         self._users = users
+        self._remember_seconds = remember_seconds
+        self._key = secrets.token_bytes(32)
+        self._verified: dict[str, tuple[bytes, float]] = {}
+
+    def _fingerprint(self, user: str, password: str) -> bytes:
+        return hmac.new(self._key, f"{user}\0{password}".encode(), hashlib.sha256).digest()
+
+    def recently_verified(self, user: str, password: str) -> bool:
+        """:return: True when this password passed the full check for ``user`` a short while ago."""
+        remembered = self._verified.get(user)
+        return (remembered is not None and time.monotonic() < remembered[1]
+                and hmac.compare_digest(remembered[0], self._fingerprint(user, password)))
 
     @classmethod
     def from_file(cls, path: Path) -> UserDirectory:
@@ -104,7 +125,10 @@ class UserDirectory:
         return frozenset(self._users)
 
     def check_password(self, user: str, password: str) -> bool:
-        """:return: True when ``password`` is ``user``'s; as slow for unknown users as for known ones."""
+        """:return: True when ``password`` is ``user``'s; as slow for unknown users as for known ones.
+
+        Blocks for the Argon2 check (unless :meth:`recently_verified`): call it off the event loop.
+        """
         entry = self._users.get(user)
         stored = entry.password_hash if entry is not None and entry.password_hash else _DUMMY_HASH
         good: bool
@@ -112,7 +136,10 @@ class UserDirectory:
             good = _HASHER.verify(stored, password)
         except (VerificationError, InvalidHashError):
             good = False
-        return good and entry is not None and entry.password_hash is not None
+        good = good and entry is not None and entry.password_hash is not None
+        if good:
+            self._verified[user] = (self._fingerprint(user, password), time.monotonic() + self._remember_seconds)
+        return good
 
     def user_for_token(self, token: str) -> str | None:
         """:return: the user owning ``token``, or None; compares every digest in constant time."""

@@ -116,7 +116,10 @@ def test_users_file_checks_passwords_and_tokens(tmp_path: Path) -> None:
     assert token is not None and token not in users_file.read_text()
     assert users_file.stat().st_mode & 0o777 == 0o600
     directory = UserDirectory.from_file(users_file)
+    assert not directory.recently_verified("carol", "correct horse")
     assert directory.check_password("carol", "correct horse")
+    assert directory.recently_verified("carol", "correct horse")  # polls skip the Argon2 check
+    assert not directory.recently_verified("carol", "wrong")
     assert not directory.check_password("carol", "wrong")
     assert not directory.check_password("nobody", "correct horse")
     assert directory.user_for_token(token) == "carol"
