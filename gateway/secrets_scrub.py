@@ -22,7 +22,9 @@ SPARK_REDACTION = re.compile(r"(?i)secret|password|token|access[.]?key")
 MASK = "*********(redacted)"
 
 # `key=value` in a command line or a properties dump (`--conf k=v`, `-Dk=v`), and `"key": "value"` in JSON.
-_ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z0-9_.\-]+)(?P<sep>=)(?P<value>[^\s'\",]*)")
+_ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z0-9_.\-]+)(?P<sep>=)(?P<value>[^\s'\"]*)")
+# A shell-quoted argument (shlex.join quotes a value holding spaces): 'key=value with spaces'.
+_QUOTED_ASSIGNMENT = re.compile(r"'(?P<key>[A-Za-z0-9_.\-]+)(?P<sep>=)(?P<value>[^']*)'")
 _JSON_PAIR = re.compile(r"(?P<key>\"[A-Za-z0-9_.\-]+\")(?P<sep>\s*:\s*)(?P<value>\"(?:[^\"\\]|\\.)*\")")
 
 _PR_SET_DUMPABLE = 4
@@ -49,6 +51,7 @@ def mask_text(text: str) -> str:
     """Mask the values of secret ``key=value`` and ``"key": "value"`` pairs in a log line."""
     if SPARK_REDACTION.search(text) is None:  # the common case: nothing to look at
         return text
+    text = _QUOTED_ASSIGNMENT.sub(lambda m: f"'{_mask_match(m)}'", text)
     return _JSON_PAIR.sub(_mask_match, _ASSIGNMENT.sub(_mask_match, text))
 
 
