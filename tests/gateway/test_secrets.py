@@ -134,6 +134,7 @@ def test_spark_redaction_pattern_masks_values_not_keys() -> None:
     assert "spark.executor.memory=2g" in masked and f"spark.hadoop.fs.s3a.secret.key={MASK}" in masked
     assert mask_text('{"spark.authenticate.secret": "abc"}') == f'{{"spark.authenticate.secret": "{MASK}"}}'
     assert mask_conf({"spark.a.token": "x", "spark.b": "y"}) == {"spark.a.token": MASK, "spark.b": "y"}
+    assert MASK in mask_text("spark.hadoop.fs.azure.account.key.acct.blob.core.windows.net=abc")
     # Commas and spaces inside a secret do not let its tail through.
     assert mask_text("--conf spark.x.password=ab,cd next") == f"--conf spark.x.password={MASK} next"
     assert mask_text("--conf 'spark.x.password=ab cd' next") == f"--conf 'spark.x.password={MASK}' next"
