@@ -222,6 +222,7 @@ class BatchManager:
                 log.exception("could not read the log of batch %s; still watching it", run.record.id)
             await asyncio.sleep(_POLL_SECONDS)
         run.process.sweep()
+        self._forget_secrets(run.record.id)
         run.finish_from(ended.code)
 
     # -- REST operations -----------------------------------------------------------------------
@@ -286,7 +287,14 @@ class BatchManager:
             defaults.update({"spark.eventLog.enabled": "true", "spark.eventLog.dir": event_dir.as_uri()})
         return submit_args(spec, master=settings.master, deploy_mode=settings.deploy_mode, defaults=defaults,
                            impersonation=settings.impersonation,
-                           secrets_file=self._store.run_dir(batch_id) / "secret.properties")
+                           secrets_file=self._secrets_file(batch_id))
+
+    def _secrets_file(self, batch_id: int) -> Path:
+        return self._store.run_dir(batch_id) / "secret.properties"
+
+    def _forget_secrets(self, batch_id: int) -> None:
+        """Remove the batch's secret properties once its process is gone: nothing needs them any more."""
+        self._secrets_file(batch_id).unlink(missing_ok=True)
 
     def _environment(self, spark_home: Path) -> dict[str, str]:
         python = self._settings.python or default_python()
@@ -332,6 +340,7 @@ class BatchManager:
             run.finish("killed", "the batch was killed before its process started")
             return
         status = await run.process.shutdown()
+        self._forget_secrets(run.record.id)
         ended = run.process.poll() or Ended(None)
         if status is ShutdownStatus.ALREADY_EXITED:  # it ended on its own just before: report that
             run.finish_from(ended.code)

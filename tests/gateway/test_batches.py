@@ -142,6 +142,7 @@ def test_the_pi_example_succeeds_with_resources_set_and_its_log_shows_the_result
     for setting in ("spark.driver.memory=600m", "spark.executor.cores=1", "spark.sparkwire.marker=yes"):
         assert setting in text
     assert "hunter2" not in text and "--properties-file" in text and "spark.my.secret" not in text
+    assert not list(batch_gateway.work_dir.rglob("secret.properties"))  # removed once the batch ended
     assert "spark-submit exited with code 0" in text
     assert requests.get(f"{url}/batches/{pi['id']}/state", timeout=10).json() == {"id": pi["id"], "state": "success"}
     assert requests.get(f"{url}/batches/pi", timeout=10).json()["id"] == pi["id"]  # by name
