@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sparkwire-installed
 
-.PHONY: run test setup check-java check-node check-chromium labextension-build bench bench-env lint clean
+.PHONY: run test setup check-java kerberos-tools check-node check-chromium labextension-build bench bench-env lint clean
 
 run: setup
 	@scripts/run-lab.sh
@@ -14,7 +14,11 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: check-java $(STAMP) labextension-build check-chromium
+setup: check-java kerberos-tools $(STAMP) labextension-build check-chromium
+
+# MIT Kerberos (a KDC for the SPNEGO tests, and the headers python-gssapi builds against).
+kerberos-tools:
+	@scripts/install-kdc.sh
 
 check-java:
 	@scripts/check-java.sh
@@ -23,6 +27,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@if command -v krb5-config >/dev/null; then $(BIN)/python -m pip install --quiet -e ".[test,kerberos]"; \
+	  else echo "MIT Kerberos headers missing: the Kerberos extra is not installed (see scripts/install-kdc.sh)."; fi
 	@touch $(STAMP)
 
 # The JupyterLab panel (labextension/): npm install when the lock changes, build when a source changes,

@@ -12,21 +12,24 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .auth import AuthMiddleware
+from .access import AccessPolicy
+from .auth import Authenticator, AuthMiddleware, build_authenticator
 from .batches import BatchManager
 from .errors import GatewayError
+from .http_guards import BodyLimitMiddleware, HostCheckMiddleware
 from .models import VersionOut
 from .routes_batches import router as batches_router
 from .routes_sessions import router as sessions_router
 from .routes_statements import router as statements_router
 from .sessions import SessionManager
 from .settings import GatewaySettings
+from .ui_proxy import router as ui_proxy_router
 
 __all__ = ["create_app"]
 
 log = logging.getLogger("sparkwire.gateway")
 
-ROUTERS = [sessions_router, statements_router, batches_router]
+ROUTERS = [sessions_router, statements_router, batches_router, ui_proxy_router]
 
 
 def _msg(status: int, message: str) -> JSONResponse:
@@ -75,10 +78,11 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
 }
 
 
-def create_app(settings: GatewaySettings) -> FastAPI:
+def create_app(settings: GatewaySettings, authenticator: Authenticator | None = None) -> FastAPI:
     """Build the Livy-compatible app for ``settings``.
 
     :param settings: validated gateway settings.
+    :param authenticator: the checks for the auth mode; built from ``settings`` when not given.
     :return: the ASGI app; the session and batch managers live in ``app.state.sessions`` and
         ``app.state.batches`` while it runs.
     """
@@ -113,5 +117,10 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
         return VersionOut(revision=__version__)
 
-    app.add_middleware(AuthMiddleware, settings=settings)
+    app.state.access = AccessPolicy.from_settings(settings)
+    # The last added runs first: the Host check, then the body limit, then auth.
+    app.add_middleware(AuthMiddleware, settings=settings,
+                       authenticator=authenticator or build_authenticator(settings))
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
+    app.add_middleware(HostCheckMiddleware, settings=settings)
     return app

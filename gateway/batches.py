@@ -16,7 +16,6 @@ import asyncio
 import importlib.util
 import logging
 import os
-import re
 import signal
 import subprocess
 import time
@@ -24,9 +23,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .batch_paths import check_batch_conf, resolve_batch_path, resolve_path_list
 from .batch_store import BatchRecord, BatchRun, BatchStore
 from .errors import BadRequest, GatewayError
 from .models import CreateBatchRequest
+from .secrets_scrub import mask_text
+from .session_network import forced_ui_conf, ui_environment
 from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
 from .worker_process import ShutdownStatus, default_python, session_environment, signal_process_group
@@ -39,8 +41,6 @@ _POLL_SECONDS = 0.25
 # Records spark-submit's exit code even when no gateway is watching. A trapped TERM (not an ignored
 # one, which children would inherit) makes sh wait for spark-submit to finish its shutdown hooks.
 _WRAPPER = 'trap : TERM INT HUP; "$@"; code=$?; echo "$code" > "$0.tmp" && mv "$0.tmp" "$0"; exit "$code"'
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_SECRET_KEY = re.compile(r"secret|password|passwd|token|credential|key", re.IGNORECASE)
 
 
 class BatchNotFound(GatewayError):
@@ -49,54 +49,13 @@ class BatchNotFound(GatewayError):
     status_code = 404
 
 
-# -- requests ----------------------------------------------------------------------------------
-def resolve_batch_path(value: str, allowed: Sequence[Path], what: str) -> str:
-    """Check a file a batch names and return what spark-submit should get.
-
-    Remote URLs (``hdfs://``, ``s3a://``, ``https://``...) pass through untouched. Local paths (no
-    scheme, ``file:`` or ``local:``) must resolve, symlinks and ``..`` included, into one of
-    ``allowed``; relative ones are taken from the first of them, as Livy's local-dir whitelist does.
-
-    :param value: the path or URL, possibly with a ``#alias`` fragment (archives, files).
-    :param allowed: the gateway's ``batch_dirs``.
-    :param what: the request field, for messages.
-    :return: the URL unchanged, or the resolved local path (scheme and fragment kept).
-    :raises BadRequest: a local file outside ``allowed``, or one that does not exist.
-    """
-    location, hash_mark, fragment = value.partition("#")
-    scheme_match = _SCHEME.match(location)
-    scheme = scheme_match.group(1).lower() if scheme_match else ""
-    if scheme not in ("", "file", "local"):
-        return value
-    raw = location[len(scheme) + 1:] if scheme else location
-    raw = "/" + raw.lstrip("/") if raw.startswith("//") else raw  # file:///x -> /x
-    dirs = [d.resolve() for d in allowed]
-    path = (dirs[0] / raw if dirs else Path(raw)).resolve()
-    if not any(path.is_relative_to(d) for d in dirs):
-        raise BadRequest(
-            f"{what} {value!r} is a local file outside the directories batches may use "
-            f"({', '.join(str(d) for d in dirs) or 'none'}). Move it into one of them, give a remote URL "
-            f"(hdfs://, s3a://, https://), or add its directory to the gateway setting batch_dirs "
-            f"(sparkwire gateway --batch-dir DIR, or SPARKWIRE_GATEWAY_BATCH_DIRS).")
-    if not path.exists():
-        raise BadRequest(f"{what} {value!r}: no such file ({path}).")
-    return (f"{scheme}:" if scheme else "") + str(path) + (hash_mark + fragment)
-
-
+# -- requests ---------------------------------------------------------------------------------
 def spark_distribution() -> Path:
     """:return: the PySpark package folder, which is a Spark distribution (``bin/spark-submit``)."""
     spec = importlib.util.find_spec("pyspark")
     if spec is None or spec.origin is None:
         raise BadRequest("PySpark is not installed in the gateway's environment: batches need spark-submit.")
     return Path(spec.origin).parent
-
-
-def _redacted(argv: Sequence[str]) -> str:
-    shown = []
-    for arg in argv:
-        key, eq, _ = arg.partition("=")
-        shown.append(f"{key}=*****" if eq and _SECRET_KEY.search(key) else arg)
-    return " ".join(shown)
 
 
 # -- the process -------------------------------------------------------------------------------
@@ -263,6 +222,7 @@ class BatchManager:
                 log.exception("could not read the log of batch %s; still watching it", run.record.id)
             await asyncio.sleep(_POLL_SECONDS)
         run.process.sweep()
+        self._forget_secrets(run.record.id)
         run.finish_from(ended.code)
 
     # -- REST operations -----------------------------------------------------------------------
@@ -279,7 +239,7 @@ class BatchManager:
         dirs = self._settings.batch_dirs
 
         def paths(values: list[str], what: str) -> tuple[str, ...]:
-            return tuple(resolve_batch_path(v, dirs, what) for v in values)
+            return resolve_path_list(values, dirs, what)
 
         file = resolve_batch_path(request.file, dirs, "file")
         spec = SparkJobSpec(
@@ -288,7 +248,8 @@ class BatchManager:
             executor_cores=request.executor_cores, num_executors=request.num_executors,
             jars=paths(request.jars, "jars"), py_files=paths(request.py_files, "pyFiles"),
             files=paths(request.files, "files"), archives=paths(request.archives, "archives"),
-            queue=request.queue, conf=dict(request.conf),
+            queue=request.queue,
+            conf={**check_batch_conf(request.conf, dirs), **forced_ui_conf(self._settings, request.conf)},
         )
         spark_home = spark_distribution()
         record = BatchRecord(id=self._next_id, file=file, name=request.name, owner=owner,
@@ -301,7 +262,7 @@ class BatchManager:
         if request.class_name:
             command += ["--class", request.class_name]
         command += [file, *request.args]
-        run.log.note(f"starting batch {record.id}: {_redacted(command)}")
+        run.log.note(f"starting batch {record.id}: {mask_text(' '.join(command))}")
         try:
             run.process = BatchProcess.launch(
                 command, env=self._environment(spark_home), cwd=self._store.run_dir(record.id),
@@ -325,12 +286,21 @@ class BatchManager:
             event_dir.mkdir(parents=True, exist_ok=True)
             defaults.update({"spark.eventLog.enabled": "true", "spark.eventLog.dir": event_dir.as_uri()})
         return submit_args(spec, master=settings.master, deploy_mode=settings.deploy_mode, defaults=defaults,
-                           impersonation=settings.impersonation)
+                           impersonation=settings.impersonation,
+                           secrets_file=self._secrets_file(batch_id))
+
+    def _secrets_file(self, batch_id: int) -> Path:
+        return self._store.run_dir(batch_id) / "secret.properties"
+
+    def _forget_secrets(self, batch_id: int) -> None:
+        """Remove the batch's secret properties once its process is gone: nothing needs them any more."""
+        self._secrets_file(batch_id).unlink(missing_ok=True)
 
     def _environment(self, spark_home: Path) -> dict[str, str]:
         python = self._settings.python or default_python()
         env = session_environment(os.environ)
-        return {**env, "SPARK_HOME": str(spark_home), "PYSPARK_PYTHON": python, "PYSPARK_DRIVER_PYTHON": python}
+        return {**env, "SPARK_HOME": str(spark_home), "PYSPARK_PYTHON": python, "PYSPARK_DRIVER_PYTHON": python,
+                **ui_environment(self._settings)}
 
     def get(self, ref: str | int) -> BatchRun:
         """Find a batch by id, or by name (the newest batch of that name).
@@ -370,6 +340,7 @@ class BatchManager:
             run.finish("killed", "the batch was killed before its process started")
             return
         status = await run.process.shutdown()
+        self._forget_secrets(run.record.id)
         ended = run.process.poll() or Ended(None)
         if status is ShutdownStatus.ALREADY_EXITED:  # it ended on its own just before: report that
             run.finish_from(ended.code)

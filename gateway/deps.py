@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from .access import AccessPolicy
 from .auth import authenticated_user
 from .errors import BadRequest
+from .session import InteractiveSession
 from .sessions import SessionManager
 
-__all__ = ["Manager", "Paging", "User", "paging"]
+__all__ = ["Access", "Manager", "ModifiableSession", "Paging", "User", "ViewableSession", "paging"]
 
 
 def _manager(request: Request) -> SessionManager:
@@ -20,6 +22,23 @@ def _manager(request: Request) -> SessionManager:
 
 def _user(request: Request) -> str | None:
     return authenticated_user(request.scope)
+
+
+def _access(request: Request) -> AccessPolicy:
+    policy: AccessPolicy = request.app.state.access
+    return policy
+
+
+def _viewable_session(session_ref: str, request: Request) -> InteractiveSession:
+    session = _manager(request).get(session_ref)
+    _access(request).check_view(_user(request), session.info.owner, f"session {session.info.id}")
+    return session
+
+
+def _modifiable_session(session_ref: str, request: Request) -> InteractiveSession:
+    session = _manager(request).get(session_ref)
+    _access(request).check_modify(_user(request), session.info.owner, f"session {session.info.id}")
+    return session
 
 
 class Paging:
@@ -43,3 +62,6 @@ def paging(from_: Annotated[int, Query(alias="from")] = 0, size: int = 100) -> P
 
 Manager = Annotated[SessionManager, Depends(_manager)]
 User = Annotated[str | None, Depends(_user)]
+Access = Annotated[AccessPolicy, Depends(_access)]
+ViewableSession = Annotated[InteractiveSession, Depends(_viewable_session)]
+ModifiableSession = Annotated[InteractiveSession, Depends(_modifiable_session)]

@@ -1,9 +1,15 @@
-"""A session's log: the process's own output plus the gateway's notes, in one file."""
+"""A session's log: the process's own output plus the gateway's notes, in one file.
+
+Lines are read back with secret Spark conf values masked (keys matching Spark's redaction pattern),
+whatever wrote them: spark-submit, the JVM, or the gateway.
+"""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+
+from .secrets_scrub import mask_text
 
 __all__ = ["SessionLogFile"]
 
@@ -24,7 +30,7 @@ class SessionLogFile:
     def lines(self) -> list[str]:
         """:return: every line so far (empty if nothing was written)."""
         try:
-            return self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+            return [mask_text(line) for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines()]
         except FileNotFoundError:
             return []
 
@@ -42,7 +48,8 @@ class SessionLogFile:
                     block *= 2
         except FileNotFoundError:
             return []
-        return data.decode("utf-8", errors="replace").splitlines()[-count:] if count > 0 else []
+        lines = data.decode("utf-8", errors="replace").splitlines()[-count:] if count > 0 else []
+        return [mask_text(line) for line in lines]
 
     def page(self, from_: int | None, size: int) -> tuple[int, int, list[str]]:
         """Livy's log paging: ``from`` omitted means the last ``size`` lines; ``size`` < 0 means all.

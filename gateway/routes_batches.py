@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from .auth import authenticated_user
 from .batch_store import BatchRun
 from .batches import BatchManager
-from .deps import Paging, User, paging
+from .deps import Access, Paging, User, paging
 from .models import AppInfo, BatchListOut, BatchOut, CreateBatchRequest, LogOut, MessageOut, SessionStateOut
 
 __all__ = ["batch_out", "router"]
@@ -24,6 +25,23 @@ def _batches(request: Request) -> BatchManager:
 Batches = Annotated[BatchManager, Depends(_batches)]
 
 
+def _viewable_batch(batch_ref: str, request: Request) -> BatchRun:
+    run = _batches(request).get(batch_ref)
+    request.app.state.access.check_view(authenticated_user(request.scope), run.record.owner, f"batch {run.record.id}")
+    return run
+
+
+def _modifiable_batch(batch_ref: str, request: Request) -> BatchRun:
+    run = _batches(request).get(batch_ref)
+    request.app.state.access.check_modify(authenticated_user(request.scope), run.record.owner,
+                                          f"batch {run.record.id}")
+    return run
+
+
+ViewableBatch = Annotated[BatchRun, Depends(_viewable_batch)]
+ModifiableBatch = Annotated[BatchRun, Depends(_modifiable_batch)]
+
+
 def batch_out(run: BatchRun) -> BatchOut:
     """:return: a batch in Livy's shape (``log`` holds its last 10 lines)."""
     record = run.record
@@ -35,40 +53,41 @@ def batch_out(run: BatchRun) -> BatchOut:
 
 
 @router.get("", response_model=BatchListOut)
-async def list_batches(manager: Batches, page: Annotated[Paging, Depends(paging)]) -> BatchListOut:
-    batches = manager.list()
+async def list_batches(manager: Batches, page: Annotated[Paging, Depends(paging)], access: Access,
+                       user: User) -> BatchListOut:
+    batches = [b for b in manager.list() if access.can_view(user, b.record.owner)]
     return BatchListOut(from_=page.from_, total=len(batches), sessions=[batch_out(b) for b in page.slice(batches)])
 
 
 @router.post("", status_code=201, response_model=BatchOut)
-async def create_batch(body: CreateBatchRequest, manager: Batches, user: User, response: Response,
-                       do_as: Annotated[str | None, Query(alias="doAs")] = None) -> BatchOut:
-    run = await manager.create(body, owner=user, do_as=do_as)
+async def create_batch(body: CreateBatchRequest, manager: Batches, user: User, access: Access,
+                       response: Response, do_as: Annotated[str | None, Query(alias="doAs")] = None) -> BatchOut:
+    proxy_user = access.proxy_user(user, do_as or body.proxy_user)
+    run = await manager.create(body.model_copy(update={"proxy_user": proxy_user}), owner=user)
     response.headers["Location"] = f"/batches/{run.record.id}"
     return batch_out(run)
 
 
 @router.get("/{batch_ref}", response_model=BatchOut)
-async def get_batch(batch_ref: str, manager: Batches) -> BatchOut:
-    return batch_out(manager.get(batch_ref))
+async def get_batch(batch_ref: str, run: ViewableBatch) -> BatchOut:
+    return batch_out(run)
 
 
 @router.get("/{batch_ref}/state", response_model=SessionStateOut)
-async def get_batch_state(batch_ref: str, manager: Batches) -> SessionStateOut:
-    record = manager.get(batch_ref).record
+async def get_batch_state(batch_ref: str, run: ViewableBatch) -> SessionStateOut:
+    record = run.record
     return SessionStateOut(id=record.id, state=record.state)
 
 
 @router.get("/{batch_ref}/log", response_model=LogOut)
-async def get_batch_log(batch_ref: str, manager: Batches,
+async def get_batch_log(batch_ref: str, run: ViewableBatch,
                         from_: Annotated[int | None, Query(alias="from", ge=0)] = None,
                         size: int = 100) -> LogOut:
-    run = manager.get(batch_ref)
     start, total, lines = run.log.page(from_, size)
     return LogOut(id=run.record.id, from_=start, total=total, log=lines)
 
 
 @router.delete("/{batch_ref}", response_model=MessageOut)
-async def delete_batch(batch_ref: str, manager: Batches) -> MessageOut:
-    await manager.delete(batch_ref)
+async def delete_batch(batch_ref: str, run: ModifiableBatch, manager: Batches) -> MessageOut:
+    await manager.delete(run.record.id)
     return MessageOut(msg="deleted")

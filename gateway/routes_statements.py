@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 
-from .deps import Manager, Paging, paging
+from .deps import ModifiableSession, Paging, ViewableSession, paging
 from .models import (
     CompletionOut,
     CompletionRequest,
@@ -32,10 +32,9 @@ def statement_out(record: StatementRecord) -> StatementOut:
 
 
 @router.get("/statements", response_model=StatementListOut)
-async def list_statements(session_ref: str, manager: Manager, page: Annotated[Paging, Depends(paging)],
+async def list_statements(session_ref: str, session: ViewableSession, page: Annotated[Paging, Depends(paging)],
                           order: Annotated[str | None, Query(pattern="^(asc|desc)$")] = None
                           ) -> StatementListOut | StreamingResponse:
-    session = manager.get(session_ref)
     session.heartbeat()
     records = session.statements()
     if order == "desc":
@@ -50,17 +49,16 @@ def _spill_file(session: InteractiveSession, record: StatementRecord) -> Path | 
 
 
 @router.post("/statements", status_code=201, response_model=StatementOut)
-async def submit_statement(session_ref: str, body: CreateStatementRequest, manager: Manager,
+async def submit_statement(session_ref: str, body: CreateStatementRequest, session: ModifiableSession,
                            response: Response) -> StatementOut:
-    session = manager.get(session_ref)
     record = session.submit(body.code, body.kind)
     response.headers["Location"] = f"/sessions/{session.info.id}/statements/{record.id}"
     return statement_out(record)
 
 
 @router.get("/statements/{statement_id}", response_model=StatementOut)
-async def get_statement(session_ref: str, statement_id: int, manager: Manager) -> StatementOut | StreamingResponse:
-    session = manager.get(session_ref)
+async def get_statement(session_ref: str, statement_id: int, session: ViewableSession
+                        ) -> StatementOut | StreamingResponse:
     session.heartbeat()
     record = session.statement(statement_id)
     if record.spilled:
@@ -69,13 +67,11 @@ async def get_statement(session_ref: str, statement_id: int, manager: Manager) -
 
 
 @router.post("/statements/{statement_id}/cancel", response_model=MessageOut)
-async def cancel_statement(session_ref: str, statement_id: int, manager: Manager) -> MessageOut:
-    session = manager.get(session_ref)
+async def cancel_statement(session_ref: str, statement_id: int, session: ModifiableSession) -> MessageOut:
     await session.cancel(statement_id)
     return MessageOut(msg="canceled")  # Livy's spelling
 
 
 @router.post("/completion", response_model=CompletionOut)
-async def complete(session_ref: str, body: CompletionRequest, manager: Manager) -> CompletionOut:
-    session = manager.get(session_ref)
+async def complete(session_ref: str, body: CompletionRequest, session: ModifiableSession) -> CompletionOut:
     return CompletionOut(candidates=await session.complete(body.code, body.kind, body.cursor))

@@ -7,6 +7,7 @@ import logging
 import uvicorn
 
 from .app import create_app
+from .auth import Authenticator
 from .settings import GatewaySettings
 
 __all__ = ["describe", "serve"]
@@ -20,9 +21,9 @@ def describe(settings: GatewaySettings) -> str:
             f"logs={settings.work_dir}")
 
 
-def serve(settings: GatewaySettings, log_level: str = "info") -> None:
+def serve(settings: GatewaySettings, log_level: str = "info", authenticator: Authenticator | None = None) -> None:
     """Serve until interrupted; every session is stopped on the way out."""
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
     print(describe(settings), flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=log_level,
+    uvicorn.run(create_app(settings, authenticator), host=settings.host, port=settings.port, log_level=log_level,
                 access_log=log_level == "debug", timeout_graceful_shutdown=30)

@@ -7,6 +7,7 @@ import logging
 import re
 import shlex
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import BadRequest, SessionNotFound, TooManySessions
@@ -14,6 +15,7 @@ from .kinds import resolve_session_kind
 from .models import CreateSessionRequest
 from .session import InteractiveSession, SessionInfo, session_work_dir
 from .session_ids import SessionIds
+from .session_network import forced_ui_conf, ui_environment
 from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
 from .store import SessionStore, StoredSession
@@ -162,10 +164,14 @@ class SessionManager:
             ttl=parse_duration(request.ttl, "ttl"),
         )
         spec = job_spec_from_request(request, proxy_user)
+        spec = replace(spec, conf={**spec.conf, **forced_ui_conf(self._settings, spec.conf)})
+        work_dir = session_work_dir(self._settings.work_dir, info.id)
         args = submit_args(spec, master=self._settings.master, deploy_mode=self._settings.deploy_mode,
-                           defaults=self._settings.spark_conf, impersonation=self._settings.impersonation)
+                           defaults=self._settings.spark_conf, impersonation=self._settings.impersonation,
+                           secrets_file=work_dir / "secret.properties")
         launch = self._launch(info.id, env={"PYSPARK_SUBMIT_ARGS": shlex.join([*args, "pyspark-shell"]),
-                                            "PYSPARK_PYTHON": self._settings.python or default_python()})
+                                            "PYSPARK_PYTHON": self._settings.python or default_python(),
+                                            **ui_environment(self._settings)})
         session = InteractiveSession(info, launch, statements_kept=self._settings.statements_kept,
                                      start_timeout=self._settings.start_timeout, store=self._store,
                                      outputs_dir=self._outputs_dir(info.id))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -76,6 +78,17 @@ class GatewaySettings:
     :param worker_grace: seconds a session process waits for a crashed gateway to come back (recovery on).
     :param max_output_bytes: largest statement output; a larger one becomes an ``OutputTooLarge`` error.
     :param output_spill_bytes: outputs larger than this are written to a file and streamed when served.
+    :param auth: ``kerberos`` for SPNEGO; otherwise the mode follows from the credentials given.
+    :param auth_token_file: a file holding the bearer token (keeps it off the command line).
+    :param users_file: the users file (salted password hashes, token hashes; see ``add-user``).
+    :param kerberos_principal: the gateway's SPNEGO principal, ``HTTP/host@REALM``.
+    :param kerberos_keytab: the keytab holding that principal's key.
+    :param access_control: each user sees and acts on their own sessions and batches only.
+    :param superusers: users who see and act on everything, and may impersonate (``proxyUser``).
+    :param view_users: users who may see every session and batch.
+    :param modify_users: users who may see and act on every session and batch.
+    :param allowed_hosts: extra ``Host`` header names accepted on a loopback bind (DNS rebinding).
+    :param max_body_size: largest request body in bytes; larger ones get a 413.
     """
 
     host: str = "127.0.0.1"
@@ -101,10 +114,25 @@ class GatewaySettings:
     worker_grace: float = 600.0
     max_output_bytes: int = 64 * 1024 * 1024
     output_spill_bytes: int = 1024 * 1024
+    auth: str | None = None
+    auth_token_file: Path | None = None
+    users_file: Path | None = None
+    kerberos_principal: str | None = None
+    kerberos_keytab: Path | None = None
+    access_control: bool = True
+    superusers: tuple[str, ...] = ()
+    view_users: tuple[str, ...] = ()
+    modify_users: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+    max_body_size: int = 16 * 1024 * 1024
 
     @property
     def auth_mode(self) -> str:
-        """:return: ``"token"``, ``"basic"`` or ``"none"``."""
+        """:return: ``"kerberos"``, ``"users"``, ``"token"``, ``"basic"`` or ``"none"``."""
+        if self.auth == "kerberos":
+            return "kerberos"
+        if self.users_file is not None:
+            return "users"
         if self.auth_token is not None:
             return "token"
         if self.auth_user is not None and self.auth_password is not None:
@@ -121,11 +149,23 @@ class GatewaySettings:
             raise SettingsError(f"port {self.port} is not a TCP port (1-65535).")
         if (self.auth_user is None) != (self.auth_password is None):
             raise SettingsError("Basic auth needs both auth_user and auth_password.")
+        check_secret("auth_token", self.auth_token, token=True)
+        check_secret("auth_password", self.auth_password, token=False)
+        if self.auth not in (None, "kerberos"):
+            raise SettingsError(f"auth {self.auth!r} is not a mode: use 'kerberos', or give a token, "
+                                f"a users file or Basic credentials.")
+        if self.auth == "kerberos" and (not self.kerberos_principal or self.kerberos_keytab is None):
+            raise SettingsError("Kerberos auth needs --kerberos-principal HTTP/host@REALM and "
+                                "--kerberos-keytab FILE.")
+        if self.kerberos_keytab is not None and self.auth == "kerberos" and not self.kerberos_keytab.is_file():
+            raise SettingsError(f"Kerberos keytab {self.kerberos_keytab} does not exist.")
+        if self.max_body_size < 1024:
+            raise SettingsError("max_body_size must be at least 1024 bytes.")
         if not is_loopback(self.host) and self.auth_mode == "none":
             raise SettingsError(
                 f"Refusing to listen on {self.host}: beyond loopback the gateway requires auth. "
-                f"Set a token (--auth-token or {ENV_PREFIX}AUTH_TOKEN) or Basic credentials "
-                f"({ENV_PREFIX}AUTH_USER and {ENV_PREFIX}AUTH_PASSWORD), or bind 127.0.0.1."
+                f"Set a token ({ENV_PREFIX}AUTH_TOKEN or --auth-token-file), a users file (--users-file), "
+                f"Kerberos (--auth kerberos), or bind 127.0.0.1."
             )
         if self.max_sessions < 1:
             raise SettingsError("max_sessions must be at least 1.")
@@ -141,6 +181,26 @@ class GatewaySettings:
         return self
 
 
+def check_secret(name: str, secret: Secret | None, *, token: bool) -> None:
+    """Refuse an empty or whitespace secret, and a token a header could not carry unchanged.
+
+    :raises SettingsError: naming the setting.
+    """
+    if secret is None:
+        return
+    value = secret.reveal()
+    if not value.strip():
+        raise SettingsError(f"{name} is empty or only whitespace: that would let anyone in. "
+                            f"Set a real value (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))').")
+    if token and not _TOKEN68.fullmatch(value):
+        raise SettingsError(f"{name} may hold only ASCII letters, digits and -._~+/ (an HTTP token), "
+                            f"e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'.")
+
+
+# RFC 7235 token68: what an Authorization header can carry without quoting or whitespace.
+_TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
 def is_loopback(host: str) -> bool:
     """:return: True when ``host`` names only this machine."""
     if host in ("localhost", "ip6-localhost"):
@@ -154,6 +214,12 @@ def is_loopback(host: str) -> bool:
 def _to_bool(value: Any) -> bool:
     """Booleans from JSON as they are; from the environment ``1/true/yes/on`` (any case) mean true."""
     return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """A list of names from JSON, or a comma-separated string from the environment or command line."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(str(item).strip() for item in items if str(item).strip())
 
 
 _CONVERTERS: dict[str, Any] = {
@@ -174,6 +240,15 @@ _CONVERTERS: dict[str, Any] = {
     "auth_password": lambda v: Secret(str(v)),
     "work_dir": lambda v: Path(str(v)).expanduser(),
     "spark_conf": lambda v: {str(k): str(x) for k, x in dict(v).items()},
+    "access_control": _to_bool,
+    "max_body_size": int,
+    "auth_token_file": lambda v: Path(str(v)).expanduser(),
+    "users_file": lambda v: Path(str(v)).expanduser(),
+    "kerberos_keytab": lambda v: Path(str(v)).expanduser(),
+    "superusers": _names,
+    "view_users": _names,
+    "modify_users": _names,
+    "allowed_hosts": _names,
     "batch_dirs": lambda v: tuple(Path(p).expanduser().resolve() for p in (v.split(os.pathsep) if isinstance(v, str) else v)),
 }
 
@@ -196,7 +271,23 @@ def _from_file(path: Path) -> dict[str, Any]:
     section = raw.get("gateway", raw) if isinstance(raw, dict) else None
     if not isinstance(section, dict):
         raise SettingsError(f"Config file {path} must hold a JSON object.")
+    _refuse_shared_secret_file(path, "Config file", any(k in section for k in ("auth_token", "auth_password")))
     return section
+
+
+def _refuse_shared_secret_file(path: Path, what: str, holds_secret: bool = True) -> None:
+    """A file holding a secret must be readable by its owner only, as ssh insists for keys."""
+    if holds_secret and os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise SettingsError(f"{what} {path} holds a secret and other users can read it: "
+                            f"run 'chmod 600 {path}'.")
+
+
+def _read_token_file(path: Path) -> Secret:
+    try:
+        _refuse_shared_secret_file(path, "Token file")
+        return Secret(path.read_text().strip())
+    except OSError as exc:
+        raise SettingsError(f"Token file {path} cannot be read: {exc.strerror}.") from None
 
 
 def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -233,6 +324,10 @@ def load_settings(
             raise SettingsError(f"Unknown gateway setting(s): {', '.join(sorted(unknown))}.")
         merged.update({k: _convert(k, v) for k, v in layer.items()})
     settings = replace(GatewaySettings(), **merged)
+    if settings.auth_token_file is not None:
+        if settings.auth_token is not None:
+            raise SettingsError("Give the bearer token once: auth_token or auth_token_file, not both.")
+        settings = replace(settings, auth_token=_read_token_file(settings.auth_token_file))
     if not settings.batch_dirs:
         settings = replace(settings, batch_dirs=(Path.cwd().resolve(),))
     return settings.validate()

@@ -8,10 +8,14 @@ spark-submit with it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-__all__ = ["SparkJobSpec", "spark_conf_for", "submit_args"]
+from .secrets_scrub import is_secret_key
+
+__all__ = ["SparkJobSpec", "spark_conf_for", "submit_args", "write_properties"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ def submit_args(
     deploy_mode: str = "client",
     defaults: Mapping[str, str] | None = None,
     impersonation: bool = False,
+    secrets_file: Path | None = None,
 ) -> list[str]:
     """spark-submit options (without the application) for a job.
 
@@ -86,11 +91,36 @@ def submit_args(
     :param deploy_mode: ``client`` or ``cluster``.
     :param defaults: gateway-wide Spark properties.
     :param impersonation: pass ``proxyUser`` as ``--proxy-user``; otherwise it is only recorded.
+    :param secrets_file: where to write properties whose keys Spark redacts (mode 600), passed as
+        ``--properties-file``: a command line is readable by every local user (``ps``), a file is not.
+        Without it, secrets stay in ``--conf`` pairs.
     :return: the argument list, e.g. ``["--master", "yarn", "--deploy-mode", "client", "--conf", ...]``.
     """
     args = ["--master", master, "--deploy-mode", deploy_mode]
-    for key, value in sorted(spark_conf_for(spec, defaults).items()):
-        args += ["--conf", f"{key}={value}"]
+    conf = spark_conf_for(spec, defaults)
+    secret = {k: v for k, v in conf.items() if is_secret_key(k)} if secrets_file is not None else {}
+    if secret and secrets_file is not None:
+        write_properties(secrets_file, secret)
+        args += ["--properties-file", str(secrets_file)]
+    for key, value in sorted(conf.items()):
+        if key not in secret:
+            args += ["--conf", f"{key}={value}"]
     if impersonation and spec.proxy_user:
         args += ["--proxy-user", spec.proxy_user]
     return args
+
+
+def _escape(text: str) -> str:
+    # java.util.Properties: backslash escapes, and a key ends at '=', ':' or whitespace.
+    out = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    return out
+
+
+def write_properties(path: Path, properties: Mapping[str, str]) -> None:
+    """Write a Java properties file only its owner can read (it holds secrets)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{_escape(k).replace('=', chr(92) + '=').replace(':', chr(92) + ':')}={_escape(v)}"
+             for k, v in sorted(properties.items())]
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")

@@ -137,10 +137,12 @@ def test_the_pi_example_succeeds_with_resources_set_and_its_log_shows_the_result
     assert done["state"] == "success", text
     assert re.fullmatch(r"local-\d+", str(done["appId"])), done
     assert "Pi is roughly 3.1" in text
-    # The resources reached spark-submit; a secret-looking value did not reach the log.
+    # The resources reached spark-submit; a secret-looking value went to a private properties file,
+    # not the command line, and did not reach the log.
     for setting in ("spark.driver.memory=600m", "spark.executor.cores=1", "spark.sparkwire.marker=yes"):
         assert setting in text
-    assert "hunter2" not in text and "spark.my.secret=*****" in text
+    assert "hunter2" not in text and "--properties-file" in text and "spark.my.secret" not in text
+    assert not list(batch_gateway.work_dir.rglob("secret.properties"))  # removed once the batch ended
     assert "spark-submit exited with code 0" in text
     assert requests.get(f"{url}/batches/{pi['id']}/state", timeout=10).json() == {"id": pi["id"], "state": "success"}
     assert requests.get(f"{url}/batches/pi", timeout=10).json()["id"] == pi["id"]  # by name

@@ -65,6 +65,7 @@ def start_gateway(tmp: Path, *, extra_args: list[str] | None = None, settings: d
     tmp.mkdir(parents=True, exist_ok=True)
     config = tmp / "gateway.json"
     config.write_text(json.dumps({"gateway": {"spark_conf": TEST_SPARK_CONF, **(settings or {})}}))
+    config.chmod(0o600)  # the gateway refuses a config file holding secrets that others can read
     output = tmp / "gateway.out"
     argv = [sys.executable, "-m", "sparkwire", "gateway", "--port", str(port), "--config", str(config),
             "--work-dir", str(tmp / "work"), *(extra_args or [])]
