@@ -144,6 +144,7 @@ class Engine:
         sink: DisplaySink | None = None,
         sql: bool = False,
         show_dataframe: bool = False,
+        verbose: bool | None = None,
     ) -> CellResult:
         """Run code in the named session, starting it first if needed.
 
@@ -155,9 +156,13 @@ class Engine:
         :param show_dataframe: a Python cell ending with a Spark DataFrame shows it as a typed table
             (:data:`~.sql.query.DISPLAY_MAX_ROWS` rows, with the truncation notice) instead of its
             ``DataFrame[...]`` repr; the cell still runs once (see :mod:`.last_value`).
+        :param verbose: a remote error keeps PySpark, py4j and JVM frames; ``None`` follows
+            ``kernel.verbose_errors``.
         :return: the result; failures are in it, not raised.
         """
         target = sink or NullSink()
+        typed = code
+        verbose = self._config.kernel.verbose_errors if verbose is None else verbose
         session_id: int | None = None
         statement_id: list[int] = []
         last = augment(code) if show_dataframe and not sql and self._runs_python(name, kind) else None
@@ -187,8 +192,8 @@ class Engine:
         statement = statement_id[0] if statement_id else None
         text, found = take_marker(output.text, last.marker) if last is not None and output.ok else (None, False)
         if last is None or not found:
-            return CellResult(rendered=render_output(output, sql=sql), output=output, session_id=session_id,
-                              statement_id=statement)
+            return CellResult(rendered=render_output(output, sql=sql, code=typed, verbose=verbose), output=output,
+                              session_id=session_id, statement_id=statement)
         output = dataclasses.replace(output, data={**output.data, "text/plain": text})
         shown = self._fetch_frame(name, _variable_query(last.variable), target)
         rendered = dataclasses.replace(render_output(output), bundle=shown.bundle, error=shown.error)
