@@ -91,3 +91,27 @@ def test_a_notebook_shows_a_dataframe_as_a_typed_table(kernel: RunningKernel) ->
     assert "'age': 'int32'" in "".join(o.get("text", "") for o in dtypes.outputs)
     assert "Sent 1 row x 3 columns to older_again" in "".join(o.get("text", "") for o in sent.outputs)
     assert "".join(o.get("text", "") for o in printed.outputs) == "it's \"quoted\"\nand multi-line\n"
+
+
+def _error_text(cell: Any) -> str:
+    (error,) = [o for o in cell.outputs if o["output_type"] == "error"]
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error["traceback"]))
+
+
+def test_errors_name_the_users_line_and_hide_spark_internals(kernel: RunningKernel) -> None:
+    """tests/files/errors_kernel.ipynb: each failing cell is tagged raises-exception, so all run."""
+    notebook = run_notebook(nbformat.read(FILES / "errors_kernel.ipynb", as_version=4), kernel)
+    division, analysis, sql, after = notebook.cells
+    shown = _error_text(division)
+    assert "Cell line 3\n    ratio = x / y\nZeroDivisionError: division by zero" in shown, shown
+    shown = _error_text(analysis)
+    assert "Cell line 4\n    load(\"no_such_table\")" in shown, shown
+    assert 'Cell line 2, in load\n    return spark.sql(f"SELECT * FROM {name}")' in shown, shown
+    assert "java_gateway.py" not in shown and "site-packages" not in shown, shown
+    assert shown.count("The table or view `no_such_table` cannot be found") == 1, shown
+    assert "Spark error class TABLE_OR_VIEW_NOT_FOUND (SQLSTATE 42P01)" in shown, shown
+    assert "UnresolvedRelation" not in shown, shown
+    shown = _error_text(sql)
+    assert shown.count("The table or view `no_such_table` cannot be found") == 1, shown
+    assert "Spark error class TABLE_OR_VIEW_NOT_FOUND" in shown and "org.apache" not in shown, shown
+    assert "3" in "".join(o.get("text", "") for o in after.outputs)
