@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import queue
+import shlex
 import signal
 import socket
 import sys
@@ -24,12 +25,29 @@ import traceback
 from types import FrameType
 from typing import Any
 
-__all__ = ["job_group", "main"]
+__all__ = ["SESSION_CONF_DEFAULTS", "conf_defaults", "job_group", "main"]
 
 # Above this a result is replaced by an error: the gateway and its clients hold outputs in memory.
 DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 # How long a session whose gateway vanished may take to stop Spark cleanly before it exits hard.
 ORPHAN_GRACE_SECONDS = 15.0
+
+
+SESSION_CONF_DEFAULTS = {"spark.ui.showConsoleProgress": "false"}
+"""Spark settings a session gets unless its request or the gateway's ``spark_conf`` sets them: Spark's
+console progress bars would flood the session log (clients show progress themselves)."""
+
+
+def conf_defaults(submit_args: str) -> dict[str, str]:
+    """The :data:`SESSION_CONF_DEFAULTS` that the spark-submit arguments do not set.
+
+    :param submit_args: ``PYSPARK_SUBMIT_ARGS`` as the gateway wrote it (``--conf k=v`` pairs).
+    :return: the settings to give the SparkSession builder.
+    """
+    words = shlex.split(submit_args)
+    given = {words[i + 1].split("=", 1)[0] for i, word in enumerate(words[:-1]) if word == "--conf"}
+    given |= {word.split("=", 1)[1].split("=", 1)[0] for word in words if word.startswith("--conf=")}
+    return {key: value for key, value in SESSION_CONF_DEFAULTS.items() if key not in given}
 
 
 def job_group(statement_id: int) -> str:
@@ -94,7 +112,10 @@ class Worker:
         from .namespace import make_namespace
         from .repl import PythonRepl
 
-        self.spark = SparkSession.builder.getOrCreate()
+        builder = SparkSession.builder
+        for key, value in conf_defaults(os.environ.get("PYSPARK_SUBMIT_ARGS", "")).items():
+            builder = builder.config(key, value)
+        self.spark = builder.getOrCreate()
         self._repl = PythonRepl(make_namespace(self.spark))
         # PySpark installs its own SIGINT handler in SparkContext; ours interrupts only a cancelled statement.
         signal.signal(signal.SIGINT, self._on_sigint)
