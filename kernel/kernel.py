@@ -217,6 +217,10 @@ class RemotePySparkKernel(IPythonKernel):
             return data.sql(ctx, args, command.body)
         if name == "send_to_spark":
             return data.send_to_spark(ctx, args)
+        if name == "spark":
+            return data.spark(ctx, args, command.body)
+        if name == "pretty":
+            return data.pretty(ctx, args, command.body)
         if name == "configure":
             commands.configure(ctx, args, command.body)
         elif name == "info":
