@@ -22,6 +22,8 @@ from .endpoints import ClientFactory, make_client
 from .errors import EngineError, ErrorReport, SessionLost, describe_error
 from .execution import ProgressCallback, execute
 from .frames import SendOutcome, SqlResult, spark_message
+from .jobs import fetch_statement_jobs
+from .jobs_view import StatementView
 from .last_value import augment, take_marker
 from .progress import SessionStartView, StatementProgress
 from .registry import SessionRegistry
@@ -170,14 +172,16 @@ class Engine:
             code = last.code
         try:
             session_id = self.start(name, sink=target)
-            progress = StatementProgress(target, mode=self._config.kernel.progress)
+            client = self._registry.client(self._registry.get(name).endpoint)
+            started = session_id
+            progress = StatementView(target, lambda sid: fetch_statement_jobs(client, started, sid),
+                                     mode=self._config.kernel.progress)
 
             def on_progress(statement: Statement) -> None:
                 if not statement_id:
                     statement_id.append(statement.id)
                 progress.update(statement)
 
-            client = self._registry.client(self._registry.get(name).endpoint)
             try:
                 output = execute(client, session_id, code, kind=kind, on_progress=on_progress,
                                  timeout=self._config.kernel.statement_timeout)

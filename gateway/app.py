@@ -17,6 +17,7 @@ from .batches import BatchManager
 from .errors import GatewayError
 from .models import VersionOut
 from .routes_batches import router as batches_router
+from .routes_jobs import router as jobs_router
 from .routes_sessions import router as sessions_router
 from .routes_statements import router as statements_router
 from .sessions import SessionManager
@@ -26,7 +27,7 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("sparkwire.gateway")
 
-ROUTERS = [sessions_router, statements_router, batches_router]
+ROUTERS = [sessions_router, statements_router, batches_router, jobs_router]
 
 
 def _msg(status: int, message: str) -> JSONResponse:

@@ -41,6 +41,7 @@ class StatementRecord:
     progress: float = 0.0
     started: int = 0
     completed: int = 0
+    jobs: list[dict[str, Any]] = field(default_factory=list)  # Spark jobs, as the worker reports them
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,10 @@ class InteractiveSession:
             record = self._statements.get(int(event["id"]))
             if record is not None and record.state == "running":
                 record.progress = float(event["progress"])
+        elif kind == "jobs":
+            record = self._statements.get(int(event["id"]))
+            if record is not None and isinstance(event.get("jobs"), list):
+                record.jobs = event["jobs"]
         elif kind == "result":
             record = self._statements.get(int(event["id"]))
             if record is not None:

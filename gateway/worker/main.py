@@ -6,7 +6,7 @@ session log, so every start-up failure is explained there.
 
 Threads: the main thread runs statements (signals, and so cancellation, reach only it); a reader
 thread takes messages off the socket, answers completion and handles cancel at once; a progress
-thread reports Spark task progress of the running statement.
+thread reports Spark task progress and the jobs and stages (:mod:`.jobs`) of the running statement.
 """
 
 from __future__ import annotations
@@ -187,25 +187,28 @@ class Worker:
 
     # -- progress thread -----------------------------------------------------------------------
     def _report_progress(self, statement_id: int, done: threading.Event) -> None:
-        tracker = self.spark.sparkContext.statusTracker()
-        last = -1.0
-        while not done.wait(0.2):
+        """Report the statement's task progress and its jobs while it runs, and its jobs once more at the end."""
+        from .jobs import statement_jobs
+
+        group = job_group(statement_id)
+        last_progress = -1.0
+        last_jobs: list[dict[str, Any]] = []
+        finished = False
+        while not finished:
+            finished = done.wait(0.2)
             try:
-                total = completed = 0
-                for job_id in tracker.getJobIdsForGroup(job_group(statement_id)):
-                    job = tracker.getJobInfo(job_id)
-                    if job is None:
-                        continue
-                    for stage_id in job.stageIds:
-                        stage = tracker.getStageInfo(stage_id)
-                        if stage is not None:
-                            total += stage.numTasks
-                            completed += stage.numCompletedTasks
-                progress = round(completed / total, 4) if total else 0.0
+                jobs = statement_jobs(self.spark.sparkContext, group)
             except Exception:  # noqa: BLE001, S112 - the tracker races with job completion; next tick retries
                 continue
-            if progress != last:
-                last = progress
+            if jobs != last_jobs:
+                last_jobs = jobs
+                self._channel.send({"ev": "jobs", "id": statement_id, "jobs": jobs})
+            stages = [stage for job in jobs for stage in job["stages"]]
+            total = sum(stage["numTasks"] for stage in stages)
+            completed = sum(stage["numCompletedTasks"] for stage in stages)
+            progress = round(completed / total, 4) if total else 0.0
+            if progress != last_progress and not finished:
+                last_progress = progress
                 self._channel.send({"ev": "progress", "id": statement_id, "progress": progress})
 
     # -- main thread ---------------------------------------------------------------------------
