@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-
 __all__ = [
     "CELL_FILENAMES",
     "ErrorInfo",

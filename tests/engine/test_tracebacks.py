@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-
 from sparkwire.engine.tracebacks import (
     Frame,
     format_error,
@@ -37,25 +36,25 @@ SPARK4_DIVIDE_BY_ZERO = (
 
 LIVY_ANALYSIS = [
     "Traceback (most recent call last):\n",
-    f'  File "{_APP}/pyspark.zip/pyspark/sql/session.py", line 1631, in sql\n'
-    "    return DataFrame(self._jsparkSession.sql(sqlQuery, litArgs), self)\n",
-    f'  File "{_APP}/py4j-0.10.9.7-src.zip/py4j/java_gateway.py", line 1322, in __call__\n'
-    "    return_value = get_return_value(\n",
-    f'  File "{_APP}/pyspark.zip/pyspark/errors/exceptions/captured.py", line 185, in deco\n'
-    "    raise converted from None\n",
+    (f'  File "{_APP}/pyspark.zip/pyspark/sql/session.py", line 1631, in sql\n'
+     "    return DataFrame(self._jsparkSession.sql(sqlQuery, litArgs), self)\n"),
+    (f'  File "{_APP}/py4j-0.10.9.7-src.zip/py4j/java_gateway.py", line 1322, in __call__\n'
+     "    return_value = get_return_value(\n"),
+    (f'  File "{_APP}/pyspark.zip/pyspark/errors/exceptions/captured.py", line 185, in deco\n'
+     "    raise converted from None\n"),
     f"pyspark.errors.exceptions.captured.AnalysisException: {SPARK35_MISSING_TABLE}",
 ]
 
 GATEWAY_ANALYSIS = [
     "Traceback (most recent call last):\n",
     '  File "<stdin>", line 2, in <module>\n    df = spark.sql("SELECT * FROM no_such_table")\n',
-    '  File "/venv/lib/python3.11/site-packages/pyspark/sql/session.py", line 1810, in sql\n'
-    "    return DataFrame(self._jsparkSession.sql(sqlQuery, litArgs), self)\n"
-    "                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n",
-    '  File "/venv/lib/python3.11/site-packages/py4j/java_gateway.py", line 1362, in __call__\n'
-    "    return_value = get_return_value(\n                   ^^^^^^^^^^^^^^^^^\n",
-    '  File "/venv/lib/python3.11/site-packages/pyspark/errors/exceptions/captured.py", line 288, in deco\n'
-    "    raise converted from None\n",
+    ('  File "/venv/lib/python3.11/site-packages/pyspark/sql/session.py", line 1810, in sql\n'
+     "    return DataFrame(self._jsparkSession.sql(sqlQuery, litArgs), self)\n"
+     "                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"),
+    ('  File "/venv/lib/python3.11/site-packages/py4j/java_gateway.py", line 1362, in __call__\n'
+     "    return_value = get_return_value(\n                   ^^^^^^^^^^^^^^^^^\n"),
+    ('  File "/venv/lib/python3.11/site-packages/pyspark/errors/exceptions/captured.py", line 288, in deco\n'
+     "    raise converted from None\n"),
     f"pyspark.errors.exceptions.captured.AnalysisException: {SPARK4_MISSING_TABLE}",
 ]
 
@@ -77,7 +76,7 @@ PY4J_MESSAGE = (
 
 
 def _text(info: object) -> str:
-    return "\n".join(getattr(info, "traceback"))
+    return "\n".join(info.traceback)
 
 
 def test_livy_fake_shell_frames_are_read_with_their_source_lines() -> None:
@@ -173,8 +172,8 @@ SHAPES = [
         ["Traceback (most recent call last):\n", '  File "<stdin>", line 1, in <module>\n',
          f"pyspark.errors.exceptions.captured.ArithmeticException: {SPARK4_DIVIDE_BY_ZERO}"],
         'spark.sql("SELECT 1/0").collect()',
-        ("== SQL (line 1, position 8) ==\nSELECT 1/0", "Spark error class DIVIDE_BY_ZERO (SQLSTATE 22012); "
-         "at SQL line 1, position 8."),
+        ("== SQL (line 1, position 8) ==\nSELECT 1/0",
+         "Spark error class DIVIDE_BY_ZERO (SQLSTATE 22012); at SQL line 1, position 8."),
     ),
     Shape(
         "py4j error: the JVM stack inside the message is hidden",

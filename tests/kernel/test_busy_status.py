@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import time
 from typing import Any
 
@@ -25,7 +26,7 @@ def _statuses_during(kernel: RunningKernel, code: str, *, poke: bool) -> list[tu
             poked += 1
         try:
             msg: dict[str, Any] = kc.get_iopub_msg(timeout=0.2)
-        except Exception:  # noqa: BLE001 - queue.Empty: nothing yet
+        except queue.Empty:
             continue
         if msg["msg_type"] != "status":
             continue
