@@ -199,7 +199,8 @@ class Engine:
             return CellResult(rendered=render_output(output, sql=sql, code=typed, verbose=verbose), output=output,
                               session_id=session_id, statement_id=statement)
         output = dataclasses.replace(output, data={**output.data, "text/plain": text})
-        shown = self._fetch_frame(name, _variable_query(last.variable), target)
+        # A plain cell has no -n flag, so the truncation notice names none.
+        shown = self._fetch_frame(name, _variable_query(last.variable), target, fetch_all_hint="")
         rendered = dataclasses.replace(render_output(output), bundle=shown.bundle, error=shown.error)
         return CellResult(rendered=rendered, output=output, failure=shown.failure, session_id=session_id,
                           statement_id=statement, frame=shown.result)
@@ -297,7 +298,8 @@ class Engine:
                                                               max_rows=max_rows, on_progress=progress))
         return SendOutcome(sent=sent, error=error, failure=failure)
 
-    def _fetch_frame(self, name: str, query: SqlQuery, sink: DisplaySink) -> SqlResult:
+    def _fetch_frame(self, name: str, query: SqlQuery, sink: DisplaySink, *,
+                     fetch_all_hint: str | None = None) -> SqlResult:
         from .sql.cells import result_bundle_for
         from .sql.errors import NoDataFrame
 
@@ -311,6 +313,8 @@ class Engine:
                 return None
 
         result, error, failure = self._in_session(name, sink, fetch)
+        if result is not None and fetch_all_hint is not None:
+            result = dataclasses.replace(result, fetch_all_hint=fetch_all_hint)
         bundle = None
         if result is not None and not query.quiet:
             bundle = result_bundle_for(result, widgets=sink.widgets_available())
