@@ -74,12 +74,14 @@ class Frame:
     :param lineno: the line number in that file.
     :param name: the function, ``"<module>"`` at a cell's top level; ``""`` if the line did not say.
     :param source: the source line the server printed under the frame (stripped), or ``""``.
+    :param caret: a syntax error's caret line as printed (``"        ^"``), or ``""``.
     """
 
     filename: str
     lineno: int
     name: str = ""
     source: str = ""
+    caret: str = ""
 
     @property
     def in_cell(self) -> bool:
@@ -99,11 +101,13 @@ class ParsedTraceback:
     :param frames: the Python frames, outermost first.
     :param exception: the closing ``Name: message`` lines (possibly several), or ``()``.
     :param java_frames: JVM stack lines (``org.apache...(File.scala:12)``) when the traceback is a JVM one.
+    :param header: whether it began with ``Traceback (most recent call last):`` (a syntax error does not).
     """
 
     frames: tuple[Frame, ...] = ()
     exception: tuple[str, ...] = ()
     java_frames: tuple[str, ...] = ()
+    header: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,9 +148,8 @@ def parse_traceback(lines: Sequence[str]) -> ParsedTraceback:
     if text and all(_JAVA_FRAME.match(line) for line in text if line.strip()):
         return ParsedTraceback(java_frames=tuple(line.strip() for line in text if line.strip()))
     frames: list[Frame] = []
-    index = 0
-    if text and text[0].strip() == _HEADER:
-        index = 1
+    header = bool(text) and text[0].strip() == _HEADER
+    index = 1 if header else 0
     while index < len(text):
         match = _FRAME.match(text[index])
         if match is None:
@@ -155,14 +158,17 @@ def parse_traceback(lines: Sequence[str]) -> ParsedTraceback:
         source_lines: list[str] = []
         # The source line (and, from Python 3.11, caret lines) are indented more than "  File".
         while index < len(text) and text[index].startswith("    ") and not _FRAME.match(text[index]):
-            source_lines.append(text[index].strip())
+            source_lines.append(text[index])
             index += 1
-        source = next((s for s in source_lines if s and set(s) - set("^~ ")), "")
-        frames.append(Frame(match["file"], int(match["line"]), match["name"] or "", source))
+        source = next((s.strip() for s in source_lines if s.strip() and set(s) - set("^~ ")), "")
+        # A syntax error's frame (no function name) points at the column with a caret: keep it.
+        caret = next((s for s in source_lines if s.strip() and not set(s) - set("^~ ")), "") \
+            if not match["name"] else ""
+        frames.append(Frame(match["file"], int(match["line"]), match["name"] or "", source, caret.rstrip()))
     exception = tuple(text[index:])
     while exception and not exception[-1].strip():
         exception = exception[:-1]
-    return ParsedTraceback(tuple(frames), exception)
+    return ParsedTraceback(tuple(frames), exception, header=header)
 
 
 def spark_error_details(message: str) -> SparkErrorDetails:
@@ -276,7 +282,9 @@ def format_error(
             out.append(where)
             if source:
                 out.append(f"    {source}")
-        if out:
+                if frame.caret and source == frame.source:
+                    out.append(frame.caret)
+        if out and parsed.header:
             out.insert(0, _HEADER)
     elif verbose and parsed.java_frames:
         out += [f"    at {line}" for line in parsed.java_frames]

@@ -199,7 +199,8 @@ SHAPES = [
         "SyntaxError", "invalid syntax (<stdin>, line 1)",
         ['  File "<stdin>", line 1\n', "    x = = 1\n", "        ^\n", "SyntaxError: invalid syntax\n"],
         "x = = 1",
-        ("Cell line 1\n    x = = 1", "SyntaxError: invalid syntax"),
+        ("Cell line 1\n    x = = 1\n        ^\nSyntaxError: invalid syntax",),
+        ("Traceback",),
     ),
 ]
 
