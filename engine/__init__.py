@@ -13,7 +13,9 @@
 Modules: ``config`` (file, environment, sparkmagic's file), ``endpoint_config`` (one endpoint: auth,
 TLS, retries, proxy user), ``endpoints`` (clients), ``registry``
 (named sessions), ``execution`` (submit, poll, cancel), ``rendering`` (Livy output → MIME bundles),
-``display`` and ``progress`` (start view, progress bars), ``reports`` (``info``/``logs`` tables),
+``tracebacks`` (remote errors: the cell's lines, Spark internals hidden), ``display``, ``progress``,
+``jobs`` and ``jobs_view`` (start view, the live Spark jobs view, progress bars), ``show_table``
+(``%%pretty``), ``reports`` (``info``/``logs`` tables),
 ``frames`` and ``last_value`` (DataFrame results, a DataFrame last expression), ``sql`` (typed
 SQL transfer), ``core`` (:class:`Engine`, tying them together).
 """
@@ -44,6 +46,8 @@ from .errors import (
 from .execution import ProgressCallback, check_session_lost, execute
 from .frames import SendOutcome, SqlResult
 from .interrupts import interrupts_deferred
+from .jobs import JobProgress, StageProgress, fetch_statement_jobs
+from .jobs_view import StatementView
 from .last_value import LAST_DATAFRAME_VAR
 from .progress import SessionStartView, StatementProgress, format_bar, format_duration
 from .registry import SessionHandle, SessionRegistry, StartCallback
@@ -61,7 +65,9 @@ from .rendering import (
 )
 from .reports import log_text, sessions_bundle, settings_bundle
 from .session_body import SESSION_KEYS, merge_bodies, spec_from_body
+from .show_table import pretty_bundle
 from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path
+from .tracebacks import format_error, parse_traceback
 
 __all__ = [
     "DEFAULT_URL",
@@ -80,6 +86,7 @@ __all__ = [
     "ErrorReport",
     "ExecutionInterrupted",
     "IPythonDisplaySink",
+    "JobProgress",
     "KernelOptions",
     "NullSink",
     "ProgressCallback",
@@ -92,8 +99,10 @@ __all__ = [
     "SessionStartView",
     "SparkwireConfig",
     "SqlResult",
+    "StageProgress",
     "StartCallback",
     "StatementProgress",
+    "StatementView",
     "Table",
     "UnknownSession",
     "check_session_lost",
@@ -101,14 +110,18 @@ __all__ = [
     "describe_error",
     "endpoint_auth",
     "execute",
+    "fetch_statement_jobs",
     "format_bar",
     "format_duration",
+    "format_error",
     "interrupts_deferred",
     "load_config",
     "log_text",
     "make_client",
     "merge_bodies",
     "parse_config",
+    "parse_traceback",
+    "pretty_bundle",
     "read_sparkmagic_config",
     "render_error",
     "render_output",

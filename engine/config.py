@@ -70,12 +70,15 @@ class KernelOptions:
     :param statement_timeout: seconds a statement may run before it is cancelled and the cell fails
         (``None``: no limit).
     :param progress: ``auto`` (a widget bar where widgets render, else text), ``widget``, ``text`` or ``off``.
+    :param verbose_errors: remote errors keep PySpark, py4j and JVM frames (by default only the cell's
+        lines and the message are shown; ``%%spark -v`` does this for one cell).
     """
 
     keep_session_on_shutdown: bool = False
     session_start_timeout: float | None = 600.0
     statement_timeout: float | None = None
     progress: ProgressMode = "auto"
+    verbose_errors: bool = False
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,8 @@ def _seconds(value: Any, where: str) -> float | None:
 
 
 def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
-    known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress"}
+    known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress",
+             "verbose_errors"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{where}: \"kernel\" has unknown key(s) {unknown}; known: {sorted(known)}.")
@@ -234,6 +238,7 @@ def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
                                        f"{where}: kernel \"session_start_timeout\""),
         statement_timeout=_seconds(data.get("statement_timeout"), f"{where}: kernel \"statement_timeout\""),
         progress=cast(ProgressMode, progress),
+        verbose_errors=_bool(data.get("verbose_errors", False), f"{where}: kernel \"verbose_errors\""),
     )
 
 

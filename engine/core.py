@@ -22,6 +22,8 @@ from .endpoints import ClientFactory, make_client
 from .errors import EngineError, ErrorReport, SessionLost, describe_error
 from .execution import ProgressCallback, execute
 from .frames import SendOutcome, SqlResult, spark_message
+from .jobs import fetch_statement_jobs
+from .jobs_view import StatementView
 from .last_value import augment, take_marker
 from .notices import ConnectionNotice
 from .progress import SessionStartView, StatementProgress
@@ -145,6 +147,7 @@ class Engine:
         sink: DisplaySink | None = None,
         sql: bool = False,
         show_dataframe: bool = False,
+        verbose: bool | None = None,
     ) -> CellResult:
         """Run code in the named session, starting it first if needed.
 
@@ -156,9 +159,13 @@ class Engine:
         :param show_dataframe: a Python cell ending with a Spark DataFrame shows it as a typed table
             (:data:`~.sql.query.DISPLAY_MAX_ROWS` rows, with the truncation notice) instead of its
             ``DataFrame[...]`` repr; the cell still runs once (see :mod:`.last_value`).
+        :param verbose: a remote error keeps PySpark, py4j and JVM frames; ``None`` follows
+            ``kernel.verbose_errors``.
         :return: the result; failures are in it, not raised.
         """
         target = sink or NullSink()
+        typed = code
+        verbose = self._config.kernel.verbose_errors if verbose is None else verbose
         session_id: int | None = None
         statement_id: list[int] = []
         last = augment(code) if show_dataframe and not sql and self._runs_python(name, kind) else None
@@ -166,14 +173,16 @@ class Engine:
             code = last.code
         try:
             session_id = self.start(name, sink=target)
-            progress = StatementProgress(target, mode=self._config.kernel.progress)
+            client = self._registry.client(self._registry.get(name).endpoint)
+            started = session_id
+            progress = StatementView(target, lambda sid: fetch_statement_jobs(client, started, sid),
+                                     mode=self._config.kernel.progress)
 
             def on_progress(statement: Statement) -> None:
                 if not statement_id:
                     statement_id.append(statement.id)
                 progress.update(statement)
 
-            client = self._registry.client(self._registry.get(name).endpoint)
             try:
                 output = execute(client, session_id, code, kind=kind, on_progress=on_progress,
                                  timeout=self._config.kernel.statement_timeout,
@@ -189,10 +198,11 @@ class Engine:
         statement = statement_id[0] if statement_id else None
         text, found = take_marker(output.text, last.marker) if last is not None and output.ok else (None, False)
         if last is None or not found:
-            return CellResult(rendered=render_output(output, sql=sql), output=output, session_id=session_id,
-                              statement_id=statement)
+            return CellResult(rendered=render_output(output, sql=sql, code=typed, verbose=verbose), output=output,
+                              session_id=session_id, statement_id=statement)
         output = dataclasses.replace(output, data={**output.data, "text/plain": text})
-        shown = self._fetch_frame(name, _variable_query(last.variable), target)
+        # A plain cell has no -n flag, so the truncation notice names none.
+        shown = self._fetch_frame(name, _variable_query(last.variable), target, fetch_all_hint="")
         rendered = dataclasses.replace(render_output(output), bundle=shown.bundle, error=shown.error)
         return CellResult(rendered=rendered, output=output, failure=shown.failure, session_id=session_id,
                           statement_id=statement, frame=shown.result)
@@ -290,7 +300,8 @@ class Engine:
                                                               max_rows=max_rows, on_progress=progress))
         return SendOutcome(sent=sent, error=error, failure=failure)
 
-    def _fetch_frame(self, name: str, query: SqlQuery, sink: DisplaySink) -> SqlResult:
+    def _fetch_frame(self, name: str, query: SqlQuery, sink: DisplaySink, *,
+                     fetch_all_hint: str | None = None) -> SqlResult:
         from .sql.cells import result_bundle_for
         from .sql.errors import NoDataFrame
 
@@ -304,6 +315,8 @@ class Engine:
                 return None
 
         result, error, failure = self._in_session(name, sink, fetch)
+        if result is not None and fetch_all_hint is not None:
+            result = dataclasses.replace(result, fetch_all_hint=fetch_all_hint)
         bundle = None
         if result is not None and not query.quiet:
             bundle = result_bundle_for(result, widgets=sink.widgets_available())

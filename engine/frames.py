@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ErrorReport
 from .rendering import ErrorInfo
+from .tracebacks import format_error
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,10 +32,10 @@ def spark_message(error: ErrorInfo) -> ErrorInfo:
     which is the user's code.
 
     :param error: the remote error.
-    :return: the same error, its traceback the message's lines.
+    :return: the same error, its traceback the message's lines (without a JVM stack or logical plan),
+        then Spark's error class and SQL position when the message names them.
     """
-    lines = (error.evalue or "").splitlines() or [""]
-    return ErrorInfo(error.ename, error.evalue, (f"{error.ename}: {lines[0]}", *lines[1:]))
+    return format_error(error.ename, error.evalue)
 
 
 @dataclass(frozen=True)

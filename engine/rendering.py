@@ -25,6 +25,8 @@ from typing import Any, Final
 
 from sparkwire.livy import Output
 
+from .tracebacks import ErrorInfo, format_error
+
 __all__ = [
     "LIVY_TABLE_MIME",
     "ErrorInfo",
@@ -41,20 +43,6 @@ __all__ = [
 LIVY_TABLE_MIME: Final = "application/vnd.livy.table.v1+json"
 _TEXT_ROWS: Final = 50  # rows in the text fallback of a table; the HTML shows them all
 _TEXT_CELL: Final = 40  # characters per cell in the text fallback
-
-
-@dataclass(frozen=True)
-class ErrorInfo:
-    """A failed statement as Jupyter's ``error`` message carries it.
-
-    :param ename: the exception class name.
-    :param evalue: the exception message.
-    :param traceback: the traceback, one line per entry (no trailing newlines).
-    """
-
-    ename: str
-    evalue: str
-    traceback: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,31 +206,42 @@ def _rich_bundle(data: Mapping[str, Any], *, sql: bool) -> dict[str, Any] | None
     return bundle
 
 
-def render_error(ename: str | None, evalue: str | None, traceback: Sequence[str] = ()) -> ErrorInfo:
-    """Normalise a remote error: one line per traceback entry, ending with ``ename: evalue``.
+def render_error(
+    ename: str | None,
+    evalue: str | None,
+    traceback: Sequence[str] = (),
+    *,
+    code: str | None = None,
+    sql: bool = False,
+    verbose: bool = False,
+) -> ErrorInfo:
+    """Normalise a remote error for display: the cell's lines, Spark internals hidden, the message once.
+
+    See :func:`.tracebacks.format_error`, which this calls.
 
     :param ename: the exception class name (``"Error"`` if absent).
     :param evalue: the exception message.
     :param traceback: the server's traceback entries (they may hold several lines and end in newlines).
+    :param code: the cell as typed, for the text of its failing lines.
+    :param sql: the statement ran in the SQL interpreter.
+    :param verbose: keep PySpark, py4j and JVM frames.
     :return: the error.
     """
-    name, value = ename or "Error", evalue or ""
-    lines = [line for entry in traceback for line in str(entry).rstrip("\n").split("\n")]
-    last = f"{name}: {value}" if value else name
-    if not lines or name not in lines[-1]:
-        lines.append(last)
-    return ErrorInfo(name, value, tuple(lines))
+    return format_error(ename, evalue, traceback, code=code, sql=sql, verbose=verbose)
 
 
-def render_output(output: Output, *, sql: bool = False) -> RenderedOutput:
+def render_output(output: Output, *, sql: bool = False, code: str | None = None, verbose: bool = False) -> RenderedOutput:
     """Turn a statement's output into what the cell shows.
 
     :param output: the Livy output.
     :param sql: the statement ran in Livy's SQL interpreter, so ``application/json`` is a result table.
+    :param code: the cell as the user typed it, so an error can show its failing lines.
+    :param verbose: an error keeps PySpark, py4j and JVM frames.
     :return: the stdout text, the rich bundle and/or the error.
     """
     if not output.ok:
-        return RenderedOutput(error=render_error(output.ename, output.evalue, output.traceback))
+        return RenderedOutput(error=render_error(output.ename, output.evalue, output.traceback, code=code,
+                                                 sql=sql, verbose=verbose))
     text = output.data.get("text/plain")
     stdout = str(text) if text is not None else ""
     if stdout and not stdout.endswith("\n"):

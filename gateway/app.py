@@ -19,6 +19,7 @@ from .errors import GatewayError
 from .http_guards import BodyLimitMiddleware, HostCheckMiddleware
 from .models import VersionOut
 from .routes_batches import router as batches_router
+from .routes_jobs import router as jobs_router
 from .routes_sessions import router as sessions_router
 from .routes_statements import router as statements_router
 from .sessions import SessionManager
@@ -29,7 +30,7 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("sparkwire.gateway")
 
-ROUTERS = [sessions_router, statements_router, batches_router, ui_proxy_router]
+ROUTERS = [sessions_router, statements_router, batches_router, ui_proxy_router, jobs_router]
 
 
 def _msg(status: int, message: str) -> JSONResponse:

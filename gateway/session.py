@@ -46,6 +46,7 @@ class StatementRecord:
     progress: float = 0.0
     started: int = 0
     completed: int = 0
+    jobs: list[dict[str, Any]] = field(default_factory=list)  # Spark jobs, as the worker reports them
     spilled: bool = False  # the output is in a file (too large to hold in memory); see output_file
 
     def stored(self) -> StoredStatement:
@@ -282,6 +283,10 @@ class InteractiveSession:
             record = self._statements.get(int(event["id"]))
             if record is not None and record.state == "running":
                 record.progress = float(event["progress"])
+        elif kind == "jobs":
+            record = self._statements.get(int(event["id"]))
+            if record is not None and isinstance(event.get("jobs"), list):
+                record.jobs = event["jobs"]
         elif kind == "result":
             record = self._statements.get(int(event["id"]))
             if record is not None and record.state not in ("available", "cancelled"):

@@ -80,6 +80,7 @@ class RemotePySparkKernel(IPythonKernel):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]
         self._engine: Engine | None = None
+        self._remote_parent: dict[str, Any] | None = None  # the running remote cell: see _publish_status
         self._sink = IPythonDisplaySink()
         self.comm_manager.register_target("jupyter.widget.control", _widget_control_opened)
         assert self.shell is not None
@@ -99,6 +100,20 @@ class RemotePySparkKernel(IPythonKernel):
         :param content: the message content.
         """
         self.send_response(self.iopub_socket, msg_type, content)  # type: ignore[no-untyped-call]
+
+    def _publish_status(self, status: str, channel: str, parent: Any = None) -> None:
+        """Send an iopub status; an ``idle`` for another request during a remote cell is followed by busy.
+
+        ipykernel answers control requests (kernel_info, debug, usage...) and subshell requests in
+        other threads while a cell runs, each ending in an ``idle`` status; JupyterLab shows the last
+        status it received, whatever request it answers, so it read "Idle" during long remote cells.
+        The cell's own ``idle`` comes after ``_remote_parent`` is cleared. Overrides a private ipykernel
+        method (ipykernel 6 and 7 have it with this signature).
+        """
+        super()._publish_status(status, channel, parent)  # type: ignore[no-untyped-call]
+        running = self._remote_parent
+        if status == "idle" and running is not None:
+            super()._publish_status("busy", "shell", running)  # type: ignore[no-untyped-call]
 
     # Engine
 
@@ -161,7 +176,11 @@ class RemotePySparkKernel(IPythonKernel):
             shell.history_manager.store_inputs(count, code)
             shell.execution_count += 1
         if error is None:
-            error = self._run(command, code, _Emitter(self, count))
+            self._remote_parent = self.get_parent("shell")  # type: ignore[no-untyped-call]
+            try:
+                error = self._run(command, code, _Emitter(self, count))
+            finally:
+                self._remote_parent = None
         if error is None:
             return {"status": "ok", "execution_count": count, "payload": [], "user_expressions": {}}
         content = {"ename": error.ename, "evalue": error.evalue, "traceback": list(error.traceback)}
@@ -200,6 +219,10 @@ class RemotePySparkKernel(IPythonKernel):
             return data.sql(ctx, args, command.body)
         if name == "send_to_spark":
             return data.send_to_spark(ctx, args)
+        if name == "spark":
+            return data.spark(ctx, args, command.body)
+        if name == "pretty":
+            return data.pretty(ctx, args, command.body)
         if name == "configure":
             commands.configure(ctx, args, command.body)
         elif name == "info":

@@ -55,6 +55,28 @@ def _sql() -> _Parser:
     return p
 
 
+def _spark() -> _Parser:
+    p = _parser("%%spark", "Run the cell in the session (as a plain cell does), with options.")
+    p.add_argument("-o", "--output", metavar="VAR", help="also copy the remote Spark DataFrame VAR into this "
+                                                         "kernel as a pandas DataFrame of the same name")
+    p.add_argument("-n", "--maxrows", type=int, metavar="MAXROWS",
+                   help="-o: copy at most this many rows (default 10,000; -1: all)")
+    p.add_argument("-m", "--samplemethod", choices=("take", "sample"), default="take", metavar="take|sample",
+                   help="-o: take the first MAXROWS rows, or sample FRACTION of the rows first")
+    p.add_argument("-r", "--samplefraction", type=float, metavar="FRACTION",
+                   help="-o: the fraction -m sample keeps, in (0, 1] (default 0.1)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="a remote error shows every frame: PySpark's, py4j's and the JVM's too")
+    return p
+
+
+def _pretty() -> _Parser:
+    p = _parser("%%pretty", "Run the cell; DataFrame.show() tables in its output appear as HTML tables.")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="a remote error shows every frame: PySpark's, py4j's and the JVM's too")
+    return p
+
+
 def _send_to_spark() -> _Parser:
     p = _parser("%%send_to_spark", "Send a local variable (a pandas DataFrame or a string) to the session.")
     p.add_argument("-i", "--input", required=True, metavar="VAR", help="the local variable (from %%local cells)")
@@ -112,6 +134,11 @@ MAGICS: Final = {
     "delete": _Magic("%%delete -s ID -f", "Delete the session with this id on the endpoint.", False),
     "attach": _Magic("%attach ID", "Use an existing session (shared with other notebooks or people); it is "
                      "not deleted when this kernel shuts down.", False),
+    "spark": _Magic("%%spark [-o VAR] [-n MAXROWS] [-m take|sample] [-r FRACTION] [-v]",
+                    "Run the cell in the session, as a plain cell does (-o: then copy the remote DataFrame "
+                    "VAR into %%local as pandas; -v: remote errors keep every frame).", True),
+    "pretty": _Magic("%%pretty [-v]", "Run the cell; the tables DataFrame.show() prints appear as HTML tables.",
+                     True),
     "local": _Magic("%%local", "Run the cell in the local Python of this kernel, not in Spark.", True),
     "sql": _Magic("%%sql [-o VAR] [-n MAXROWS] [-m take|sample] [-r FRACTION] [-q]",
                   "Run the cell as Spark SQL; show the result as a typed table (-o: also as a pandas "
@@ -136,6 +163,8 @@ _PARSERS: Final = {
     "configure": _configure,
     "sql": _sql,
     "send_to_spark": _send_to_spark,
+    "spark": _spark,
+    "pretty": _pretty,
     "logs": _logs,
     "cleanup": _cleanup,
     "delete": _delete,

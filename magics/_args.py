@@ -136,7 +136,7 @@ def endpoint_args(func: F) -> F:
 
 
 def cell_args(func: F) -> F:
-    """Add the flags of a ``%%spark`` cell: ``-c``, ``-o``, ``-q``, ``-m``, ``-n``, ``-r``, ``-e``.
+    """Add the flags of a ``%%spark`` cell: ``-c``, ``-o``, ``-q``, ``-m``, ``-n``, ``-r``, ``-e``, ``-v``.
 
     :param func: the magic.
     :return: the magic, with the flags.
@@ -160,6 +160,8 @@ def cell_args(func: F) -> F:
         argument("-e", "--coerce", type=_switch, nargs="?", const=True, default=None, metavar="BOOL",
                  help="give the DataFrame's columns the dtypes of their Spark types (default True); "
                       "False keeps JSON values as objects"),
+        argument("-v", "--verbose", action="store_true",
+                 help="a remote error shows every frame: PySpark's, py4j's and the JVM's too"),
     ])
 
 

@@ -136,7 +136,8 @@ class SparkMagics(Magics):
           %%spark -o df             then copy the cell's last expression (a Spark DataFrame), or the
                                     remote DataFrame df, into the local pandas DataFrame df
 
-        A remote error raises, showing the remote traceback, so a notebook run stops there.
+        A remote error raises, showing the cell's failing lines and Spark's message (``-v``: every frame,
+        PySpark's and the JVM's too), so a notebook run stops there.
         Interrupting the kernel cancels the remote statement; the session keeps its variables.
         """
         password = password_in(line)
@@ -193,6 +194,7 @@ class SparkMagics(Magics):
             sample_method="sample" if method == "sample" else "take",
             sample_fraction=float(self.default_samplefraction if args.samplefraction is None else args.samplefraction),
             coerce=bool(self.coerce) if args.coerce is None else bool(args.coerce),
+            verbose=True if args.verbose else None,
         )
         self._runner.run(name, cell, options)
         return None

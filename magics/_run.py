@@ -33,6 +33,7 @@ class CellOptions:
     :param sample_method: ``-m``.
     :param sample_fraction: ``-r``.
     :param coerce: ``-e``: typed columns (else every column holds plain objects).
+    :param verbose: ``-v``: a remote error keeps PySpark, py4j and JVM frames; ``None`` follows the config.
     """
 
     context: str | None
@@ -42,6 +43,7 @@ class CellOptions:
     sample_method: SampleMethod
     sample_fraction: float
     coerce: bool
+    verbose: bool | None = None
 
 
 def _statement_kind(handle: SessionHandle) -> SessionKind | None:
@@ -89,12 +91,13 @@ class CellRunner:
                 show_bundle(shown.bundle)
             return
         kind = _statement_kind(handle)
-        output = self._execute(name, cell, kind, sql=handle.kind is SessionKind.SQL)
+        output = self._execute(name, cell, kind, sql=handle.kind is SessionKind.SQL, verbose=options.verbose)
         if options.output is not None:
             self._user_ns()[options.output] = self._frame(self._fetch_output(name, options, output), options)
 
-    def _execute(self, name: str, code: str, kind: SessionKind | None, *, sql: bool) -> Output | None:
-        result = self._engine.run(name, code, kind=kind, sink=self._sink(), sql=sql)
+    def _execute(self, name: str, code: str, kind: SessionKind | None, *, sql: bool,
+                 verbose: bool | None) -> Output | None:
+        result = self._engine.run(name, code, kind=kind, sink=self._sink(), sql=sql, verbose=verbose)
         if result.error is not None:
             raise spark_error(result.error)
         show_rendered(result.rendered)

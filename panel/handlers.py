@@ -42,6 +42,7 @@ from sparkwire.livy import (
 from ._endpoints import Endpoint, EndpointConfig
 from ._errors import PanelRequestError, error_answer
 from ._json import batch_json, endpoint_json, log_json, session_json
+from ._kinds import session_kinds
 from ._requests import batch_spec, decode_json, session_spec
 from ._state import SETTINGS_KEY, PanelState
 
@@ -161,6 +162,22 @@ class SessionsHandler(_PanelHandler):
             session = client.create_session(session_spec(decode_json(body), config, found))
             seen = self.panel.first_seen.stamp(endpoint, "session", [session.id], complete=False)
             return 201, session_json(session, seen[session.id])
+
+        await self._answer(work)
+
+
+class KindsHandler(_PanelHandler):
+    """``GET endpoints/{name}/kinds``: the session kinds the endpoint runs."""
+
+    @tornado.web.authenticated
+    async def get(self, endpoint: str) -> None:
+        """Answer ``{"kinds": [...], "source": "gateway" | "livy"}``.
+
+        :param endpoint: the endpoint name.
+        """
+
+        def work() -> Reply:
+            return 200, session_kinds(self._endpoint(endpoint)[2])
 
         await self._answer(work)
 
@@ -291,6 +308,7 @@ class BatchLogHandler(_PanelHandler):
 _ENDPOINT = r"endpoints/(?P<endpoint>[^/]+)"
 _ROUTES: tuple[tuple[str, type[_PanelHandler]], ...] = (
     (r"endpoints", EndpointsHandler),
+    (rf"{_ENDPOINT}/kinds", KindsHandler),
     (rf"{_ENDPOINT}/sessions", SessionsHandler),
     (rf"{_ENDPOINT}/sessions/(?P<item_id>\d+)", SessionHandler),
     (rf"{_ENDPOINT}/sessions/(?P<item_id>\d+)/log", SessionLogHandler),

@@ -108,6 +108,8 @@ class QueryResult:
     :param statements: statements run (probe excluded).
     :param seconds: wall time of the fetch.
     :param notes: caveats to show with the result (e.g. a server-side row cap).
+    :param fetch_all_hint: how to get every row, added to the truncation notice; ``""`` where the
+        front door has no such flag (a plain cell's DataFrame last expression).
     :param remote_timings: seconds spent remotely: ``plan`` (parse, analyse), ``collect_encode``.
     """
 
@@ -125,6 +127,7 @@ class QueryResult:
     seconds: float = 0.0
     notes: tuple[str, ...] = field(default=())
     remote_timings: Mapping[str, float] = field(default_factory=dict)
+    fetch_all_hint: str = "-n -1 fetches all"
 
     @property
     def rows(self) -> int:
@@ -137,7 +140,7 @@ class QueryResult:
         parts: list[str] = []
         if self.truncated:
             total = f"{self.total_rows:,}" if self.total_rows is not None else f"more than {self.rows:,}"
-            hint = "-n -1 fetches all" if self.max_rows >= 0 else ""
+            hint = self.fetch_all_hint if self.max_rows >= 0 else ""
             parts.append(f"Showing {self.rows:,} of {total} rows (limit {self.max_rows:,}"
                          + (f"; {hint})." if hint else ")."))
         if self.sampled:

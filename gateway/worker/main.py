@@ -7,7 +7,7 @@ explained there.
 
 Threads: the main thread runs statements (signals, and so cancellation, reach only it); a reader
 thread takes messages off the socket, answers completion and handles cancel at once; a progress
-thread reports Spark task progress of the running statement.
+thread reports Spark task progress and the jobs and stages (:mod:`.jobs`) of the running statement.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import queue
+import shlex
 import signal
 import sys
 import threading
@@ -27,12 +28,29 @@ from typing import Any
 
 from .channel import GatewayChannel
 
-__all__ = ["job_group", "main"]
+__all__ = ["SESSION_CONF_DEFAULTS", "conf_defaults", "job_group", "main"]
 
 # Above this a result is replaced by an error: the gateway and its clients hold outputs in memory.
 DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 # How long a session whose gateway vanished may take to stop Spark cleanly before it exits hard.
 ORPHAN_GRACE_SECONDS = 15.0
+
+
+SESSION_CONF_DEFAULTS = {"spark.ui.showConsoleProgress": "false"}
+"""Spark settings a session gets unless its request or the gateway's ``spark_conf`` sets them: Spark's
+console progress bars would flood the session log (clients show progress themselves)."""
+
+
+def conf_defaults(submit_args: str) -> dict[str, str]:
+    """The :data:`SESSION_CONF_DEFAULTS` that the spark-submit arguments do not set.
+
+    :param submit_args: ``PYSPARK_SUBMIT_ARGS`` as the gateway wrote it (``--conf k=v`` pairs).
+    :return: the settings to give the SparkSession builder.
+    """
+    words = shlex.split(submit_args)
+    given = {words[i + 1].split("=", 1)[0] for i, word in enumerate(words[:-1]) if word == "--conf"}
+    given |= {word.split("=", 1)[1].split("=", 1)[0] for word in words if word.startswith("--conf=")}
+    return {key: value for key, value in SESSION_CONF_DEFAULTS.items() if key not in given}
 
 
 def job_group(statement_id: int) -> str:
@@ -75,7 +93,10 @@ class Worker:
         from .namespace import make_namespace
         from .repl import PythonRepl
 
-        self.spark = SparkSession.builder.getOrCreate()
+        builder = SparkSession.builder
+        for key, value in conf_defaults(os.environ.get("PYSPARK_SUBMIT_ARGS", "")).items():
+            builder = builder.config(key, value)
+        self.spark = builder.getOrCreate()
         self._repl = PythonRepl(make_namespace(self.spark))
         # PySpark installs its own SIGINT handler in SparkContext; ours interrupts only a cancelled statement.
         signal.signal(signal.SIGINT, self._on_sigint)
@@ -165,25 +186,28 @@ class Worker:
 
     # -- progress thread -----------------------------------------------------------------------
     def _report_progress(self, statement_id: int, done: threading.Event) -> None:
-        tracker = self.spark.sparkContext.statusTracker()
-        last = -1.0
-        while not done.wait(0.2):
+        """Report the statement's task progress and its jobs while it runs, and its jobs once more at the end."""
+        from .jobs import statement_jobs
+
+        group = job_group(statement_id)
+        last_progress = -1.0
+        last_jobs: list[dict[str, Any]] = []
+        finished = False
+        while not finished:
+            finished = done.wait(0.2)
             try:
-                total = completed = 0
-                for job_id in tracker.getJobIdsForGroup(job_group(statement_id)):
-                    job = tracker.getJobInfo(job_id)
-                    if job is None:
-                        continue
-                    for stage_id in job.stageIds:
-                        stage = tracker.getStageInfo(stage_id)
-                        if stage is not None:
-                            total += stage.numTasks
-                            completed += stage.numCompletedTasks
-                progress = round(completed / total, 4) if total else 0.0
+                jobs = statement_jobs(self.spark.sparkContext, group)
             except Exception:  # noqa: BLE001, S112 - the tracker races with job completion; next tick retries
                 continue
-            if progress != last:
-                last = progress
+            if jobs != last_jobs:
+                last_jobs = jobs
+                self._channel.send({"ev": "jobs", "id": statement_id, "jobs": jobs})
+            stages = [stage for job in jobs for stage in job["stages"]]
+            total = sum(stage["numTasks"] for stage in stages)
+            completed = sum(stage["numCompletedTasks"] for stage in stages)
+            progress = round(completed / total, 4) if total else 0.0
+            if progress != last_progress and not finished:
+                last_progress = progress
                 self._channel.send({"ev": "progress", "id": statement_id, "progress": progress})
 
     # -- main thread ---------------------------------------------------------------------------

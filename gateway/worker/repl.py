@@ -6,8 +6,11 @@ If the cell is not valid Python it is split into Python chunks and ``%`` lines (
 the last magic's MIME data is returned. Stdout, then stderr, becomes ``text/plain``, trailing whitespace
 stripped, present when non-empty or when there is no other MIME type.
 
-Errors give ename, evalue and traceback as Livy does: frames of this module and the top-level
-``<stdin>`` frame removed, syntax errors without a stack. Deliberate differences from Livy:
+Errors give ename, evalue and traceback as Livy does: frames of this module removed, syntax errors
+without a stack. Deliberate differences from Livy:
+
+- The cell's top-level ``<stdin>`` frame is kept (Livy drops it), and each ``<stdin>`` frame carries
+  its source line, so an error names the cell line that raised it, as IPython does.
 
 - Output captured before an exception is dropped, not carried into the next statement.
 - The whole cell is compiled before anything runs, so a compile-time error (``return`` outside a
@@ -63,7 +66,7 @@ class PythonRepl:
                 except MagicError as exc:
                     return ExecutionResult.error(exc.ename, exc.evalue, [f"{exc.ename}: {exc.evalue}\n"])
                 except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code may raise anything
-                    return _user_error(exc)
+                    return _user_error(exc, code)
         text = (data.pop("text/plain", "") + captured.text()).rstrip()
         if text or not data:
             data["text/plain"] = text
@@ -144,17 +147,26 @@ def _compile_python(source: str) -> _PythonStep:
     return _PythonStep(body, single)
 
 
-def _user_error(exc: BaseException) -> ExecutionResult:
-    """The error result for an exception raised by user code."""
-    frames = traceback.format_list(traceback.extract_tb(_user_frames(exc.__traceback__)))
-    lines = ["Traceback (most recent call last):\n", *frames, *exception_only_lines(exc)]
+def _user_error(exc: BaseException, code: str) -> ExecutionResult:
+    """The error result for an exception raised by user code.
+
+    :param exc: the exception.
+    :param code: the cell, whose lines ``<stdin>`` frames show (linecache cannot know them).
+    """
+    cell_lines = code.split("\n")
+    frames = []
+    for frame in traceback.extract_tb(_user_frames(exc.__traceback__)):
+        if frame.filename == FILENAME:
+            line = cell_lines[frame.lineno - 1] if frame.lineno and 0 < frame.lineno <= len(cell_lines) else ""
+            frame = traceback.FrameSummary(frame.filename, frame.lineno, frame.name, lookup_line=False,
+                                           line=line.strip())
+        frames.append(frame)
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames), *exception_only_lines(exc)]
     return ExecutionResult.error(type(exc).__name__, safe_str(exc), lines)
 
 
 def _user_frames(tb: TracebackType | None) -> TracebackType | None:
-    """Drop this module's frames and, as Livy does, the cell's own top-level frame."""
+    """Drop this module's frames, up to the cell's own top-level frame."""
     while tb is not None and tb.tb_frame.f_code.co_filename != FILENAME:
-        tb = tb.tb_next
-    if tb is not None and tb.tb_frame.f_code.co_name == "<module>":
         tb = tb.tb_next
     return tb

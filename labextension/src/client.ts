@@ -77,4 +77,9 @@ export class SparkClient implements ISparkClient {
   batchLog(endpoint: string, id: number, size: number): Promise<SparkAPI.ILog> {
     return requestAPI<SparkAPI.ILog>(`${endpointPath(endpoint, 'batches', id, 'log')}?size=${size}`);
   }
+
+  /** @param endpoint - the endpoint name. @returns the session kinds it runs. */
+  sessionKinds(endpoint: string): Promise<SparkAPI.ISessionKinds> {
+    return requestAPI<SparkAPI.ISessionKinds>(endpointPath(endpoint, 'kinds'));
+  }
 }

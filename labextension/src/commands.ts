@@ -109,9 +109,10 @@ export function addCommands(context: ICommandContext): void {
         model.reportError(null, trans.__('No Livy endpoint is configured.'));
         return;
       }
+      const kinds = await model.sessionKinds(endpoint);
       const result = await showDialog({
         title: trans.__('New session on %1', endpoint),
-        body: new SessionFormBody(model.profiles, trans),
+        body: new SessionFormBody(model.profiles, trans, kinds),
         buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.okButton({ label: trans.__('Create') })]
       });
       if (!result.button.accept || result.value === null) {

@@ -10,7 +10,7 @@ import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { errorMessage } from './format';
-import { EXTENSION_ID, IEndpointState, ISparkClient, ISparkModel, SparkAPI } from './tokens';
+import { EXTENSION_ID, IEndpointState, ISparkClient, ISparkModel, SESSION_KINDS, SparkAPI } from './tokens';
 
 /** Defaults of the settings in `schema/plugin.json`. */
 export const DEFAULT_REFRESH_INTERVAL = 3000;
@@ -218,6 +218,20 @@ export class SparkModel implements ISparkModel {
     return what === 'session'
       ? this._client.sessionLog(endpoint, id, this._logLines)
       : this._client.batchLog(endpoint, id, this._logLines);
+  }
+
+  /**
+   * @param endpoint - the endpoint name.
+   * @returns the session kinds it runs (sparkwire's gateway: Python and SQL); every kind when the
+   *   question fails, so that the form still opens (creating then reports the real error).
+   */
+  async sessionKinds(endpoint: string): Promise<string[]> {
+    try {
+      const answer = await this._client.sessionKinds(endpoint);
+      return answer.kinds.length > 0 ? answer.kinds : [...SESSION_KINDS];
+    } catch {
+      return [...SESSION_KINDS];
+    }
   }
 
   /**

@@ -39,6 +39,13 @@ export namespace SparkAPI {
     profiles: string[];
   }
 
+  /** `GET /sparkwire/endpoints/{name}/kinds`: the session kinds the endpoint runs. */
+  export interface ISessionKinds {
+    kinds: string[];
+    /** `gateway`: sparkwire's gateway said what it runs; `livy`: a Livy server, which runs every kind. */
+    source: 'gateway' | 'livy';
+  }
+
   /** An interactive session as the panel shows it. */
   export interface ISession {
     id: number;
@@ -164,6 +171,7 @@ export interface ISparkClient {
   submitBatch(endpoint: string, request: SparkAPI.IBatchRequest): Promise<SparkAPI.IBatch>;
   deleteBatch(endpoint: string, id: number): Promise<void>;
   batchLog(endpoint: string, id: number, size: number): Promise<SparkAPI.ILog>;
+  sessionKinds(endpoint: string): Promise<SparkAPI.ISessionKinds>;
 }
 
 /** What the panel knows about one endpoint. */
@@ -197,11 +205,16 @@ export interface ISparkModel extends IDisposable {
   deleteBatch(endpoint: string, id: number): Promise<boolean>;
   /** Fetch the tail of a session or batch log. */
   log(endpoint: string, what: 'session' | 'batch', id: number): Promise<SparkAPI.ILog>;
+  /** The session kinds the endpoint runs; every kind when it cannot be asked. */
+  sessionKinds(endpoint: string): Promise<string[]>;
   /** Show an error inline in an endpoint's section (or the panel's, with a null endpoint). */
   reportError(endpoint: string | null, error: unknown): void;
   /** Remove the inline error of an endpoint (or the panel's). */
   dismissError(endpoint: string | null): void;
 }
+
+/** Every Livy session kind, in the order the "new session" form offers them. */
+export const SESSION_KINDS: readonly string[] = ['pyspark', 'sql', 'shared', 'spark', 'sparkr'];
 
 /** The model, for other extensions. */
 export const ISparkModel = new Token<ISparkModel>(

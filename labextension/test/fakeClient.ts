@@ -43,6 +43,8 @@ export class FakeClient implements ISparkClient {
   /** Endpoints (or 'endpoints') whose calls fail, with the error to throw. */
   failing = new Map<string, Error>();
   calls: string[] = [];
+  /** What `sessionKinds` answers, per endpoint; every kind by default. */
+  kinds = new Map<string, SparkAPI.ISessionKinds>();
 
   private _check(key: string): void {
     const error = this.failing.get(key);
@@ -106,5 +108,11 @@ export class FakeClient implements ISparkClient {
     this.calls.push(`log batch ${endpoint} ${id} ${size}`);
     this._check(endpoint);
     return { id, from: 0, total: 0, lines: [] };
+  }
+
+  async sessionKinds(endpoint: string): Promise<SparkAPI.ISessionKinds> {
+    this.calls.push(`kinds ${endpoint}`);
+    this._check(endpoint);
+    return this.kinds.get(endpoint) ?? { kinds: ['pyspark', 'sql', 'shared', 'spark', 'sparkr'], source: 'livy' };
   }
 }

@@ -209,3 +209,13 @@ describe('actions', () => {
     expect(model.error).toContain('gone');
   });
 });
+
+describe('sessionKinds', () => {
+  it('offers what the endpoint runs, and every kind when it cannot be asked', async () => {
+    client.kinds.set('local', { kinds: ['pyspark', 'sql', 'shared'], source: 'gateway' });
+    makeModel();
+    expect(await model.sessionKinds('local')).toEqual(['pyspark', 'sql', 'shared']);
+    client.failing.set('local', new SparkRequestError('down', 502));
+    expect(await model.sessionKinds('local')).toEqual(['pyspark', 'sql', 'shared', 'spark', 'sparkr']);
+  });
+});

@@ -96,6 +96,9 @@ try {
   const name = `e2e-${Math.random().toString(36).slice(2, 8)}`;
   await title.getByRole('button', { name: 'Session' }).click();
   const dialog = page.getByRole('dialog');
+  // Only the kinds the endpoint runs (the gateway: pyspark, sql, shared).
+  const kinds = await dialog.getByLabel('Kind').locator('option').allTextContents();
+  report('session kinds offered', { kinds });
   await dialog.getByLabel('Kind').selectOption('pyspark');
   await dialog.getByLabel('Name').fill(name);
   await dialog.getByLabel('Session properties (JSON)').fill('{"conf": {"spark.sql.shuffle.partitions": "2"}}');

@@ -113,9 +113,9 @@ def test_engine_creates_shows_and_deletes_its_session(engine: Engine, gateway_ur
     texts = sink.texts()
     assert texts[0].startswith("Creating a Spark session on " + gateway_url)
     assert any(": starting, " in text for text in texts)
-    assert any(text.startswith("[") and "statement" in text for text in texts)  # the progress bar
+    assert any(text.startswith("Spark: statement ") for text in texts)  # the live view (no job yet)
     visible = sink.visible()
-    assert len(visible) == 1 and "is ready on" in visible[0]["text/plain"]  # the bar is gone
+    assert len(visible) == 1 and "is ready on" in visible[0]["text/plain"]  # a view without jobs is gone
     session_id = result.session_id
     engine.close()
     assert requests.get(f"{gateway_url}/sessions/{session_id}", timeout=10).status_code == 404

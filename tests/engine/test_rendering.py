@@ -80,7 +80,7 @@ def test_text_table_is_capped() -> None:
     assert text.splitlines()[-1] == "(10 of 120 rows shown)"
 
 
-def test_remote_errors_keep_their_traceback_lines() -> None:
+def test_remote_errors_show_the_cell_line_of_their_traceback() -> None:
     output = Output.from_json({"status": "error", "execution_count": 3, "ename": "ZeroDivisionError",
                                "evalue": "division by zero",
                                "traceback": ["Traceback (most recent call last):\n",
@@ -88,6 +88,6 @@ def test_remote_errors_keep_their_traceback_lines() -> None:
     rendered = render_output(output)
     assert rendered.error is not None
     assert rendered.error.ename == "ZeroDivisionError"
-    assert rendered.error.traceback == ("Traceback (most recent call last):", '  File "<stdin>", line 1, in <module>',
+    assert rendered.error.traceback == ("Traceback (most recent call last):", "  Cell line 1",
                                         "    1/0", "ZeroDivisionError: division by zero")
     assert render_error(None, None).traceback == ("Error",)

@@ -94,7 +94,7 @@ CASES = [
         {"data": {"text/plain": "to stdout\nto stderr"}},
     ),
     Case(
-        "error: user frames only, top-level frame dropped as Livy does",
+        "error: user frames only, with their source lines; unlike Livy the top-level frame is kept",
         "def func1():\n  raise Exception('message')\ndef func2():\n  func1()\nfunc2()",
         {
             "status": "error",
@@ -102,8 +102,9 @@ CASES = [
             "evalue": "message",
             "traceback": [
                 "Traceback (most recent call last):\n",
-                '  File "<stdin>", line 4, in func2\n',
-                '  File "<stdin>", line 2, in func1\n',
+                '  File "<stdin>", line 5, in <module>\n    func2()\n',
+                '  File "<stdin>", line 4, in func2\n    func1()\n',
+                '  File "<stdin>", line 2, in func1\n    raise Exception(\'message\')\n',
                 "Exception: message\n",
             ],
         },
@@ -117,6 +118,7 @@ CASES = [
             "evalue": "name 'undefined_name' is not defined",
             "traceback": [
                 "Traceback (most recent call last):\n",
+                '  File "<stdin>", line 1, in <module>\n    undefined_name\n',
                 "NameError: name 'undefined_name' is not defined\n",
             ],
         },

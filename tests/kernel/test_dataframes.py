@@ -72,6 +72,7 @@ def test_a_dataframe_last_expression_shows_as_a_typed_table(kernel: RunningKerne
     assert "DataFrame[" not in bundle["text/plain"]
     many = kernel.run("spark.range(5000)")
     assert "Showing 1,000 of" in many.results[0]["text/plain"]
+    assert "-n -1" not in many.results[0]["text/plain"]  # a plain cell has no -n flag to suggest
 
 
 def test_other_last_lines_behave_as_before(kernel: RunningKernel) -> None:

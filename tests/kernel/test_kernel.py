@@ -134,17 +134,19 @@ def test_session_killed_behind_the_kernels_back(kernel: RunningKernel, gateway_u
     assert session_id_of(kernel) != old
 
 
-def test_progress_is_a_widget_once_a_widget_frontend_connects(kernel: RunningKernel) -> None:
+def test_the_live_view_is_a_widget_once_a_widget_frontend_connects(kernel: RunningKernel) -> None:
     # What JupyterLab's widget manager does when it connects to a kernel.
     opening = kernel.kc.session.msg("comm_open", {"comm_id": uuid.uuid4().hex, "data": {},
                                                   "target_name": "jupyter.widget.control"},
                                     metadata={"version": "1.0.0"})
     kernel.kc.shell_channel.send(opening)
-    run = kernel.run("import time\ntime.sleep(1.5)")
+    run = kernel.run("import time\ntime.sleep(1.5)\nsc.parallelize(range(4), 2).map(lambda x: time.sleep(0.5)).count()")
     assert run.status == "ok", run.reply
-    (bar,) = [d["data"] for d in run.of_type("display_data") if d["transient"].get("display_id")]
-    assert "application/vnd.jupyter.widget-view+json" in bar
-    assert bar["text/plain"].startswith("[")  # for frontends that do not render it after all
+    (view,) = [d["data"] for d in run.of_type("display_data") if d["transient"].get("display_id")]
+    assert "application/vnd.jupyter.widget-view+json" in view
+    assert view["text/plain"].startswith("Spark: statement ")  # for frontends that do not render it after all
+    (summary,) = [d["data"] for d in run.of_type("update_display_data")][-1:]
+    assert summary["text/plain"].startswith("Spark: 1 job, 1 stage, 2 tasks in ")  # collapsed when done
     assert run.of_type("comm_open") and run.of_type("comm_close")  # the widgets are closed at the end
 
 

@@ -33,12 +33,13 @@ def run_notebook(notebook: Any, kernel: RunningKernel) -> Any:
 
 
 def normalise(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Keep what a reader sees for good: no session start view, no removed progress bar; Pi rounded."""
+    """Keep what a reader sees for good: no session start view, no removed progress bar, no Spark jobs
+    summary (its timing varies); Pi rounded."""
     kept = []
     for output in outputs:
         data = output.get("data", {})
         if output["output_type"] == "display_data" and (
-                not data or str(data.get("text/plain", "")).startswith(("Spark session ", "Creating a Spark"))):
+                not data or str(data.get("text/plain", "")).startswith(("Spark session ", "Creating a Spark", "Spark: "))):
             continue
         if output["output_type"] == "stream":
             kept.append({"output_type": "stream", "name": output["name"],
@@ -91,3 +92,42 @@ def test_a_notebook_shows_a_dataframe_as_a_typed_table(kernel: RunningKernel) ->
     assert "'age': 'int32'" in "".join(o.get("text", "") for o in dtypes.outputs)
     assert "Sent 1 row x 3 columns to older_again" in "".join(o.get("text", "") for o in sent.outputs)
     assert "".join(o.get("text", "") for o in printed.outputs) == "it's \"quoted\"\nand multi-line\n"
+
+
+def _error_text(cell: Any) -> str:
+    (error,) = [o for o in cell.outputs if o["output_type"] == "error"]
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error["traceback"]))
+
+
+def test_errors_name_the_users_line_and_hide_spark_internals(kernel: RunningKernel) -> None:
+    """tests/files/errors_kernel.ipynb: each failing cell is tagged raises-exception, so all run."""
+    notebook = run_notebook(nbformat.read(FILES / "errors_kernel.ipynb", as_version=4), kernel)
+    division, analysis, sql, after = notebook.cells
+    shown = _error_text(division)
+    assert "Cell line 3\n    ratio = x / y\nZeroDivisionError: division by zero" in shown, shown
+    shown = _error_text(analysis)
+    assert "Cell line 4\n    load(\"no_such_table\")" in shown, shown
+    assert 'Cell line 2, in load\n    return spark.sql(f"SELECT * FROM {name}")' in shown, shown
+    assert "java_gateway.py" not in shown and "site-packages" not in shown, shown
+    assert shown.count("The table or view `no_such_table` cannot be found") == 1, shown
+    assert "Spark error class TABLE_OR_VIEW_NOT_FOUND (SQLSTATE 42P01)" in shown, shown
+    assert "UnresolvedRelation" not in shown, shown
+    shown = _error_text(sql)
+    assert shown.count("The table or view `no_such_table` cannot be found") == 1, shown
+    assert "Spark error class TABLE_OR_VIEW_NOT_FOUND" in shown and "org.apache" not in shown, shown
+    assert "3" in "".join(o.get("text", "") for o in after.outputs)
+
+
+def test_the_live_jobs_view_collapses_to_one_line_in_a_saved_notebook(kernel: RunningKernel) -> None:
+    """nbclient applies display updates in place: what stays is the one-line summary, not the live lines."""
+    cell = nbformat.v4.new_code_cell(
+        "import time\n"
+        "pairs = sc.parallelize(range(8), 4).map(lambda x: (x % 2, x)).map(lambda kv: time.sleep(0.3) or kv)\n"
+        "print(sorted(pairs.reduceByKey(lambda a, b: a + b).collect()))")
+    notebook = run_notebook(nbformat.v4.new_notebook(cells=[cell]), kernel)
+    outputs = notebook.cells[0].outputs
+    texts = [str(o.get("data", {}).get("text/plain", "")) for o in outputs if o["output_type"] == "display_data"]
+    summaries = [t for t in texts if t.startswith("Spark: 1 job, 2 stages, 8 tasks in ")]
+    assert len(summaries) == 1, texts
+    assert not any("RUNNING" in t or "stage 0" in t for t in texts), texts
+    assert "[(0, 12), (1, 16)]" in "".join(o.get("text", "") for o in outputs)

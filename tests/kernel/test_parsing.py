@@ -22,8 +22,8 @@ def test_cells_are_recognised(cell: str, expected: Command | None) -> None:
 
 
 def test_unknown_cell_magics_and_stray_code_are_usage_errors() -> None:
-    with pytest.raises(UsageError, match="Unknown magic %%spark"):
-        parse_cell("%%spark\nx")
+    with pytest.raises(UsageError, match="Unknown magic %%sparkk"):
+        parse_cell("%%sparkk\nx")
     with pytest.raises(UsageError, match="takes no code after it"):
         parse_cell("%%logs\nprint(1)")
 

@@ -67,6 +67,8 @@ def test_panel_drives_sessions_and_batches(lab: RunningLab) -> None:
     for step in ("panel open", "inline error shown", "session created", "session idle", "notebook attached", "log shown",
                  "session deleted", "batch submitted", "batch killed"):
         assert step in names, detail
+    (offered,) = [step["kinds"] for step in steps if step["step"] == "session kinds offered"]
+    assert offered == ["pyspark", "sql", "shared"], detail
     for name in ("panel-session-idle.png", "panel-attach-notebook.png", "panel-session-log.png",
                  "panel-session-deleted.png", "panel-batch-submitted.png", "panel-batch-killed.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000

@@ -8,6 +8,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { IBatchForm, ISessionForm } from '../forms';
+import { SESSION_KINDS } from '../tokens';
 import { FORM_CLASS } from './classes';
 
 type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
@@ -58,24 +59,22 @@ function select(options: [string, string][], value: string): HTMLSelectElement {
   return element;
 }
 
-/** Session kinds offered; Livy servers may run fewer (the gateway runs pyspark, sql and shared). */
-export const SESSION_KINDS = ['pyspark', 'sql', 'shared', 'spark', 'sparkr'];
-
 /** The "new session" form. */
 export class SessionFormBody extends Widget implements Dialog.IBodyWidget<ISessionForm> {
   /**
    * @param profiles - the configured profile names (the select is left out when there are none).
    * @param trans - the translations.
+   * @param kinds - the session kinds the endpoint runs (see `ISparkModel.sessionKinds`).
    */
-  constructor(profiles: readonly string[], trans: TranslationBundle) {
+  constructor(profiles: readonly string[], trans: TranslationBundle, kinds: readonly string[] = SESSION_KINDS) {
     super();
     this.addClass(FORM_CLASS);
     this._kind = addField(
       this.node,
       trans.__('Kind'),
       select(
-        SESSION_KINDS.map(kind => [kind, kind]),
-        'pyspark'
+        kinds.map(kind => [kind, kind]),
+        kinds.includes('pyspark') ? 'pyspark' : kinds[0]
       )
     );
     this._name = addField(this.node, trans.__('Name'), input('', trans.__('optional, unique on the endpoint')));
