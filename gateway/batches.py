@@ -29,6 +29,7 @@ from .errors import BadRequest, GatewayError
 from .models import CreateBatchRequest
 from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
+from .validation import parse_id
 from .worker_process import ShutdownStatus, default_python, session_environment, signal_process_group
 
 __all__ = ["BatchManager", "BatchNotFound", "BatchProcess", "Ended", "resolve_batch_path"]
@@ -71,14 +72,18 @@ def resolve_batch_path(value: str, allowed: Sequence[Path], what: str) -> str:
     raw = location[len(scheme) + 1:] if scheme else location
     raw = "/" + raw.lstrip("/") if raw.startswith("//") else raw  # file:///x -> /x
     dirs = [d.resolve() for d in allowed]
-    path = (dirs[0] / raw if dirs else Path(raw)).resolve()
+    try:
+        path = (dirs[0] / raw if dirs else Path(raw)).resolve()
+        exists = path.exists()
+    except OSError as exc:  # a name too long for the file system, a symlink loop, ...
+        raise BadRequest(f"{what} {value[:200]!r} is not a usable local path: {exc.strerror or exc}.") from None
     if not any(path.is_relative_to(d) for d in dirs):
         raise BadRequest(
             f"{what} {value!r} is a local file outside the directories batches may use "
             f"({', '.join(str(d) for d in dirs) or 'none'}). Move it into one of them, give a remote URL "
             f"(hdfs://, s3a://, https://), or add its directory to the gateway setting batch_dirs "
             f"(sparkwire gateway --batch-dir DIR, or SPARKWIRE_GATEWAY_BATCH_DIRS).")
-    if not path.exists():
+    if not exists:
         raise BadRequest(f"{what} {value!r}: no such file ({path}).")
     return (f"{scheme}:" if scheme else "") + str(path) + (hash_mark + fragment)
 
@@ -272,7 +277,7 @@ class BatchManager:
         :raises BadRequest: a local file outside ``batch_dirs``, a missing file, a bad name.
         """
         if request.name is not None:
-            if request.name.isdigit():
+            if parse_id(request.name) is not None:
                 raise BadRequest("A batch name cannot be a number: it would be confused with an id.")
             if any(r.record.name == request.name and not r.record.is_final for r in self._batches.values()):
                 raise BadRequest(f"Duplicate batch name: {request.name!r} is already in use by a running batch.")
@@ -338,8 +343,9 @@ class BatchManager:
         :raises BatchNotFound: if there is none.
         """
         text = str(ref)
-        if text.isdigit() and int(text) in self._batches:
-            return self._batches[int(text)]
+        batch_id = parse_id(text)
+        if batch_id is not None and batch_id in self._batches:
+            return self._batches[batch_id]
         named = [r for r in self._batches.values() if r.record.name is not None and r.record.name == text]
         if named:
             return max(named, key=lambda r: r.record.id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from .batch_store import BatchRun
 from .batches import BatchManager
-from .deps import Paging, User, paging
+from .deps import DoAs, Paging, User, paging
 from .models import AppInfo, BatchListOut, BatchOut, CreateBatchRequest, LogOut, MessageOut, SessionStateOut
 
 __all__ = ["batch_out", "router"]
@@ -42,7 +42,7 @@ async def list_batches(manager: Batches, page: Annotated[Paging, Depends(paging)
 
 @router.post("", status_code=201, response_model=BatchOut)
 async def create_batch(body: CreateBatchRequest, manager: Batches, user: User, response: Response,
-                       do_as: Annotated[str | None, Query(alias="doAs")] = None) -> BatchOut:
+                       do_as: DoAs) -> BatchOut:
     run = await manager.create(body, owner=user, do_as=do_as)
     response.headers["Location"] = f"/batches/{run.record.id}"
     return batch_out(run)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from .deps import Manager, Paging, User, paging
+from .deps import DoAs, Manager, Paging, User, paging
 from .models import (
     AppInfo,
     CreateSessionRequest,
@@ -43,7 +43,7 @@ async def list_sessions(manager: Manager, page: Annotated[Paging, Depends(paging
 
 @router.post("", status_code=201, response_model=SessionOut)
 async def create_session(body: CreateSessionRequest, manager: Manager, user: User, response: Response,
-                         do_as: Annotated[str | None, Query(alias="doAs")] = None) -> SessionOut:
+                         do_as: DoAs) -> SessionOut:
     session = await manager.create(body, owner=user, do_as=do_as)
     response.headers["Location"] = f"/sessions/{session.info.id}"
     return session_out(session)

@@ -106,7 +106,7 @@ class InteractiveSession:
         self.log.note(f"starting session {self.info.id} (kind {self.info.kind})")
         try:
             await self._worker.launch()
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: an argument Popen refuses
             self._die(f"could not start the session process: {exc}")
             return
         self._tasks = [

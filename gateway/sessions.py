@@ -16,6 +16,7 @@ from .models import CreateSessionRequest
 from .session import InteractiveSession, SessionInfo, session_work_dir
 from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
+from .validation import parse_id
 from .worker_process import WorkerLaunch, default_python
 
 __all__ = ["SessionManager", "job_spec_from_request", "parse_duration"]
@@ -110,7 +111,7 @@ class SessionManager:
                 f"Delete a session you no longer need, or raise the limit.")
         if request.name is not None and any(s.info.name == request.name for s in alive):
             raise BadRequest(f"Duplicate session name: {request.name!r} is already in use.")
-        if request.name is not None and request.name.isdigit():
+        if request.name is not None and parse_id(request.name) is not None:
             raise BadRequest("A session name cannot be a number: it would be confused with an id.")
         proxy_user = do_as or request.proxy_user
         info = SessionInfo(
@@ -144,8 +145,9 @@ class SessionManager:
         :raises SessionNotFound: with Livy's message.
         """
         text = str(ref)
-        if text.isdigit() and int(text) in self._sessions:
-            return self._sessions[int(text)]
+        session_id = parse_id(text)
+        if session_id is not None and session_id in self._sessions:
+            return self._sessions[session_id]
         for session in self._sessions.values():
             if session.info.name is not None and session.info.name == text:
                 return session
