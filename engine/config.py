@@ -112,12 +112,15 @@ class KernelOptions:
     :param statement_timeout: seconds a statement may run before it is cancelled and the cell fails
         (``None``: no limit).
     :param progress: ``auto`` (a widget bar where widgets render, else text), ``widget``, ``text`` or ``off``.
+    :param heartbeat_timeout: seconds a session this kernel creates survives without hearing from it
+        (Livy's ``heartbeatTimeoutInSecond``); the kernel sends heartbeats while it lives. 0 disables.
     """
 
     keep_session_on_shutdown: bool = False
     session_start_timeout: float | None = 600.0
     statement_timeout: float | None = None
     progress: ProgressMode = "auto"
+    heartbeat_timeout: int = 900
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,8 @@ def _check_credentials(endpoint: EndpointConfig, where: str) -> None:
 
 
 def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
-    known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress"}
+    known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress",
+             "heartbeat_timeout"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{where}: \"kernel\" has unknown key(s) {unknown}; known: {sorted(known)}.")
@@ -316,6 +320,8 @@ def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
                                        f"{where}: kernel \"session_start_timeout\""),
         statement_timeout=_seconds(data.get("statement_timeout"), f"{where}: kernel \"statement_timeout\""),
         progress=cast(ProgressMode, progress),
+        heartbeat_timeout=int(_seconds(data.get("heartbeat_timeout", defaults.heartbeat_timeout),
+                                       f"{where}: kernel \"heartbeat_timeout\"") or 0),
     )
 
 

@@ -22,7 +22,7 @@ from .routes_sessions import router as sessions_router
 from .routes_statements import router as statements_router
 from .sessions import SessionManager
 from .settings import GatewaySettings
-from .validation import describe_pattern_error
+from .validation import explain_error
 
 __all__ = ["create_app"]
 
@@ -48,7 +48,7 @@ def _describe_validation(exc: RequestValidationError) -> str:
             return "Malformed JSON in the request body: send a JSON object, e.g. {\"kind\": \"pyspark\"}."
         if error.get("type") == "extra_forbidden":
             problems.append(f"unknown field '{where}'")
-        elif (reason := describe_pattern_error(dict(error))) is not None:
+        elif (reason := explain_error(dict(error))) is not None:
             problems.append(f"{where}: {reason}")
         else:
             problems.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")

@@ -14,7 +14,6 @@ from pydantic.alias_generators import to_camel
 
 from .validation import (
     ARGS_SCHEMA,
-    CODE_MAX_CHARS,
     CONF_SCHEMA,
     LIST_MAX_ITEMS,
     Code,

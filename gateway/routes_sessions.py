@@ -75,6 +75,7 @@ async def get_session_log(session_ref: str, manager: Manager,
                           from_: Annotated[int | None, Query(alias="from", ge=0)] = None,
                           size: int = 100) -> LogOut:
     session = manager.get(session_ref)
+    session.heartbeat()
     start, total, lines = session.log.page(from_, size)
     return LogOut(id=session.info.id, from_=start, total=total, log=lines)
 

@@ -59,6 +59,7 @@ async def get_statement(session_ref: str, statement_id: int, manager: Manager) -
 @router.post("/statements/{statement_id}/cancel", response_model=MessageOut)
 async def cancel_statement(session_ref: str, statement_id: int, manager: Manager) -> MessageOut:
     session = manager.get(session_ref)
+    session.heartbeat()
     await session.cancel(statement_id)
     return MessageOut(msg="canceled")  # Livy's spelling
 
@@ -66,4 +67,5 @@ async def cancel_statement(session_ref: str, statement_id: int, manager: Manager
 @router.post("/completion", response_model=CompletionOut)
 async def complete(session_ref: str, body: CompletionRequest, manager: Manager) -> CompletionOut:
     session = manager.get(session_ref)
+    session.heartbeat()
     return CompletionOut(candidates=await session.complete(body.code, body.kind, body.cursor))

@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import BadRequest, StatementNotFound
 from .kinds import resolve_statement_kind
+from .liveness import LivenessPolicy, PingClock, cancel_gave_up, cancelled_note, stopped_answering
 from .log_file import SessionLogFile
 from .worker_process import WorkerLaunch, WorkerProcess
 
@@ -69,7 +70,7 @@ class InteractiveSession:
     """A Livy interactive session backed by one worker process."""
 
     def __init__(self, info: SessionInfo, launch: WorkerLaunch, *, statements_kept: int,
-                 start_timeout: float) -> None:
+                 start_timeout: float, liveness: LivenessPolicy | None = None) -> None:
         self.info = info
         self.state = "not_started"
         self.app_id: str | None = None
@@ -88,6 +89,8 @@ class InteractiveSession:
         self._completion_ids = itertools.count()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._liveness = liveness or LivenessPolicy()
+        self._pings = PingClock(self._liveness)
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -113,6 +116,7 @@ class InteractiveSession:
             asyncio.create_task(self._pump(), name=f"session-{self.info.id}-pump"),
             asyncio.create_task(self._run_statements(), name=f"session-{self.info.id}-runner"),
             asyncio.create_task(self._watch_start(), name=f"session-{self.info.id}-start-timeout"),
+            asyncio.create_task(self._watch_worker(), name=f"session-{self.info.id}-liveness"),
         ]
 
     async def _watch_start(self) -> None:
@@ -181,6 +185,9 @@ class InteractiveSession:
 
     def _handle(self, event: dict[str, Any]) -> None:
         kind = event.get("ev")
+        self._pings.answered()
+        if kind == "pong":
+            return
         if kind == "ready":
             self.app_id = event.get("app_id")
             self.spark_ui_url = event.get("spark_ui_url")
@@ -197,7 +204,9 @@ class InteractiveSession:
                 record.progress = float(event["progress"])
         elif kind == "result":
             record = self._statements.get(int(event["id"]))
-            if record is not None:
+            if record is not None and record.state == "cancelled":  # marked so by cancel escalation
+                self._release(record.id)
+            elif record is not None:
                 self._complete(record, event["output"])
         elif kind == "cancelled":
             record = self._statements.get(int(event["id"]))
@@ -290,6 +299,8 @@ class InteractiveSession:
         elif record.state == "running":
             record.state = "cancelling"
             await self._worker.send({"op": "cancel", "id": statement_id})
+            self._tasks.append(asyncio.create_task(self._escalate_cancel(record),
+                                                   name=f"session-{self.info.id}-cancel-{statement_id}"))
 
     async def complete(self, code: str, kind: str | None, cursor: int | None) -> list[str]:
         """Completion candidates from the live session; empty when it is not ready."""
@@ -311,6 +322,46 @@ class InteractiveSession:
             return []
 
     # -- liveness ------------------------------------------------------------------------------
+    async def _watch_worker(self) -> None:
+        """Detect the worker's exit (not socket EOF: a forked child may hold the socket) and its silence."""
+        while not self.is_final and not self._stopping:
+            await asyncio.sleep(self._liveness.ping_interval)
+            if self.is_final or self._stopping:
+                return
+            code = self._worker.poll()
+            if code is not None:
+                self._die(f"the session process exited unexpectedly (exit code {code}); the lines above say why")
+                await self._worker.shutdown(budget=2.0)  # its process group and descendants go too
+                return
+            self._worker.track_descendants()
+            if not self._ready.is_set():
+                self._pings.answered()  # start-up has its own limit (start_timeout)
+            elif self._pings.overdue():
+                self._die(stopped_answering(self._pings.silent_for()))
+                await self._worker.shutdown(budget=3.0)
+                return
+            elif self._liveness.timeout > 0:
+                await self._worker.send(self._pings.next_ping())
+
+    async def _escalate_cancel(self, record: StatementRecord) -> None:
+        """Interrupt first (done by ``cancel``); then mark cancelled; then stop the session."""
+        grace = self._liveness.cancel_grace
+        await asyncio.sleep(grace)
+        if record.state != "cancelling" or self.is_final or self._stopping:
+            return
+        await self._worker.send({"op": "cancel", "id": record.id})  # again: job group and interrupt
+        note = cancelled_note(record.id, grace)
+        self.log.note(note)
+        record.state = "cancelled"
+        record.completed = _now_ms()
+        record.output = {"status": "error", "execution_count": record.id, "ename": "StatementCancelled",
+                         "evalue": note, "traceback": []}
+        await asyncio.sleep(grace)
+        still_running = self._finished_statement.get(record.id)
+        if still_running is not None and not still_running.done() and not self.is_final and not self._stopping:
+            self._die(cancel_gave_up(record.id, 2 * grace))
+            await self._worker.shutdown(budget=3.0)
+
     def touch(self) -> None:
         """Record client activity (any request about this session is a heartbeat)."""
         now = time.monotonic()

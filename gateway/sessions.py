@@ -12,6 +12,7 @@ import time
 
 from .errors import BadRequest, SessionNotFound, TooManySessions
 from .kinds import resolve_session_kind
+from .liveness import LivenessPolicy
 from .models import CreateSessionRequest
 from .session import InteractiveSession, SessionInfo, session_work_dir
 from .settings import GatewaySettings
@@ -133,8 +134,10 @@ class SessionManager:
             cwd=work_dir,
             worker_args=("--sql-max-rows", str(self._settings.sql_max_rows)),
         )
+        liveness = LivenessPolicy(ping_interval=self._settings.ping_interval,
+                                  timeout=self._settings.liveness_timeout, cancel_grace=self._settings.cancel_grace)
         session = InteractiveSession(info, launch, statements_kept=self._settings.statements_kept,
-                                     start_timeout=self._settings.start_timeout)
+                                     start_timeout=self._settings.start_timeout, liveness=liveness)
         self._sessions[info.id] = session
         await session.start()
         return session

@@ -27,7 +27,7 @@ __all__ = [
     "SessionKind",
     "ShortText",
     "StatementKind",
-    "describe_pattern_error",
+    "explain_error",
     "parse_id",
 ]
 
@@ -83,8 +83,10 @@ def parse_id(text: str) -> int | None:
     return None
 
 
-def describe_pattern_error(error: dict[str, Any]) -> str | None:
-    """:return: a readable reason for a failed ``pattern``, or None for other errors."""
+def explain_error(error: dict[str, Any]) -> str | None:
+    """:return: a readable reason for a failed constraint declared here, or None for other errors."""
+    if error.get("type") == "greater_than_equal" and (error.get("ctx") or {}).get("ge") in (0, 1):
+        return "must be a positive integer" if error["ctx"]["ge"] == 1 else "must be zero or positive"
     if error.get("type") != "string_pattern_mismatch":
         return None
     pattern = (error.get("ctx") or {}).get("pattern")

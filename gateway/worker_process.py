@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .process_tree import DescendantTracker
 from .settings import ENV_PREFIX
 
 __all__ = ["ShutdownStatus", "WorkerLaunch", "WorkerProcess"]
@@ -64,6 +65,7 @@ class WorkerProcess:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self.shutdown_status = ShutdownStatus.NOT_STARTED
+        self.descendants: DescendantTracker | None = None
 
     @property
     def pid(self) -> int | None:
@@ -85,6 +87,7 @@ class WorkerProcess:
                 cwd=self._launch.cwd, pass_fds=(theirs.fileno(),), start_new_session=True,
             )
         theirs.close()
+        self.descendants = DescendantTracker(self._proc.pid)
         self._reader, self._writer = await asyncio.open_unix_connection(sock=ours, limit=_LINE_LIMIT)
 
     async def send(self, message: Mapping[str, Any]) -> bool:
@@ -134,6 +137,11 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             return None
 
+    def track_descendants(self) -> None:
+        """Remember the processes the worker started, so they die with it even after leaving its group."""
+        if self.descendants is not None:
+            self.descendants.refresh()
+
     def signal_group(self, sig: signal.Signals) -> None:
         """Send ``sig`` to the worker and everything it started (its JVM)."""
         if self._proc is not None:
@@ -142,11 +150,13 @@ class WorkerProcess:
     async def shutdown(self, budget: float = 10.0) -> ShutdownStatus:
         """Stop the process: ask, then SIGTERM, then SIGKILL, within ``budget`` seconds.
 
-        The group is always SIGKILLed at the end, so a JVM that outlived its worker goes too.
+        The group is always SIGKILLed at the end, so a JVM that outlived its worker goes too, and so is
+        every descendant seen, so a child that called ``setsid`` goes as well.
         """
         if self._proc is None:
             self.shutdown_status = ShutdownStatus.NOT_STARTED
             return self.shutdown_status
+        self.track_descendants()  # before the worker exits: its orphans then leave its tree
         if self._proc.poll() is not None:
             status = ShutdownStatus.ALREADY_EXITED
         elif await self.send({"op": "shutdown"}) and await self.wait(budget * 0.6) is not None:
@@ -158,6 +168,8 @@ class WorkerProcess:
             else:
                 status = ShutdownStatus.KILLED
         self.signal_group(signal.SIGKILL)
+        if self.descendants is not None:
+            self.descendants.kill_all()
         await self.wait(budget * 0.1 + 1.0)
         self.cleanup()
         self.shutdown_status = status

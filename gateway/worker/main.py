@@ -24,6 +24,8 @@ import traceback
 from types import FrameType
 from typing import Any
 
+from .subreaper import become_subreaper
+
 __all__ = ["job_group", "main"]
 
 # Above this a result is replaced by an error: the gateway and its clients hold outputs in memory.
@@ -119,12 +121,20 @@ class Worker:
                 self._orphaned()
                 return
             op = message.get("op")
-            if op == "cancel":
+            if op == "ping":  # answered here, at once: a silent worker is stopped or wedged
+                self._pong(message.get("seq"))
+            elif op == "cancel":
                 self._cancel(int(message["id"]))
             elif op == "complete":
                 self._complete(message)
             else:
                 self._inbox.put(message)
+
+    def _pong(self, sequence: Any) -> None:
+        try:
+            self._channel.send({"ev": "pong", "seq": sequence})
+        except OSError:
+            pass  # the gateway is gone; the next receive sees it
 
     def _orphaned(self) -> None:
         """The gateway is gone (socket closed): nobody can reach this session any more, so stop.
@@ -282,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     :return: exit code: 0 after a requested shutdown, 1 when Spark failed to start.
     """
     args = _parse_args(argv)
+    become_subreaper()
     channel = _Channel(socket.socket(fileno=args.fd))
     worker = Worker(channel, args.sql_max_rows, args.max_output_bytes)
     print(f"sparkwire: session process {os.getpid()} starting Spark "

@@ -121,7 +121,7 @@ def test_unicode_digit_statement_id_is_a_400(stub_gateway: RunningGateway) -> No
 def test_negative_paging_is_a_400(stub_gateway: RunningGateway, query: str) -> None:
     for path in ("/sessions", "/batches"):
         reply = requests.get(f"{stub_gateway.url}{path}?{query}", timeout=10)
-        assert reply.status_code == 400 and "greater than or equal to 0" in reply.json()["msg"]
+        assert reply.status_code == 400 and "zero or positive" in reply.json()["msg"]
 
 
 def test_405_names_the_allowed_methods(stub_gateway: RunningGateway) -> None:
@@ -145,7 +145,7 @@ def test_schemathesis_finds_no_server_error_and_no_spec_mismatch(stub_gateway: R
     argv = [str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(config), "run",
             f"{stub_gateway.url}/openapi.json", "--checks", "all", "--max-examples", "20", "--seed", "13",
             "--max-failures", "50", "--request-timeout", "30", "--no-color"]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    done = subprocess.run(argv, check=False, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     report = done.stdout + done.stderr
     assert done.returncode == 0, report[-20000:]
     assert "generated" in report  # the run really tested something

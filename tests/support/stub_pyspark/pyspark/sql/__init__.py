@@ -7,21 +7,21 @@ from typing import Any
 
 
 class _StatusTracker:
-    def getJobIdsForGroup(self, group: str) -> list[int]:  # noqa: N802 - pyspark's name
+    def getJobIdsForGroup(self, group: str) -> list[int]:
         return []
 
 
 class _SparkContext:
-    applicationId = f"stub-{os.getpid()}"  # noqa: N815
-    uiWebUrl = None  # noqa: N815
+    applicationId = f"stub-{os.getpid()}"
+    uiWebUrl = None
 
-    def setJobGroup(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+    def setJobGroup(self, *args: Any, **kwargs: Any) -> None:
         pass
 
-    def cancelJobGroup(self, group: str) -> None:  # noqa: N802
+    def cancelJobGroup(self, group: str) -> None:
         pass
 
-    def statusTracker(self) -> _StatusTracker:  # noqa: N802
+    def statusTracker(self) -> _StatusTracker:
         return _StatusTracker()
 
 
@@ -29,7 +29,7 @@ class SparkSession:
     """``SparkSession.builder.getOrCreate()`` without Spark."""
 
     class _Builder:
-        def getOrCreate(self) -> SparkSession:  # noqa: N802
+        def getOrCreate(self) -> SparkSession:
             return SparkSession()
 
     builder = _Builder()
