@@ -31,8 +31,8 @@ from sparkwire.livy import (
 from .config import EndpointConfig, SparkwireConfig
 from .endpoints import ClientFactory, make_client
 from .errors import EngineError, ExecutionInterrupted, UnknownSession
-from .interrupts import interrupts_deferred
 from .heartbeat import HeartbeatThread, heartbeat_interval
+from .interrupts import interrupts_deferred
 from .session_body import spec_from_body
 
 __all__ = ["SessionHandle", "SessionRegistry", "StartCallback"]
