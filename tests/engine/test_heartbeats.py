@@ -32,7 +32,7 @@ def test_a_live_idle_registry_keeps_its_session_and_a_crashed_one_loses_it(gatew
     assert session_id is not None
     try:
         time.sleep(3 * TIMEOUT)  # idle, with only the registry's own heartbeats
-        assert _listed_state(gateway_url, session_id)[0] == "idle"
+        assert _listed_state(gateway_url, session_id) == "idle"
 
         registry.close(keep_sessions=True)  # like a crashed kernel: no delete, no more heartbeats
         deadline = time.monotonic() + 60
