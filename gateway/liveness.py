@@ -28,7 +28,7 @@ class LivenessPolicy:
     """
 
     ping_interval: float = 2.0
-    timeout: float = 60.0
+    timeout: float = 120.0
     cancel_grace: float = 10.0
 
 

@@ -98,7 +98,7 @@ class GatewaySettings:
     impersonation: bool = False
     batch_dirs: tuple[Path, ...] = ()
     ping_interval: float = 2.0
-    liveness_timeout: float = 60.0
+    liveness_timeout: float = 120.0
     cancel_grace: float = 10.0
     max_batches: int = 4
     batch_retention: float = 86400.0
