@@ -333,7 +333,7 @@ class InteractiveSession:
                 self._die(f"the session process exited unexpectedly (exit code {code}); the lines above say why")
                 await self._worker.shutdown(budget=2.0)  # its process group and descendants go too
                 return
-            self._worker.track_descendants()
+            await asyncio.to_thread(self._worker.track_descendants)  # reads /proc: keep it off the loop
             if not self._ready.is_set():
                 self._pings.answered()  # start-up has its own limit (start_timeout)
             elif self._pings.overdue():
