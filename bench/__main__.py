@@ -11,6 +11,7 @@ BENCHMARKS = {
     "sql": "bench.sql_transfer",
     "kernel": "bench.kernel_latency",
     "memory": "bench.gateway_memory",
+    "load": "bench.gateway_load",
 }
 
 

@@ -72,6 +72,8 @@ class KernelOptions:
     :param progress: ``auto`` (a widget bar where widgets render, else text), ``widget``, ``text`` or ``off``.
     :param verbose_errors: remote errors keep PySpark, py4j and JVM frames (by default only the cell's
         lines and the message are shown; ``%%spark -v`` does this for one cell).
+    :param heartbeat_timeout: seconds a session this kernel creates survives without hearing from it
+        (Livy's ``heartbeatTimeoutInSecond``); the kernel sends heartbeats while it lives. 0 disables.
     """
 
     keep_session_on_shutdown: bool = False
@@ -79,6 +81,7 @@ class KernelOptions:
     statement_timeout: float | None = None
     progress: ProgressMode = "auto"
     verbose_errors: bool = False
+    heartbeat_timeout: int = 900
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ def _seconds(value: Any, where: str) -> float | None:
 
 def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
     known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress",
-             "verbose_errors"}
+             "verbose_errors", "heartbeat_timeout"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{where}: \"kernel\" has unknown key(s) {unknown}; known: {sorted(known)}.")
@@ -238,7 +241,9 @@ def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
                                        f"{where}: kernel \"session_start_timeout\""),
         statement_timeout=_seconds(data.get("statement_timeout"), f"{where}: kernel \"statement_timeout\""),
         progress=cast(ProgressMode, progress),
-        verbose_errors=_bool(data.get("verbose_errors", False), f"{where}: kernel \"verbose_errors\""),
+        verbose_errors=config_bool(data.get("verbose_errors", False), f"{where}: kernel \"verbose_errors\""),
+        heartbeat_timeout=int(_seconds(data.get("heartbeat_timeout", defaults.heartbeat_timeout),
+                                       f"{where}: kernel \"heartbeat_timeout\"") or 0),
     )
 
 

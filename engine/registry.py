@@ -31,6 +31,7 @@ from sparkwire.livy import (
 from .config import EndpointConfig, SparkwireConfig
 from .endpoints import ClientFactory, make_client
 from .errors import EngineError, ExecutionInterrupted, UnknownSession
+from .heartbeat import HeartbeatThread, heartbeat_interval
 from .interrupts import interrupts_deferred
 from .session_body import spec_from_body
 
@@ -87,6 +88,7 @@ class SessionRegistry:
         self._handles: dict[str, SessionHandle] = {}
         self._clients: dict[tuple[Any, ...], LivyClient] = {}
         self._lock = threading.Lock()
+        self._heartbeat: HeartbeatThread | None = None
 
     @property
     def config(self) -> SparkwireConfig:
@@ -223,7 +225,8 @@ class SessionRegistry:
         client = self.client(handle.endpoint)
         if on_update is not None:
             on_update(None)
-        spec = spec_from_body(handle.endpoint.with_proxy_user(handle.body), where=f"session {name!r}")
+        spec = spec_from_body(self._with_heartbeat(handle.endpoint.with_proxy_user(handle.body)),
+                              where=f"session {name!r}")
         with interrupts_deferred() as interrupted:
             session = client.create_session(spec)
         try:
@@ -244,7 +247,37 @@ class SessionRegistry:
                 "deleted. The cluster may lack free resources; try again, or raise kernel.session_start_timeout "
                 "in the config file.", url=exc.url, session_id=session.id) from None
         handle.session_id, handle.last, handle.owned = session.id, session, True
+        self._start_heartbeat()
         return handle
+
+    # Heartbeats
+
+    def _with_heartbeat(self, body: Mapping[str, Any]) -> Mapping[str, Any]:
+        timeout = self._config.kernel.heartbeat_timeout
+        if timeout > 0 and "heartbeatTimeoutInSecond" not in body:
+            return {**body, "heartbeatTimeoutInSecond": timeout}
+        return body
+
+    def _start_heartbeat(self) -> None:
+        timeout = self._config.kernel.heartbeat_timeout
+        with self._lock:
+            if self._heartbeat is not None or timeout <= 0:
+                return
+            self._heartbeat = HeartbeatThread(self.send_heartbeats, heartbeat_interval(timeout))
+        self._heartbeat.start()
+
+    def send_heartbeats(self) -> None:
+        """Ask about every started session once (Livy counts any ``GET`` of a session as a heartbeat).
+
+        Errors are ignored: a lost session shows when it is next used.
+        """
+        for handle in list(self._handles.values()):
+            if handle.session_id is None:
+                continue
+            try:
+                self.client(handle.endpoint).session_state(handle.session_id, timeout=10.0)
+            except LivyError:
+                continue
 
     def forget(self, name: str) -> None:
         """Drop the named session's remote id (it was lost); the next use creates a new session.
@@ -340,6 +373,9 @@ class SessionRegistry:
         :return: ``(name, error)`` for each session that could not be deleted.
         """
         failures: list[tuple[str, LivyError]] = []
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
+            self._heartbeat = None
         if not keep_sessions:
             for handle in list(self._handles.values()):
                 if handle.owned and handle.session_id is not None:

@@ -18,6 +18,7 @@ from .batches import BatchManager
 from .errors import GatewayError
 from .http_guards import BodyLimitMiddleware, HostCheckMiddleware
 from .models import VersionOut
+from .openapi import allowed_methods, install_livy_openapi
 from .routes_batches import router as batches_router
 from .routes_jobs import router as jobs_router
 from .routes_sessions import router as sessions_router
@@ -25,6 +26,7 @@ from .routes_statements import router as statements_router
 from .sessions import SessionManager
 from .settings import GatewaySettings
 from .ui_proxy import router as ui_proxy_router
+from .validation import explain_error
 
 __all__ = ["create_app"]
 
@@ -50,6 +52,8 @@ def _describe_validation(exc: RequestValidationError) -> str:
             return "Malformed JSON in the request body: send a JSON object, e.g. {\"kind\": \"pyspark\"}."
         if error.get("type") == "extra_forbidden":
             problems.append(f"unknown field '{where}'")
+        elif (reason := explain_error(dict(error))) is not None:
+            problems.append(f"{where}: {reason}")
         else:
             problems.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
     return "Invalid request: " + "; ".join(problems) + "."
@@ -62,8 +66,21 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    message = {404: f"Not found: {request.url.path}", 405: f"Method {request.method} not allowed here."}
-    return _msg(exc.status_code, message.get(exc.status_code, str(exc.detail)))
+    if exc.status_code == 405:
+        # Starlette's Allow names only the first matching route's methods; GET and POST /sessions are two.
+        allow = ", ".join(_allowed_methods(request))
+        reply = _msg(405, f"Method {request.method} is not allowed on {request.url.path}; use {allow}.")
+        reply.headers["Allow"] = allow
+        return reply
+    message = {404: f"Not found: {request.url.path}"}
+    reply = _msg(exc.status_code, message.get(exc.status_code, str(exc.detail)))
+    reply.headers.update(exc.headers or {})
+    return reply
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    # The OpenAPI paths are the public list of what is served; routers nest routes in version-specific ways.
+    return allowed_methods(request.app.openapi(), request.url.path)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -118,6 +135,7 @@ def create_app(settings: GatewaySettings, authenticator: Authenticator | None = 
 
         return VersionOut(revision=__version__)
 
+    install_livy_openapi(app, auth_required=settings.auth_mode != "none")
     app.state.access = AccessPolicy.from_settings(settings)
     # The last added runs first: the Host check, then the body limit, then auth.
     app.add_middleware(AuthMiddleware, settings=settings,

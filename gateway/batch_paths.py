@@ -64,7 +64,10 @@ def _outside(what: str, value: str, dirs: Sequence[Path]) -> BadRequest:
 
 def _local_path(raw: str, dirs: Sequence[Path], what: str, original: str) -> Path:
     raw = "/" + raw.lstrip("/") if raw.startswith("//") else raw  # file:///x -> /x
-    path = (dirs[0] / raw if dirs else Path(raw)).resolve()
+    try:
+        path = (dirs[0] / raw if dirs else Path(raw)).resolve()
+    except OSError as exc:  # a name too long for the file system, a symlink loop, ...
+        raise BadRequest(f"{what} {original[:200]!r} is not a usable local path: {exc.strerror or exc}.") from None
     if not any(path.is_relative_to(d) for d in dirs):
         raise _outside(what, original, dirs)
     return path
@@ -98,7 +101,11 @@ def resolve_batch_path(value: str, allowed: Sequence[Path], what: str, *, must_e
                          f"local file in batch_dirs or one of {', '.join(sorted(REMOTE_SCHEMES))}.")
     dirs = [d.resolve() for d in allowed]
     path = _local_path(location[len(scheme) + 1:] if scheme else location, dirs, what, value)
-    if must_exist and not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:
+        raise BadRequest(f"{what} {value[:200]!r} is not a usable local path: {exc.strerror or exc}.") from None
+    if must_exist and not exists:
         raise BadRequest(f"{what} {value!r}: no such file ({path}).")
     return (f"{scheme}:" if scheme else "") + str(path) + (hash_mark + fragment)
 

@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .batch_paths import check_batch_conf, resolve_batch_path, resolve_path_list
-from .batch_store import BatchRecord, BatchRun, BatchStore
+from .batch_store import BatchRecord, BatchRun, BatchStore, now_ms
 from .errors import BadRequest, GatewayError
 from .models import CreateBatchRequest
 from .secrets_scrub import mask_text
 from .session_network import forced_ui_conf, ui_environment
 from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
+from .validation import parse_id
 from .worker_process import ShutdownStatus, default_python, session_environment, signal_process_group
 
 __all__ = ["BatchManager", "BatchNotFound", "BatchProcess", "Ended", "resolve_batch_path"]
@@ -177,6 +178,8 @@ class BatchManager:
         self._store = BatchStore(settings.work_dir)
         self._batches: dict[int, BatchRun] = {}
         self._next_id = 0
+        # Batches waiting for a free slot (max_batches), oldest first, with the command to run.
+        self._queued: dict[int, list[str]] = {}
 
     def start(self) -> None:
         """Load the records and take over batches a previous gateway left running."""
@@ -224,6 +227,7 @@ class BatchManager:
         run.process.sweep()
         self._forget_secrets(run.record.id)
         run.finish_from(ended.code)
+        self._start_queued()
 
     # -- REST operations -----------------------------------------------------------------------
     async def create(self, request: CreateBatchRequest, owner: str | None, do_as: str | None = None) -> BatchRun:
@@ -232,7 +236,7 @@ class BatchManager:
         :raises BadRequest: a local file outside ``batch_dirs``, a missing file, a bad name.
         """
         if request.name is not None:
-            if request.name.isdigit():
+            if parse_id(request.name) is not None:
                 raise BadRequest("A batch name cannot be a number: it would be confused with an id.")
             if any(r.record.name == request.name and not r.record.is_final for r in self._batches.values()):
                 raise BadRequest(f"Duplicate batch name: {request.name!r} is already in use by a running batch.")
@@ -262,6 +266,30 @@ class BatchManager:
         if request.class_name:
             command += ["--class", request.class_name]
         command += [file, *request.args]
+        running = self._running_count()
+        if running >= self._settings.max_batches:
+            self._queued[record.id] = command
+            run.log.note(f"queued: {running} batches are running, the gateway's limit (max_batches); "
+                         f"this one starts when one of them ends")
+            return run
+        self._launch(run, command)
+        return run
+
+    def _running_count(self) -> int:
+        return sum(1 for r in self._batches.values() if r.process is not None and not r.record.is_final)
+
+    def _start_queued(self) -> None:
+        """Start queued batches, oldest first, while there are free slots."""
+        while self._queued and self._running_count() < self._settings.max_batches:
+            batch_id = next(iter(self._queued))
+            command = self._queued.pop(batch_id)
+            run = self._batches.get(batch_id)
+            if run is not None and not run.record.is_final:
+                self._launch(run, command)
+
+    def _launch(self, run: BatchRun, command: list[str]) -> None:
+        record = run.record
+        spark_home = spark_distribution()
         run.log.note(f"starting batch {record.id}: {mask_text(' '.join(command))}")
         try:
             run.process = BatchProcess.launch(
@@ -269,12 +297,11 @@ class BatchManager:
                 log_path=self._store.log_path(record.id), exit_file=self._store.exit_file(record.id))
         except OSError as exc:
             run.finish("dead", f"could not start spark-submit: {exc}")
-            return run
+            return
         record.pid = run.process.pid
         run.save()
         run.log.note(f"batch process {record.pid} started")
         run.monitor = asyncio.create_task(self._watch(run), name=f"batch-{record.id}")
-        return run
 
     def _options(self, spec: SparkJobSpec, batch_id: int) -> list[str]:
         settings = self._settings
@@ -307,9 +334,11 @@ class BatchManager:
 
         :raises BatchNotFound: if there is none.
         """
+        self.prune()
         text = str(ref)
-        if text.isdigit() and int(text) in self._batches:
-            return self._batches[int(text)]
+        batch_id = parse_id(text)
+        if batch_id is not None and batch_id in self._batches:
+            return self._batches[batch_id]
         named = [r for r in self._batches.values() if r.record.name is not None and r.record.name == text]
         if named:
             return max(named, key=lambda r: r.record.id)
@@ -317,7 +346,20 @@ class BatchManager:
 
     def list(self) -> list[BatchRun]:
         """:return: every known batch, by id."""
+        self.prune()
         return [self._batches[k] for k in sorted(self._batches)]
+
+    def prune(self) -> tuple[int, ...]:
+        """Forget batches that finished more than ``batch_retention`` seconds ago (record, log and files).
+
+        :return: the ids forgotten.
+        """
+        cutoff = now_ms() - int(self._settings.batch_retention * 1000)
+        old = tuple(i for i, r in self._batches.items() if r.record.is_final and 0 < r.record.finished < cutoff)
+        for batch_id in old:
+            self._batches.pop(batch_id, None)
+            self._store.delete(batch_id)
+        return old
 
     async def delete(self, ref: str | int) -> None:
         """Kill a running batch (it stays listed as ``killed``); forget a finished one.
@@ -337,6 +379,7 @@ class BatchManager:
             await asyncio.gather(run.monitor, return_exceptions=True)
         run.log.note("killing the batch: deleted by a client")
         if run.process is None:
+            self._queued.pop(run.record.id, None)
             run.finish("killed", "the batch was killed before its process started")
             return
         status = await run.process.shutdown()
@@ -346,3 +389,4 @@ class BatchManager:
             run.finish_from(ended.code)
         else:
             run.finish("killed", f"batch process stopped ({status.value})", ended.code)
+        self._start_queued()

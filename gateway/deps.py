@@ -11,8 +11,10 @@ from .auth import authenticated_user
 from .errors import BadRequest
 from .session import InteractiveSession
 from .sessions import SessionManager
+from .validation import ShortText
 
-__all__ = ["Access", "Manager", "ModifiableSession", "Paging", "User", "ViewableSession", "paging"]
+__all__ = ["Access", "DoAs", "Manager", "ModifiableSession", "Paging", "User", "ViewableSession", "do_as",
+           "paging"]
 
 
 def _manager(request: Request) -> SessionManager:
@@ -53,11 +55,15 @@ class Paging:
         return items[self.from_:self.from_ + self.size]
 
 
-def paging(from_: Annotated[int, Query(alias="from")] = 0, size: int = 100) -> Paging:
-    """Validate paging; negative values are a 400, not an empty page or a 500."""
-    if from_ < 0 or size < 0:
-        raise BadRequest("'from' and 'size' must be zero or positive.")
+def paging(from_: Annotated[int, Query(alias="from", ge=0)] = 0,
+           size: Annotated[int, Query(ge=0)] = 100) -> Paging:
+    """Validate paging; negative values are a 400 (declared in the spec), not an empty page or a 500."""
     return Paging(from_, size)
+
+
+def do_as(do_as: Annotated[ShortText | None, Query(alias="doAs")] = None) -> str | None:
+    """Livy's ``doAs`` query parameter (the user to impersonate)."""
+    return do_as
 
 
 Manager = Annotated[SessionManager, Depends(_manager)]
@@ -65,3 +71,4 @@ User = Annotated[str | None, Depends(_user)]
 Access = Annotated[AccessPolicy, Depends(_access)]
 ViewableSession = Annotated[InteractiveSession, Depends(_viewable_session)]
 ModifiableSession = Annotated[InteractiveSession, Depends(_modifiable_session)]
+DoAs = Annotated[str | None, Depends(do_as)]

@@ -7,10 +7,24 @@ Livy's camelCase names via aliases.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic.alias_generators import to_camel
+
+from .validation import (
+    ARGS_SCHEMA,
+    CONF_SCHEMA,
+    LIST_MAX_ITEMS,
+    Code,
+    ConfKey,
+    ConfValue,
+    Duration,
+    PathText,
+    SessionKind,
+    ShortText,
+    StatementKind,
+)
 
 __all__ = [
     "LIVY_API_VERSION",
@@ -44,56 +58,54 @@ class _Out(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True)
 
 
-def _positive(value: int | None) -> int | None:
-    if value is not None and value < 1:
-        raise ValueError("must be a positive integer")
-    return value
+# Cores and executors: at least one, and a count no cluster has more of.
+_Count = Annotated[int, Field(ge=1, le=100_000)]
+_Paths = Annotated[list[PathText], Field(max_length=LIST_MAX_ITEMS)]
+# Livy's conf is Map[String, String]; numbers and booleans are accepted and turned into strings.
+_Conf = Annotated[dict[ConfKey, ConfValue], Field(max_length=LIST_MAX_ITEMS), WithJsonSchema(CONF_SCHEMA)]
 
 
 class CreateSessionRequest(_In):
     """Body of ``POST /sessions``."""
 
-    kind: str | None = None
-    proxy_user: str | None = None
-    jars: list[str] = Field(default_factory=list)
-    py_files: list[str] = Field(default_factory=list)
-    files: list[str] = Field(default_factory=list)
-    archives: list[str] = Field(default_factory=list)
-    driver_memory: str | None = None
-    driver_cores: int | None = None
-    executor_memory: str | None = None
-    executor_cores: int | None = None
-    num_executors: int | None = None
-    queue: str | None = None
-    name: str | None = None
-    conf: dict[str, str] = Field(default_factory=dict)
-    heartbeat_timeout_in_second: int | None = None
-    ttl: str | None = None
-    idle_timeout: str | None = None
-
-    _check_positive = field_validator("driver_cores", "executor_cores", "num_executors")(_positive)
+    kind: SessionKind | None = None
+    proxy_user: ShortText | None = None
+    jars: _Paths = Field(default_factory=list)
+    py_files: _Paths = Field(default_factory=list)
+    files: _Paths = Field(default_factory=list)
+    archives: _Paths = Field(default_factory=list)
+    driver_memory: ShortText | None = None
+    driver_cores: _Count | None = None
+    executor_memory: ShortText | None = None
+    executor_cores: _Count | None = None
+    num_executors: _Count | None = None
+    queue: ShortText | None = None
+    name: ShortText | None = None
+    conf: _Conf = Field(default_factory=dict)
+    # Seconds without a client request before the session is stopped; 0 or absent: no heartbeat needed.
+    heartbeat_timeout_in_second: Annotated[int, Field(ge=0, le=10**9)] | None = None
+    ttl: Duration | None = None
+    idle_timeout: Duration | None = None
 
     @field_validator("conf", mode="before")
     @classmethod
     def _conf_values_as_strings(cls, value: Any) -> Any:
-        # Livy's conf is Map[String, String]; clients often send numbers and booleans.
-        if isinstance(value, dict):
-            return {k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in value.items()}
-        return value
+        # Livy's conf is Map[String, String]; clients often send numbers and booleans (not objects).
+        return _as_strings(value)
 
 
 class CreateStatementRequest(_In):
     """Body of ``POST /sessions/{id}/statements``."""
 
-    code: str
-    kind: str | None = None
+    code: Code
+    kind: StatementKind | None = None
 
 
 class CompletionRequest(_In):
     """Body of ``POST /sessions/{id}/completion``."""
 
-    code: str
-    kind: str | None = None
+    code: Code
+    kind: StatementKind | None = None
     cursor: int | None = None
 
 
@@ -204,24 +216,24 @@ def _as_strings(value: Any) -> Any:
 class CreateBatchRequest(_In):
     """Body of ``POST /batches``."""
 
-    file: str = Field(min_length=1)
-    class_name: str | None = None
-    args: list[str] = Field(default_factory=list)
-    proxy_user: str | None = None
-    jars: list[str] = Field(default_factory=list)
-    py_files: list[str] = Field(default_factory=list)
-    files: list[str] = Field(default_factory=list)
-    archives: list[str] = Field(default_factory=list)
-    driver_memory: str | None = None
-    driver_cores: int | None = None
-    executor_memory: str | None = None
-    executor_cores: int | None = None
-    num_executors: int | None = None
-    queue: str | None = None
-    name: str | None = None
-    conf: dict[str, str] = Field(default_factory=dict)
+    file: Annotated[PathText, Field(min_length=1)]
+    class_name: ShortText | None = None
+    args: Annotated[list[ConfValue], Field(max_length=LIST_MAX_ITEMS), WithJsonSchema(ARGS_SCHEMA)] = Field(
+        default_factory=list)
+    proxy_user: ShortText | None = None
+    jars: _Paths = Field(default_factory=list)
+    py_files: _Paths = Field(default_factory=list)
+    files: _Paths = Field(default_factory=list)
+    archives: _Paths = Field(default_factory=list)
+    driver_memory: ShortText | None = None
+    driver_cores: _Count | None = None
+    executor_memory: ShortText | None = None
+    executor_cores: _Count | None = None
+    num_executors: _Count | None = None
+    queue: ShortText | None = None
+    name: ShortText | None = None
+    conf: _Conf = Field(default_factory=dict)
 
-    _check_positive = field_validator("driver_cores", "executor_cores", "num_executors")(_positive)
     _check_strings = field_validator("args", "conf", mode="before")(_as_strings)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from .auth import authenticated_user
 from .batch_store import BatchRun
 from .batches import BatchManager
-from .deps import Access, Paging, User, paging
+from .deps import Access, DoAs, Paging, User, paging
 from .models import AppInfo, BatchListOut, BatchOut, CreateBatchRequest, LogOut, MessageOut, SessionStateOut
 
 __all__ = ["batch_out", "router"]
@@ -61,7 +61,7 @@ async def list_batches(manager: Batches, page: Annotated[Paging, Depends(paging)
 
 @router.post("", status_code=201, response_model=BatchOut)
 async def create_batch(body: CreateBatchRequest, manager: Batches, user: User, access: Access,
-                       response: Response, do_as: Annotated[str | None, Query(alias="doAs")] = None) -> BatchOut:
+                       response: Response, do_as: DoAs) -> BatchOut:
     proxy_user = access.proxy_user(user, do_as or body.proxy_user)
     run = await manager.create(body.model_copy(update={"proxy_user": proxy_user}), owner=user)
     response.headers["Location"] = f"/batches/{run.record.id}"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from .deps import Access, Manager, ModifiableSession, Paging, User, ViewableSession, paging
+from .deps import Access, DoAs, Manager, ModifiableSession, Paging, User, ViewableSession, paging
 from .models import (
     AppInfo,
     CreateSessionRequest,
@@ -50,7 +50,7 @@ async def list_sessions(manager: Manager, page: Annotated[Paging, Depends(paging
 @router.post("", status_code=201, response_model=SessionOut)
 async def create_session(body: CreateSessionRequest, manager: Manager, user: User, access: Access,
                          response: Response, request: Request,
-                         do_as: Annotated[str | None, Query(alias="doAs")] = None) -> SessionOut:
+                         do_as: DoAs) -> SessionOut:
     proxy_user = access.proxy_user(user, do_as or body.proxy_user)
     session = await manager.create(body.model_copy(update={"proxy_user": proxy_user}), owner=user)
     response.headers["Location"] = f"/sessions/{session.info.id}"
@@ -79,6 +79,7 @@ async def connect_session(session_ref: str, session: ModifiableSession, request:
 async def get_session_log(session_ref: str, session: ViewableSession,
                           from_: Annotated[int | None, Query(alias="from", ge=0)] = None,
                           size: int = 100) -> LogOut:
+    session.heartbeat()
     start, total, lines = session.log.page(from_, size)
     return LogOut(id=session.info.id, from_=start, total=total, log=lines)
 

@@ -68,10 +68,12 @@ async def get_statement(session_ref: str, statement_id: int, session: ViewableSe
 
 @router.post("/statements/{statement_id}/cancel", response_model=MessageOut)
 async def cancel_statement(session_ref: str, statement_id: int, session: ModifiableSession) -> MessageOut:
+    session.heartbeat()
     await session.cancel(statement_id)
     return MessageOut(msg="canceled")  # Livy's spelling
 
 
 @router.post("/completion", response_model=CompletionOut)
 async def complete(session_ref: str, body: CompletionRequest, session: ModifiableSession) -> CompletionOut:
+    session.heartbeat()
     return CompletionOut(candidates=await session.complete(body.code, body.kind, body.cursor))

@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import BadRequest, StatementNotFound
 from .kinds import resolve_statement_kind
+from .liveness import LivenessPolicy, PingClock, cancel_gave_up, cancelled_note, stopped_answering
 from .log_file import SessionLogFile
 from .store import SessionStore, StoredSession, StoredStatement
 from .worker_process import WorkerLaunch, WorkerProcess
@@ -82,7 +83,7 @@ class InteractiveSession:
 
     def __init__(self, info: SessionInfo, launch: WorkerLaunch, *, statements_kept: int,
                  start_timeout: float, store: SessionStore | None = None, outputs_dir: Path | None = None,
-                 pid: int | None = None) -> None:
+                 pid: int | None = None, liveness: LivenessPolicy | None = None) -> None:
         self.info = info
         self._store = store or SessionStore(None)
         self._state = "not_started"
@@ -104,6 +105,8 @@ class InteractiveSession:
         self._completion_ids = itertools.count()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._liveness = liveness or LivenessPolicy()
+        self._pings = PingClock(self._liveness)
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -130,10 +133,11 @@ class InteractiveSession:
 
     @classmethod
     def restore(cls, stored: StoredSession, info: SessionInfo, launch: WorkerLaunch, *, statements_kept: int,
-                start_timeout: float, store: SessionStore, outputs_dir: Path) -> InteractiveSession:
+                start_timeout: float, store: SessionStore, outputs_dir: Path,
+                liveness: LivenessPolicy | None = None) -> InteractiveSession:
         """Rebuild a session from the store after a restart; :meth:`reattach` then reconnects its process."""
         session = cls(info, launch, statements_kept=statements_kept, start_timeout=start_timeout, store=store,
-                      outputs_dir=outputs_dir, pid=stored.pid)
+                      outputs_dir=outputs_dir, pid=stored.pid, liveness=liveness)
         session._state = stored.state
         session.app_id = stored.app_id
         session.spark_ui_url = stored.spark_ui_url
@@ -156,6 +160,7 @@ class InteractiveSession:
         self._tasks = [
             asyncio.create_task(self._pump(connect_timeout=10.0), name=f"session-{self.info.id}-pump"),
             asyncio.create_task(self._run_statements(), name=f"session-{self.info.id}-runner"),
+            asyncio.create_task(self._watch_worker(), name=f"session-{self.info.id}-liveness"),
         ]
         if self.state in ("not_started", "starting"):
             self._tasks.append(asyncio.create_task(self._watch_start(), name=f"session-{self.info.id}-start-timeout"))
@@ -176,7 +181,7 @@ class InteractiveSession:
         self.log.note(f"starting session {self.info.id} (kind {self.info.kind})")
         try:
             await self._worker.launch()
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: an argument Popen refuses
             self._die(f"could not start the session process: {exc}")
             return
         self._save()
@@ -184,6 +189,7 @@ class InteractiveSession:
             asyncio.create_task(self._pump(self._start_timeout), name=f"session-{self.info.id}-pump"),
             asyncio.create_task(self._run_statements(), name=f"session-{self.info.id}-runner"),
             asyncio.create_task(self._watch_start(), name=f"session-{self.info.id}-start-timeout"),
+            asyncio.create_task(self._watch_worker(), name=f"session-{self.info.id}-liveness"),
         ]
 
     async def _watch_start(self) -> None:
@@ -267,6 +273,9 @@ class InteractiveSession:
 
     def _handle(self, event: dict[str, Any]) -> None:
         kind = event.get("ev")
+        self._pings.answered()
+        if kind == "pong":
+            return
         if kind == "hello":
             self._hello(event)
         elif kind == "ready":
@@ -289,7 +298,9 @@ class InteractiveSession:
                 record.jobs = event["jobs"]
         elif kind == "result":
             record = self._statements.get(int(event["id"]))
-            if record is not None and record.state not in ("available", "cancelled"):
+            if record is not None and record.state == "cancelled":  # marked so by cancel escalation
+                self._release(record.id)
+            elif record is not None and record.state != "available":
                 if event.get("spilled") is not None:
                     record.spilled = True
                     self._complete(record, None)
@@ -432,6 +443,8 @@ class InteractiveSession:
             record.state = "cancelling"
             self._save_statement(record)
             await self._worker.send({"op": "cancel", "id": statement_id})
+            self._tasks.append(asyncio.create_task(self._escalate_cancel(record),
+                                                   name=f"session-{self.info.id}-cancel-{statement_id}"))
 
     async def complete(self, code: str, kind: str | None, cursor: int | None) -> list[str]:
         """Completion candidates from the live session; empty when it is not ready."""
@@ -453,6 +466,47 @@ class InteractiveSession:
             return []
 
     # -- liveness ------------------------------------------------------------------------------
+    async def _watch_worker(self) -> None:
+        """Detect the worker's exit (not socket EOF: a forked child may hold the socket) and its silence."""
+        while not self.is_final and not self._stopping:
+            await asyncio.sleep(self._liveness.ping_interval)
+            if self.is_final or self._stopping:
+                return
+            code = self._worker.poll()
+            if code is not None:
+                self._die(f"the session process exited unexpectedly (exit code {code}); the lines above say why")
+                await self._worker.shutdown(budget=2.0)  # its process group and descendants go too
+                return
+            await asyncio.to_thread(self._worker.track_descendants)  # reads /proc: keep it off the loop
+            if not self._ready.is_set():
+                self._pings.answered()  # start-up has its own limit (start_timeout)
+            elif self._pings.overdue():
+                self._die(stopped_answering(self._pings.silent_for()))
+                await self._worker.shutdown(budget=3.0)
+                return
+            elif self._liveness.timeout > 0:
+                await self._worker.send(self._pings.next_ping())
+
+    async def _escalate_cancel(self, record: StatementRecord) -> None:
+        """Interrupt first (done by ``cancel``); then mark cancelled; then stop the session."""
+        grace = self._liveness.cancel_grace
+        await asyncio.sleep(grace)
+        if record.state != "cancelling" or self.is_final or self._stopping:
+            return
+        await self._worker.send({"op": "cancel", "id": record.id})  # again: job group and interrupt
+        note = cancelled_note(record.id, grace)
+        self.log.note(note)
+        record.state = "cancelled"
+        record.completed = _now_ms()
+        record.output = {"status": "error", "execution_count": record.id, "ename": "StatementCancelled",
+                         "evalue": note, "traceback": []}
+        self._save_statement(record)
+        await asyncio.sleep(grace)
+        still_running = self._finished_statement.get(record.id)
+        if still_running is not None and not still_running.done() and not self.is_final and not self._stopping:
+            self._die(cancel_gave_up(record.id, 2 * grace))
+            await self._worker.shutdown(budget=3.0)
+
     def touch(self) -> None:
         """Record client activity (any request about this session is a heartbeat)."""
         now = time.monotonic()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import BadRequest, SessionNotFound, TooManySessions
 from .kinds import resolve_session_kind
+from .liveness import LivenessPolicy
 from .models import CreateSessionRequest
 from .session import InteractiveSession, SessionInfo, session_work_dir
 from .session_ids import SessionIds
@@ -19,6 +20,7 @@ from .session_network import forced_ui_conf, ui_environment
 from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
 from .store import SessionStore, StoredSession
+from .validation import parse_id
 from .worker_process import WorkerLaunch, default_python
 from .worker_socket import SocketDir
 
@@ -87,7 +89,12 @@ class SessionManager:
         return InteractiveSession.restore(
             stored, info, self._launch(info.id, env={}), statements_kept=self._settings.statements_kept,
             start_timeout=self._settings.start_timeout, store=self._store,
-            outputs_dir=self._outputs_dir(info.id))
+            outputs_dir=self._outputs_dir(info.id), liveness=self._liveness())
+
+    def _liveness(self) -> LivenessPolicy:
+        settings = self._settings
+        return LivenessPolicy(ping_interval=settings.ping_interval, timeout=settings.liveness_timeout,
+                              cancel_grace=settings.cancel_grace)
 
     def _outputs_dir(self, session_id: int) -> Path:
         return session_work_dir(self._settings.work_dir, session_id) / "outputs"
@@ -153,7 +160,7 @@ class SessionManager:
                 f"Delete a session you no longer need, or raise the limit.")
         if request.name is not None and any(s.info.name == request.name for s in alive):
             raise BadRequest(f"Duplicate session name: {request.name!r} is already in use.")
-        if request.name is not None and request.name.isdigit():
+        if request.name is not None and parse_id(request.name) is not None:
             raise BadRequest("A session name cannot be a number: it would be confused with an id.")
         proxy_user = do_as or request.proxy_user
         info = SessionInfo(
@@ -174,7 +181,7 @@ class SessionManager:
                                             **ui_environment(self._settings)})
         session = InteractiveSession(info, launch, statements_kept=self._settings.statements_kept,
                                      start_timeout=self._settings.start_timeout, store=self._store,
-                                     outputs_dir=self._outputs_dir(info.id))
+                                     outputs_dir=self._outputs_dir(info.id), liveness=self._liveness())
         self._sessions[info.id] = session
         await session.start()
         return session
@@ -185,8 +192,9 @@ class SessionManager:
         :raises SessionNotFound: with Livy's message.
         """
         text = str(ref)
-        if text.isdigit() and int(text) in self._sessions:
-            return self._sessions[int(text)]
+        session_id = parse_id(text)
+        if session_id is not None and session_id in self._sessions:
+            return self._sessions[session_id]
         for session in self._sessions.values():
             if session.info.name is not None and session.info.name == text:
                 return session

@@ -89,6 +89,13 @@ class GatewaySettings:
     :param modify_users: users who may see and act on every session and batch.
     :param allowed_hosts: extra ``Host`` header names accepted on a loopback bind (DNS rebinding).
     :param max_body_size: largest request body in bytes; larger ones get a 413.
+    :param ping_interval: seconds between liveness checks of each session process.
+    :param liveness_timeout: seconds a session process may leave pings unanswered before it is declared
+        dead (stopped or wedged); 0 disables pings.
+    :param cancel_grace: seconds a cancelled statement has to stop; after that it is marked cancelled,
+        and after twice that a session whose code still does not yield is stopped.
+    :param max_batches: batches running at once; more wait in ``starting``.
+    :param batch_retention: seconds a finished batch stays listed before it is forgotten.
     """
 
     host: str = "127.0.0.1"
@@ -125,6 +132,11 @@ class GatewaySettings:
     modify_users: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     max_body_size: int = 16 * 1024 * 1024
+    ping_interval: float = 2.0
+    liveness_timeout: float = 120.0
+    cancel_grace: float = 10.0
+    max_batches: int = 4
+    batch_retention: float = 86400.0
 
     @property
     def auth_mode(self) -> str:
@@ -176,6 +188,14 @@ class GatewaySettings:
         if len(deepest) > MAX_SOCKET_PATH:
             raise SettingsError(f"work_dir {self.work_dir} is too deep for session sockets (the OS allows "
                                 f"{MAX_SOCKET_PATH} bytes): choose a shorter --work-dir.")
+        if self.ping_interval <= 0 or self.cancel_grace <= 0:
+            raise SettingsError("ping_interval and cancel_grace must be positive numbers of seconds.")
+        if self.liveness_timeout < 0:
+            raise SettingsError("liveness_timeout must be 0 (no pings) or a positive number of seconds.")
+        if 0 < self.liveness_timeout <= self.ping_interval:
+            raise SettingsError("liveness_timeout must be longer than ping_interval, or 0 to disable pings.")
+        if self.max_batches < 1:
+            raise SettingsError("max_batches must be at least 1.")
         if self.deploy_mode != "client":
             raise SettingsError("Interactive sessions run their driver in the gateway host: deploy_mode must be 'client'.")
         return self
@@ -234,6 +254,11 @@ _CONVERTERS: dict[str, Any] = {
     "idle_timeout": float,
     "start_timeout": float,
     "state_retention": float,
+    "ping_interval": float,
+    "liveness_timeout": float,
+    "cancel_grace": float,
+    "max_batches": int,
+    "batch_retention": float,
     "csrf_protection": _to_bool,
     "impersonation": _to_bool,
     "auth_token": lambda v: Secret(str(v)),

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .process_tree import DescendantTracker
 from .settings import ENV_PREFIX
 from .worker_socket import connect_worker, peer_pid
 
@@ -69,6 +70,7 @@ class WorkerProcess:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self.shutdown_status = ShutdownStatus.NOT_STARTED
+        self.descendants: DescendantTracker | None = None
 
     @property
     def pid(self) -> int | None:
@@ -88,6 +90,7 @@ class WorkerProcess:
                 argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
                 cwd=self._launch.cwd, start_new_session=True,
             )
+        self.descendants = DescendantTracker(self._proc.pid)
 
     async def connect(self, timeout: float) -> bool:
         """Connect to the worker's socket (it listens shortly after start, or still does after a restart).
@@ -99,6 +102,8 @@ class WorkerProcess:
             # A stored pid may since belong to someone else: trust only the process behind the socket,
             # and signal nothing when no process answered there.
             self._attached_pid = peer_pid(streams[1]) if streams is not None else None
+            if self._attached_pid is not None and self.descendants is None:
+                self.descendants = DescendantTracker(self._attached_pid)
         if streams is None:
             return False
         self._reader, self._writer = streams
@@ -162,6 +167,11 @@ class WorkerProcess:
         """Let go of the process without stopping it (recovery: a later gateway re-attaches)."""
         self.cleanup()
 
+    def track_descendants(self) -> None:
+        """Remember the processes the worker started, so they die with it even after leaving its group."""
+        if self.descendants is not None:
+            self.descendants.refresh()
+
     def signal_group(self, sig: signal.Signals) -> None:
         """Send ``sig`` to the worker and everything it started (its JVM)."""
         if self.pid is not None:
@@ -170,11 +180,13 @@ class WorkerProcess:
     async def shutdown(self, budget: float = 10.0) -> ShutdownStatus:
         """Stop the process: ask, then SIGTERM, then SIGKILL, within ``budget`` seconds.
 
-        The group is always SIGKILLed at the end, so a JVM that outlived its worker goes too.
+        The group is always SIGKILLed at the end, so a JVM that outlived its worker goes too, and so is
+        every descendant seen, so a child that called ``setsid`` goes as well.
         """
         if self.pid is None:
             self.shutdown_status = ShutdownStatus.NOT_STARTED
             return self.shutdown_status
+        self.track_descendants()  # before the worker exits: its orphans then leave its tree
         if self.poll() is not None:
             status = ShutdownStatus.ALREADY_EXITED
         elif await self.send({"op": "shutdown"}) and await self.wait(budget * 0.6) is not None:
@@ -186,6 +198,8 @@ class WorkerProcess:
             else:
                 status = ShutdownStatus.KILLED
         self.signal_group(signal.SIGKILL)
+        if self.descendants is not None:
+            self.descendants.kill_all()
         await self.wait(budget * 0.1 + 1.0)
         self.cleanup()
         self.shutdown_status = status

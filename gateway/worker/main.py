@@ -27,6 +27,7 @@ from types import FrameType
 from typing import Any
 
 from .channel import GatewayChannel
+from .subreaper import become_subreaper
 
 __all__ = ["SESSION_CONF_DEFAULTS", "conf_defaults", "job_group", "main"]
 
@@ -139,12 +140,20 @@ class Worker:
             op = message.get("op")
             if op == "ack":
                 continue
-            if op == "cancel":
+            if op == "ping":  # answered here, at once: a silent worker is stopped or wedged
+                self._pong(message.get("seq"))
+            elif op == "cancel":
                 self._cancel(int(message["id"]))
             elif op == "complete":
                 self._complete(message)
             else:
                 self._inbox.put(message)
+
+    def _pong(self, sequence: Any) -> None:
+        try:
+            self._channel.send({"ev": "pong", "seq": sequence})
+        except OSError:
+            pass  # the gateway is gone; the next receive sees it
 
     def _orphaned(self) -> None:
         """The gateway is gone (socket closed): nobody can reach this session any more, so stop.
@@ -320,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     :return: exit code: 0 after a requested shutdown, 1 when Spark failed to start.
     """
     args = _parse_args(argv)
+    become_subreaper()
     channel = GatewayChannel(args.socket, args.grace)
     worker = Worker(channel, args.sql_max_rows, args.max_output_bytes,
                     (args.spill_dir, args.spill_bytes) if args.spill_dir else None)

@@ -30,7 +30,7 @@ def test_sessions_start_lazily_once() -> None:
     seen: list[Session | None] = []
     registry.ensure_started("main", on_update=seen.append)
     assert handle.session_id == 0 and handle.owned
-    assert fake.created == [{"kind": "pyspark", "driverMemory": "1g"}]
+    assert fake.created == [{"kind": "pyspark", "driverMemory": "1g", "heartbeatTimeoutInSecond": 900}]
     assert seen[0] is None
     assert [s.state.value for s in seen[1:] if s is not None][-1] == "idle"
     registry.ensure_started("main", on_update=seen.append)

@@ -1,0 +1,1 @@
+"""A JVM-free stand-in for pyspark, for the API fuzz test only (see ../README.md)."""
