@@ -8,7 +8,6 @@ from fastapi import Depends, Query, Request
 
 from .access import AccessPolicy
 from .auth import authenticated_user
-from .errors import BadRequest
 from .session import InteractiveSession
 from .sessions import SessionManager
 from .validation import ShortText
