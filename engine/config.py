@@ -17,6 +17,7 @@ returns a frozen :class:`SparkwireConfig`. The file format is documented in ``do
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ from sparkwire.livy import Secret
 
 from .errors import ConfigError
 from .session_body import merge_bodies, spec_from_body
-from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path
+from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path, sparkmagic_notes
 
 __all__ = [
     "DEFAULT_URL",
@@ -41,6 +42,8 @@ __all__ = [
     "load_config",
     "parse_config",
 ]
+
+_log = logging.getLogger(__name__)
 
 DEFAULT_URL: Final = "http://127.0.0.1:8998"
 """The endpoint used when nothing is configured: ``sparkwire gateway`` on its default port."""
@@ -130,6 +133,8 @@ class SparkwireConfig:
     :param profiles: named session bodies, applied on top of the defaults by ``%%configure NAME``.
     :param kernel: kernel options.
     :param source: where the settings came from, for ``%%info`` (a path, or ``"defaults"``).
+    :param notes: one line per setting of the file that has no effect (an unknown key, a sparkmagic
+        option sparkwire does not use), shown by ``%%info`` and ``%spark info``.
     """
 
     endpoints: Mapping[str, EndpointConfig]
@@ -138,6 +143,7 @@ class SparkwireConfig:
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     kernel: KernelOptions = field(default_factory=KernelOptions)
     source: str = "defaults"
+    notes: tuple[str, ...] = ()
 
     def endpoint(self, name: str | None = None) -> EndpointConfig:
         """Look up an endpoint.
@@ -202,6 +208,8 @@ def _read_json(path: Path) -> Mapping[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"Cannot read the config file {path}: {exc.strerror or exc}.") from None
+    if not text.strip():
+        return _EMPTY  # sparkmagic creates its file empty and reads that as "no overrides"; so do we
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -230,8 +238,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> SparkwireConfig:
     else:
         magic_path = sparkmagic_config_path(env, _home(env))
         if magic_path.exists():
-            raw = read_sparkmagic_config(_read_json(magic_path), source=str(magic_path))
+            data = _read_json(magic_path)
+            raw = read_sparkmagic_config(data, source=str(magic_path))
             config = parse_config(raw, source=str(magic_path))
+            config = replace(config, notes=config.notes + sparkmagic_notes(data))
         else:
             config = parse_config({}, source="defaults")
     return _apply_environment(config, env)
@@ -266,13 +276,21 @@ def _seconds(value: Any, where: str) -> float | None:
     return seconds
 
 
-def _parse_endpoint(name: str, data: Any, where: str) -> EndpointConfig:
+def _unknown_keys(data: Mapping[str, Any], known: set[str], what: str, where: str) -> list[str]:
+    """Unknown keys are noted, not fatal: a file written for a newer sparkwire still loads."""
+    unknown = sorted(str(key) for key in set(data) - known)
+    if not unknown:
+        return []
+    note = f"{where}: {what} has unknown key(s) {unknown}, ignored; known: {sorted(known)}."
+    _log.warning("%s", note)
+    return [note]
+
+
+def _parse_endpoint(name: str, data: Any, where: str, notes: list[str]) -> EndpointConfig:
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where}: endpoint {name!r} must be a JSON object with at least \"url\".")
     known = {"url", "auth", "user", "username", "password", "token", "verify", "ca_bundle", "headers"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{where}: endpoint {name!r} has unknown key(s) {unknown}; known: {sorted(known)}.")
+    notes += _unknown_keys(data, known, f"endpoint {name!r}", where)
     url = data.get("url")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: endpoint {name!r} needs a \"url\" starting with http:// or https://.")
@@ -300,11 +318,9 @@ def _check_credentials(endpoint: EndpointConfig, where: str) -> None:
         raise ConfigError(f"{where}: bearer auth needs a \"token\".")
 
 
-def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
+def _parse_kernel(data: Mapping[str, Any], where: str, notes: list[str]) -> KernelOptions:
     known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{where}: \"kernel\" has unknown key(s) {unknown}; known: {sorted(known)}.")
+    notes += _unknown_keys(data, known, '"kernel"', where)
     defaults = KernelOptions()
     progress = data.get("progress", defaults.progress)
     if progress not in ("auto", "widget", "text", "off"):
@@ -325,15 +341,14 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
     :param data: the file's JSON object.
     :param source: where it came from, for messages.
     :return: the configuration; with no endpoints, one named ``local`` at :data:`DEFAULT_URL`.
-    :raises ConfigError: for unknown keys, wrong types, a default endpoint that does not exist, or
-        session settings Livy would reject.
+    :raises ConfigError: for wrong types, a default endpoint that does not exist, or session settings
+        Livy would reject. Unknown keys are not errors: they are logged and listed in ``notes``.
     """
+    notes: list[str] = []
     known = {"endpoints", "default_endpoint", "session", "profiles", "kernel"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{source}: unknown key(s) {unknown}; known: {sorted(known)}. See docs/configuration.md.")
+    notes += _unknown_keys(data, known, "the file", source)
     endpoints = {
-        str(name): _parse_endpoint(str(name), value, source)
+        str(name): _parse_endpoint(str(name), value, source, notes)
         for name, value in _mapping(data, "endpoints", source).items()
     }
     if not endpoints:
@@ -359,8 +374,9 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
         default_endpoint=str(default),
         session_defaults=MappingProxyType(session),
         profiles=MappingProxyType(profiles),
-        kernel=_parse_kernel(_mapping(data, "kernel", source), source),
+        kernel=_parse_kernel(_mapping(data, "kernel", source), source, notes),
         source=source,
+        notes=tuple(notes),
     )
 
 
