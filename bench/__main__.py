@@ -10,6 +10,7 @@ BENCHMARKS = {
     "gateway": "bench.gateway_roundtrip",
     "sql": "bench.sql_transfer",
     "kernel": "bench.kernel_latency",
+    "kernel-start": "bench.kernel_start",
 }
 
 
