@@ -1,28 +1,35 @@
 # The two commands of the README:
 #   make run   set up, then JupyterLab with the sparkwire gateway and a Remote PySpark notebook ready
+#              (PORT=8998 for the gateway, LAB_PORT=8888 for JupyterLab; kernels and panel follow PORT)
 #   make test  set up, then every test
 PYTHON ?= python3
+PORT     ?= 8998
+LAB_PORT ?= 8888
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sparkwire-installed
 
 .PHONY: run test setup check-java check-node check-chromium labextension-build bench bench-env lint clean
 
+# The script takes the place of make's shell, and make's own Ctrl-C report is silenced: the script
+# stops both servers and says goodbye itself.
 run: setup
-	@scripts/run-lab.sh
+	@PORT=$(PORT) LAB_PORT=$(LAB_PORT) exec scripts/run-lab.sh
 
-test: setup
+test: setup check-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: check-java $(STAMP) labextension-build check-chromium
+# What `make run` needs; the browser for the panel's end-to-end test is checked by `make test` only.
+setup: check-java $(STAMP) labextension-build
 
 check-java:
 	@scripts/check-java.sh
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@echo "Installing sparkwire (editable) and its test dependencies into $(VENV)..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
 # The JupyterLab panel (labextension/): npm install when the lock changes, build when a source changes,
@@ -31,6 +38,7 @@ $(STAMP): pyproject.toml
 LABEXT        := labextension
 LABEXT_NODE   := $(LABEXT)/node_modules/.package-lock.json
 LABEXT_STAMP  := $(VENV)/.sparkwire-labextension
+LABEXT_LOG    := $(VENV)/labextension-build.log
 LABEXT_SRC    := $(shell find $(LABEXT)/src $(LABEXT)/style $(LABEXT)/schema -type f 2>/dev/null) \
                  $(LABEXT)/package.json $(LABEXT)/tsconfig.json $(LABEXT)/install.json
 LABEXT_TARGET := $(VENV)/share/jupyter/labextensions/sparkwire-labextension
@@ -47,11 +55,13 @@ check-node:
 	  { echo "Node.js $$(node --version) is too old to build the JupyterLab panel: it needs >= 20.19." >&2; exit 1; }
 
 $(LABEXT_NODE): $(LABEXT)/package.json $(LABEXT)/package-lock.json | check-node
-	cd $(LABEXT) && npm ci --no-audit --no-fund --loglevel=error
+	@cd $(LABEXT) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 $(LABEXT_STAMP): $(STAMP) $(LABEXT_NODE) $(LABEXT_SRC)
-	cd $(LABEXT) && PATH="$(abspath $(BIN)):$$PATH" npm run --silent build
+	@echo "Building the JupyterLab sidebar (log: $(LABEXT_LOG))..."
+	@cd $(LABEXT) && PATH="$(abspath $(BIN)):$$PATH" npm run --silent build >$(abspath $(LABEXT_LOG)) 2>&1 || \
+	  { cat $(LABEXT_LOG) >&2; echo "Building the JupyterLab sidebar failed (see above)." >&2; exit 1; }
 	@mkdir -p $(dir $(LABEXT_TARGET)) $(dir $(SERVER_CONFIG))
 	@rm -rf $(LABEXT_TARGET) && ln -s $(abspath $(LABEXT)/prebuilt) $(LABEXT_TARGET)
 	@ln -sf $(abspath panel/jupyter-config/server-config/sparkwire.json) $(SERVER_CONFIG)
