@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sparkwire-installed
 
-.PHONY: run test setup check-java check-node check-chromium labextension-build bench bench-env lint clean
+.PHONY: run test test-spark35 setup check-java check-node check-chromium labextension-build bench bench-env lint clean
 
 # The script takes the place of make's shell, and make's own Ctrl-C report is silenced: the script
 # stops both servers and says goodbye itself.
@@ -18,6 +18,28 @@ run: setup
 
 test: setup check-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+ifneq ($(SPARK35),0)
+	@$(MAKE) --no-print-directory test-spark35
+endif
+
+# The gateway's API, REPL, SQL-interpreter, SQL-transfer and standalone-master tests a second time, on
+# PySpark 3.5 (the line many clusters run), in their own venv installed from this checkout with
+# .ci/spark35-constraints.txt. `make test SPARK35=0` skips them.
+SPARK35_VENV  := .venv-spark35
+SPARK35_STAMP := $(SPARK35_VENV)/.sparkwire-installed
+SPARK35_TESTS := tests/gateway/test_api_requests.py tests/gateway/test_repl.py \
+                 tests/gateway/test_sql_interpreter.py tests/engine/sql/test_transfer.py \
+                 tests/gateway/test_standalone_master.py
+
+test-spark35: check-java $(SPARK35_STAMP)
+	@echo "Gateway tests on $$($(SPARK35_VENV)/bin/python -c 'import pyspark; print("PySpark", pyspark.__version__)'):"
+	$(SPARK35_VENV)/bin/python -m pytest -p no:cacheprovider $(SPARK35_TESTS)
+
+$(SPARK35_STAMP): pyproject.toml .ci/spark35-constraints.txt
+	@test -x $(SPARK35_VENV)/bin/python || $(PYTHON) -m venv $(SPARK35_VENV)
+	@echo "Installing sparkwire with PySpark 3.5 into $(SPARK35_VENV)..."
+	@$(SPARK35_VENV)/bin/python -m pip install --quiet -c .ci/spark35-constraints.txt -e ".[test]"
+	@touch $@
 
 # What `make run` needs; the browser for the panel's end-to-end test is checked by `make test` only.
 setup: check-java $(STAMP) labextension-build
@@ -99,5 +121,5 @@ lint: setup
 	scripts/typecheck.sh
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(BENCH_VENV) $(SPARK35_VENV) build *.egg-info .pytest_cache .mypy_cache
 	rm -rf $(LABEXT)/node_modules $(LABEXT)/lib $(LABEXT)/prebuilt $(LABEXT)/tsconfig.tsbuildinfo
