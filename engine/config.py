@@ -17,8 +17,8 @@ returns a frozen :class:`SparkwireConfig`. The file format is documented in ``do
 from __future__ import annotations
 
 import json
-import logging
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +34,7 @@ from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path, s
 __all__ = [
     "DEFAULT_URL",
     "AuthType",
+    "ConfigWarning",
     "EndpointConfig",
     "KernelOptions",
     "ProgressMode",
@@ -43,12 +44,16 @@ __all__ = [
     "parse_config",
 ]
 
-_log = logging.getLogger(__name__)
-
 DEFAULT_URL: Final = "http://127.0.0.1:8998"
 """The endpoint used when nothing is configured: ``sparkwire gateway`` on its default port."""
 
 AuthType = Literal["none", "basic", "kerberos", "bearer"]
+
+
+class ConfigWarning(UserWarning):
+    """A setting of the config file has no effect (an unknown key): shown once per process and message."""
+
+
 ProgressMode = Literal["auto", "widget", "text", "off"]
 
 _AUTH_NAMES: Final = MappingProxyType({
@@ -282,7 +287,8 @@ def _unknown_keys(data: Mapping[str, Any], known: set[str], what: str, where: st
     if not unknown:
         return []
     note = f"{where}: {what} has unknown key(s) {unknown}, ignored; known: {sorted(known)}."
-    _log.warning("%s", note)
+    # A warning, not a log line: Python shows each one once, though the panel reloads the file often.
+    warnings.warn(note, ConfigWarning, stacklevel=2)
     return [note]
 
 
@@ -342,7 +348,7 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
     :param source: where it came from, for messages.
     :return: the configuration; with no endpoints, one named ``local`` at :data:`DEFAULT_URL`.
     :raises ConfigError: for wrong types, a default endpoint that does not exist, or session settings
-        Livy would reject. Unknown keys are not errors: they are logged and listed in ``notes``.
+        Livy would reject. Unknown keys are not errors: they are warned about (:class:`ConfigWarning`) and listed in ``notes``.
     """
     notes: list[str] = []
     known = {"endpoints", "default_endpoint", "session", "profiles", "kernel"}

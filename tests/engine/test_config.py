@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sparkwire.engine import DEFAULT_URL, ConfigError, load_config, parse_config
+from sparkwire.engine.config import ConfigWarning
 from sparkwire.livy import Secret
 
 from tests.support.sparkmagic_example import HONOURED, example_config
@@ -211,14 +212,15 @@ def test_an_unknown_sparkmagic_key_is_noted(home: Path) -> None:
         "sparkmagic's 'some_future_option' is ignored: sparkwire does not know this setting.",)
 
 
-def test_unknown_keys_of_ours_are_noted_and_logged_not_fatal(home: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_unknown_keys_of_ours_are_noted_and_warned_not_fatal(home: Path) -> None:
     path = write(home / ".sparkwire" / "config.json", {
         "endpoint": {}, "endpoints": {"a": {"url": "http://x:1", "colour": "blue"}},
         "kernel": {"progress": "text", "speed": 3}})
-    config = load_config(env(home))
+    with pytest.warns(ConfigWarning) as warned:
+        config = load_config(env(home))
     assert config.endpoint().url == "http://x:1" and config.kernel.progress == "text"
     assert len(config.notes) == 3
     assert config.notes[0].startswith(f"{path}: the file has unknown key(s) ['endpoint'], ignored; known: ")
     assert "endpoint 'a' has unknown key(s) ['colour']" in config.notes[1]
     assert "\"kernel\" has unknown key(s) ['speed']" in config.notes[2]
-    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == list(config.notes)
+    assert [str(w.message) for w in warned] == list(config.notes)
