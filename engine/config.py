@@ -348,7 +348,8 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
     :param source: where it came from, for messages.
     :return: the configuration; with no endpoints, one named ``local`` at :data:`DEFAULT_URL`.
     :raises ConfigError: for wrong types, a default endpoint that does not exist, or session settings
-        Livy would reject. Unknown keys are not errors: they are warned about (:class:`ConfigWarning`) and listed in ``notes``.
+        Livy would reject. Unknown keys are not errors: they are warned about (:class:`ConfigWarning`)
+        and listed in ``notes``.
     """
     notes: list[str] = []
     known = {"endpoints", "default_endpoint", "session", "profiles", "kernel"}
