@@ -1,34 +1,69 @@
 # The two commands of the README:
 #   make run   set up, then JupyterLab with the sparkwire gateway and a Remote PySpark notebook ready
+#              (PORT=8998 for the gateway, LAB_PORT=8888 for JupyterLab; kernels and panel follow PORT)
 #   make test  set up, then every test
 PYTHON ?= python3
+PORT     ?= 8998
+LAB_PORT ?= 8888
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sparkwire-installed
 
-.PHONY: run test setup check-java kerberos-tools check-node check-chromium labextension-build bench bench-env lint clean
+.PHONY: run test test-spark35 setup check-java kerberos-setup check-node check-chromium labextension-build bench bench-env lint clean
 
+# The script takes the place of make's shell, and make's own Ctrl-C report is silenced: the script
+# stops both servers and says goodbye itself.
 run: setup
-	@scripts/run-lab.sh
+	@PORT=$(PORT) LAB_PORT=$(LAB_PORT) exec scripts/run-lab.sh
 
-test: setup
+test: setup check-chromium kerberos-setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+ifneq ($(SPARK35),0)
+	@$(MAKE) --no-print-directory test-spark35
+endif
 
-setup: check-java kerberos-tools $(STAMP) labextension-build check-chromium
+# The gateway's API, REPL, SQL-interpreter, SQL-transfer and standalone-master tests a second time, on
+# PySpark 3.5 (the line many clusters run), in their own venv installed from this checkout with
+# .ci/spark35-constraints.txt. `make test SPARK35=0` skips them.
+SPARK35_VENV  := .venv-spark35
+SPARK35_STAMP := $(SPARK35_VENV)/.sparkwire-installed
+SPARK35_TESTS := tests/gateway/test_api_requests.py tests/gateway/test_repl.py \
+                 tests/gateway/test_sql_interpreter.py tests/engine/sql/test_transfer.py \
+                 tests/gateway/test_standalone_master.py
 
-# MIT Kerberos (a KDC for the SPNEGO tests, and the headers python-gssapi builds against).
-kerberos-tools:
+test-spark35: check-java $(SPARK35_STAMP)
+	@echo "Gateway tests on $$($(SPARK35_VENV)/bin/python -c 'import pyspark; print("PySpark", pyspark.__version__)'):"
+	$(SPARK35_VENV)/bin/python -m pytest -p no:cacheprovider $(SPARK35_TESTS)
+
+$(SPARK35_STAMP): pyproject.toml .ci/spark35-constraints.txt
+	@test -x $(SPARK35_VENV)/bin/python || $(PYTHON) -m venv $(SPARK35_VENV)
+	@echo "Installing sparkwire with PySpark 3.5 into $(SPARK35_VENV)..."
+	@$(SPARK35_VENV)/bin/python -m pip install --quiet -c .ci/spark35-constraints.txt -e ".[test]"
+	@touch $@
+
+# What `make run` needs; the browser for the panel's end-to-end test is checked by `make test` only.
+setup: check-java $(STAMP) labextension-build
+
+# MIT Kerberos for the SPNEGO tests (a KDC, kinit, and the headers python-gssapi builds against), then
+# the kerberos extra. Tests only: `make run` needs none of it.
+KRB_STAMP := $(VENV)/.sparkwire-kerberos
+
+kerberos-setup: $(KRB_STAMP)
+
+$(KRB_STAMP): $(STAMP)
 	@scripts/install-kdc.sh
+	@if command -v krb5-config >/dev/null; then $(BIN)/python -m pip install --quiet -e ".[test,kerberos]"; \
+	  else echo "MIT Kerberos headers missing: the kerberos extra is not installed and its tests skip."; fi
+	@touch $@
 
 check-java:
 	@scripts/check-java.sh
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	@if command -v krb5-config >/dev/null; then $(BIN)/python -m pip install --quiet -e ".[test,kerberos]"; \
-	  else echo "MIT Kerberos headers missing: the Kerberos extra is not installed (see scripts/install-kdc.sh)."; fi
+	@echo "Installing sparkwire (editable) and its test dependencies into $(VENV)..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
 # The JupyterLab panel (labextension/): npm install when the lock changes, build when a source changes,
@@ -37,6 +72,7 @@ $(STAMP): pyproject.toml
 LABEXT        := labextension
 LABEXT_NODE   := $(LABEXT)/node_modules/.package-lock.json
 LABEXT_STAMP  := $(VENV)/.sparkwire-labextension
+LABEXT_LOG    := $(VENV)/labextension-build.log
 LABEXT_SRC    := $(shell find $(LABEXT)/src $(LABEXT)/style $(LABEXT)/schema -type f 2>/dev/null) \
                  $(LABEXT)/package.json $(LABEXT)/tsconfig.json $(LABEXT)/install.json
 LABEXT_TARGET := $(VENV)/share/jupyter/labextensions/sparkwire-labextension
@@ -53,11 +89,13 @@ check-node:
 	  { echo "Node.js $$(node --version) is too old to build the JupyterLab panel: it needs >= 20.19." >&2; exit 1; }
 
 $(LABEXT_NODE): $(LABEXT)/package.json $(LABEXT)/package-lock.json | check-node
-	cd $(LABEXT) && npm ci --no-audit --no-fund --loglevel=error
+	@cd $(LABEXT) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 $(LABEXT_STAMP): $(STAMP) $(LABEXT_NODE) $(LABEXT_SRC)
-	cd $(LABEXT) && PATH="$(abspath $(BIN)):$$PATH" npm run --silent build
+	@echo "Building the JupyterLab sidebar (log: $(LABEXT_LOG))..."
+	@cd $(LABEXT) && PATH="$(abspath $(BIN)):$$PATH" npm run --silent build >$(abspath $(LABEXT_LOG)) 2>&1 || \
+	  { cat $(LABEXT_LOG) >&2; echo "Building the JupyterLab sidebar failed (see above)." >&2; exit 1; }
 	@mkdir -p $(dir $(LABEXT_TARGET)) $(dir $(SERVER_CONFIG))
 	@rm -rf $(LABEXT_TARGET) && ln -s $(abspath $(LABEXT)/prebuilt) $(LABEXT_TARGET)
 	@ln -sf $(abspath panel/jupyter-config/server-config/sparkwire.json) $(SERVER_CONFIG)
@@ -95,5 +133,5 @@ lint: setup
 	scripts/typecheck.sh
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(BENCH_VENV) $(SPARK35_VENV) build *.egg-info .pytest_cache .mypy_cache
 	rm -rf $(LABEXT)/node_modules $(LABEXT)/lib $(LABEXT)/prebuilt $(LABEXT)/tsconfig.tsbuildinfo

@@ -12,6 +12,7 @@ BENCHMARKS = {
     "kernel": "bench.kernel_latency",
     "memory": "bench.gateway_memory",
     "load": "bench.gateway_load",
+    "kernel-start": "bench.kernel_start",
 }
 
 

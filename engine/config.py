@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,18 +32,20 @@ from .endpoint_config import (
     AuthType,
     EndpointConfig,
     auth_name,
+    note_unknown_keys,
     config_bool,
     parse_authenticators,
     parse_endpoint,
     resolve_auth,
 )
-from .errors import ConfigError
+from .errors import ConfigError, ConfigWarning
 from .session_body import merge_bodies, spec_from_body
-from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path
+from .sparkmagic_config import read_sparkmagic_config, sparkmagic_config_path, sparkmagic_notes
 
 __all__ = [
     "DEFAULT_URL",
     "AuthType",
+    "ConfigWarning",
     "EndpointConfig",
     "KernelOptions",
     "ProgressMode",
@@ -95,6 +98,8 @@ class SparkwireConfig:
     :param kernel: kernel options.
     :param source: where the settings came from, for ``%%info`` (a path, or ``"defaults"``).
     :param authenticators: auth name → class path (sparkmagic's map), for ``auth`` values and ``%spark add -t``.
+    :param notes: one line per setting of the file that has no effect (an unknown key, a sparkmagic
+        option sparkwire does not use), shown by ``%%info`` and ``%spark info``.
     """
 
     endpoints: Mapping[str, EndpointConfig]
@@ -104,6 +109,7 @@ class SparkwireConfig:
     kernel: KernelOptions = field(default_factory=KernelOptions)
     source: str = "defaults"
     authenticators: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def endpoint(self, name: str | None = None) -> EndpointConfig:
         """Look up an endpoint.
@@ -168,6 +174,8 @@ def _read_json(path: Path) -> Mapping[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"Cannot read the config file {path}: {exc.strerror or exc}.") from None
+    if not text.strip():
+        return _EMPTY  # sparkmagic creates its file empty and reads that as "no overrides"; so do we
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -196,8 +204,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> SparkwireConfig:
     else:
         magic_path = sparkmagic_config_path(env, _home(env))
         if magic_path.exists():
-            raw = read_sparkmagic_config(_read_json(magic_path), source=str(magic_path))
+            data = _read_json(magic_path)
+            raw = read_sparkmagic_config(data, source=str(magic_path))
             config = parse_config(raw, source=str(magic_path))
+            config = replace(config, notes=config.notes + sparkmagic_notes(data))
         else:
             config = parse_config({}, source="defaults")
     return _apply_environment(config, env)
@@ -224,12 +234,10 @@ def _seconds(value: Any, where: str) -> float | None:
     return seconds
 
 
-def _parse_kernel(data: Mapping[str, Any], where: str) -> KernelOptions:
+def _parse_kernel(data: Mapping[str, Any], where: str, notes: list[str]) -> KernelOptions:
     known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress",
              "verbose_errors", "heartbeat_timeout"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{where}: \"kernel\" has unknown key(s) {unknown}; known: {sorted(known)}.")
+    notes += note_unknown_keys(data, known, '"kernel"', where)
     defaults = KernelOptions()
     progress = data.get("progress", defaults.progress)
     if progress not in ("auto", "widget", "text", "off"):
@@ -253,16 +261,16 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
     :param data: the file's JSON object.
     :param source: where it came from, for messages.
     :return: the configuration; with no endpoints, one named ``local`` at :data:`DEFAULT_URL`.
-    :raises ConfigError: for unknown keys, wrong types, a default endpoint that does not exist, or
-        session settings Livy would reject.
+    :raises ConfigError: for wrong types, a default endpoint that does not exist, or session settings
+        Livy would reject. Unknown keys are not errors: they are warned about (:class:`ConfigWarning`)
+        and listed in ``notes``.
     """
+    notes: list[str] = []
     known = {"endpoints", "default_endpoint", "session", "profiles", "kernel", "authenticators"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{source}: unknown key(s) {unknown}; known: {sorted(known)}. See docs/configuration.md.")
+    notes += note_unknown_keys(data, known, "the file", source)
     authenticators = parse_authenticators(data.get("authenticators"), source)
     endpoints = {
-        str(name): parse_endpoint(str(name), value, source, authenticators)
+        str(name): parse_endpoint(str(name), value, source, authenticators, notes=notes)
         for name, value in _mapping(data, "endpoints", source).items()
     }
     if not endpoints:
@@ -288,9 +296,10 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
         default_endpoint=str(default),
         session_defaults=MappingProxyType(session),
         profiles=MappingProxyType(profiles),
-        kernel=_parse_kernel(_mapping(data, "kernel", source), source),
+        kernel=_parse_kernel(_mapping(data, "kernel", source), source, notes),
         source=source,
         authenticators=authenticators,
+        notes=tuple(notes),
     )
 
 

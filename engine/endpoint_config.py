@@ -10,14 +10,15 @@ import json
 import math
 import os
 import re
-from collections.abc import Mapping
+import warnings
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
 from sparkwire.livy import Auth, RetryPolicy, Secret, auth_from_config, builtin_auth_name
 
-from .errors import ConfigError
+from .errors import ConfigError, ConfigWarning
 
 __all__ = [
     "ENDPOINT_KEYS",
@@ -27,6 +28,7 @@ __all__ = [
     "EndpointConfig",
     "auth_name",
     "config_bool",
+    "note_unknown_keys",
     "parse_authenticators",
     "parse_endpoint",
     "parse_retry_policy",
@@ -270,8 +272,23 @@ def parse_retry_policy(value: Any, where: str) -> RetryPolicy | None:
         raise ConfigError(f"{where}: retry_policy: {exc}.") from None
 
 
+def note_unknown_keys(data: Mapping[str, Any], known: Set[str], what: str, where: str) -> list[str]:
+    """Unknown keys are noted, not fatal: a file written for a newer sparkwire still loads.
+
+    :return: the note (one line) for ``%%info``, or nothing; a :class:`ConfigWarning` is issued too.
+    """
+    unknown = sorted(str(key) for key in set(data) - set(known))
+    if not unknown:
+        return []
+    note = f"{where}: {what} has unknown key(s) {unknown}, ignored; known: {sorted(known)}."
+    # A warning, not a log line: Python shows each one once, though the panel reloads the file often.
+    warnings.warn(note, ConfigWarning, stacklevel=3)
+    return [note]
+
+
 def parse_endpoint(
-    name: str, data: Any, where: str, authenticators: Mapping[str, str] = _NO_AUTHENTICATORS
+    name: str, data: Any, where: str, authenticators: Mapping[str, str] = _NO_AUTHENTICATORS,
+    *, notes: list[str] | None = None,
 ) -> EndpointConfig:
     """Read one entry of ``"endpoints"``.
 
@@ -279,14 +296,17 @@ def parse_endpoint(
     :param data: its JSON object.
     :param where: the file, for errors.
     :param authenticators: the file's ``authenticators`` map, through which ``auth`` names are resolved.
+    :param notes: where unknown keys are noted (a config file); without it they are an error.
     :return: the endpoint, its auth settings checked (a plugin class is not imported yet).
-    :raises ConfigError: for unknown keys, wrong types or missing credentials.
+    :raises ConfigError: for wrong types, missing credentials, or unknown keys when ``notes`` is None.
     """
     here = f"{where}: endpoint {name!r}"
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where}: endpoint {name!r} must be a JSON object with at least \"url\".")
     unknown = sorted(set(data) - ENDPOINT_KEYS)
-    if unknown:
+    if notes is not None:
+        notes += note_unknown_keys(data, ENDPOINT_KEYS, f"endpoint {name!r}", where)
+    elif unknown:
         raise ConfigError(f"{here} has unknown key(s) {unknown}; known: {sorted(ENDPOINT_KEYS)}.")
     url = data.get("url")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):

@@ -22,6 +22,7 @@ from sparkwire.livy import LivyError
 
 __all__ = [
     "ConfigError",
+    "ConfigWarning",
     "EngineError",
     "ErrorReport",
     "ExecutionInterrupted",
@@ -29,6 +30,10 @@ __all__ = [
     "UnknownSession",
     "describe_error",
 ]
+
+
+class ConfigWarning(UserWarning):
+    """A setting of the config file has no effect (an unknown key): shown once per process and message."""
 
 
 class EngineError(Exception):

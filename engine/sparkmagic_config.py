@@ -23,6 +23,12 @@ sparkmagic                                         sparkwire
 ``livy_session_startup_timeout_seconds``           ``kernel.session_start_timeout``
 =================================================  ==============================================
 
+Every other key of sparkmagic's published ``example_config.json`` is ignored, and
+:func:`sparkmagic_notes` says so in one line per key (``%%info`` and ``%spark info`` show them); a key
+sparkwire does not know is ignored the same way. Nothing in the file is an error except an auth type
+sparkwire cannot use. An empty (or whitespace-only) file means the defaults, as in sparkmagic, which
+creates it empty on first use.
+
 sparkmagic finds its file through ``SPARKMAGIC_CONF_DIR`` (default ``~/.sparkmagic``) and
 ``SPARKMAGIC_CONF_FILE`` (default ``config.json``); so do we.
 """
@@ -33,18 +39,43 @@ import base64
 import binascii
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .endpoint_config import parse_authenticators, resolve_auth
 from .errors import ConfigError
 
-__all__ = ["read_sparkmagic_config", "sparkmagic_config_path"]
+__all__ = ["read_sparkmagic_config", "sparkmagic_config_path", "sparkmagic_notes"]
 
 _SPARKMAGIC_DEFAULT_URL = "http://localhost:8998"
 _AUTH = {"none": "none", "basic_access": "basic", "kerberos": "kerberos"}
 # requests-kerberos's constants, as sparkmagic's kerberos_auth_configuration writes them.
 _MUTUAL = {1: "required", 2: "optional", 3: "disabled"}
 _KERBEROS_KEYS = ("principal", "hostname_override", "service", "delegate")
+
+# The keys read_sparkmagic_config translates.
+_HONOURED = frozenset({
+    "kernel_python_credentials", "session_configs", "session_configs_defaults", "ignore_ssl_errors",
+    "custom_headers", "livy_session_startup_timeout_seconds", "authenticators", "kerberos_auth_configuration",
+    "retry_policy", "retry_seconds_to_sleep_list", "configurable_retry_policy_max_retries",
+})
+_HEARTBEAT = "sparkwire sends its own heartbeats; their timeout is kernel.heartbeat_timeout"
+# Why each other key of sparkmagic's example_config.json has no effect here.
+_IGNORED = MappingProxyType({
+    "kernel_scala_credentials": "every session kind uses kernel_python_credentials' endpoint",
+    "kernel_r_credentials": "every session kind uses kernel_python_credentials' endpoint",
+    "logging_config": "sparkwire logs through Python's logging module",
+    "wait_for_idle_timeout_seconds": "statements run until they finish or kernel.statement_timeout",
+    "fatal_error_suggestion": "sparkwire's errors say what to do themselves",
+    "use_auto_viz": "results show as typed tables with a chart view",
+    "coerce_dataframe": "column types come from the Spark schema",
+    "max_results_sql": "%%sql -n sets the number of rows",
+    "pyspark_dataframe_encoding": "results travel as Arrow or UTF-8 JSON",
+    "heartbeat_refresh_seconds": _HEARTBEAT,
+    "livy_server_heartbeat_timeout_seconds": _HEARTBEAT,
+    "heartbeat_retry_seconds": _HEARTBEAT,
+    "server_extension_default_kernel_name": "sparkwire's panel starts no kernels",
+})
 
 
 def sparkmagic_config_path(environ: Mapping[str, str], home: Path) -> Path:
@@ -170,3 +201,16 @@ def read_sparkmagic_config(data: Mapping[str, Any], *, source: str) -> dict[str,
     if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
         result["kernel"] = {"session_start_timeout": float(timeout)}
     return result
+
+
+def sparkmagic_notes(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """One line for each key of sparkmagic's config that sparkwire does not use, saying why.
+
+    :param data: sparkmagic's config JSON.
+    :return: the lines, in the file's order (empty when every key is used).
+    """
+    return tuple(
+        f"sparkmagic's {key!r} is ignored: "
+        f"{_IGNORED.get(key, 'sparkwire does not know this setting')}."
+        for key in data if key not in _HONOURED
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -111,7 +112,31 @@ def _add_user(args: argparse.Namespace) -> int:
     return 0
 
 
+# What `pip install "sparkwire[gateway]"` adds to the light client; pyspark is imported only by the
+# session processes, so it is looked for rather than imported.
+_GATEWAY_MODULES = ("fastapi", "uvicorn", "pydantic", "pyspark")
+_INSTALL_GATEWAY = 'pip install "sparkwire[gateway]"'
+
+
+def missing_extra_message(module: str | None) -> str:
+    """The message for a gateway started without its extra installed.
+
+    :param module: the module that is missing.
+    :return: one line naming it and the command that installs it.
+    """
+    return (f"sparkwire gateway: {module or 'a dependency'} is not installed. The gateway is an optional "
+            f"part of sparkwire; install it into this environment with: {_INSTALL_GATEWAY}")
+
+
+def _missing_gateway_module() -> str | None:
+    return next((name for name in _GATEWAY_MODULES if importlib.util.find_spec(name) is None), None)
+
+
 def _run(args: argparse.Namespace) -> int:
+    missing = _missing_gateway_module()
+    if missing is not None:
+        print(missing_extra_message(missing), file=sys.stderr)
+        return 2
     if shutil.which("java") is None and not _java_home_set():
         print("sparkwire gateway: Java was not found. Spark needs Java 17 or 21: install it "
               "(Debian/Ubuntu: 'sudo apt-get install openjdk-17-jre-headless') or set JAVA_HOME.",
@@ -141,8 +166,11 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     # The settings are read: nothing below needs the secrets in the environment any more.
     harden_process(ENV_PREFIX)
-    from .server import serve
-
+    try:
+        from .server import serve
+    except ModuleNotFoundError as exc:  # e.g. a broken install of one of the extra's dependencies
+        print(missing_extra_message(exc.name), file=sys.stderr)
+        return 2
     serve(settings, log_level=args.log_level, authenticator=authenticator)
     return 0
 

@@ -152,7 +152,8 @@ def info(ctx: Context) -> None:
     """
     registry = ctx.engine.registry
     handle = registry.get(ctx.name)
-    lines = [f"Endpoint: {handle.endpoint.describe()}; settings from {ctx.engine.config.source}."]
+    lines = [f"Endpoint: {handle.endpoint.describe()}; settings from {ctx.engine.config.source}.",
+             *ctx.engine.config.notes]
     if handle.started:
         try:
             session = registry.refresh(ctx.name)

@@ -139,6 +139,8 @@ class SessionCommands:
 
         :param args: the parsed flags.
         """
+        if self._engine.config.notes:  # settings of the config file that have no effect, one line each
+            show_text("\n".join(self._engine.config.notes))
         if args.url is not None:
             endpoint = _endpoint_of(self._engine, args)
             sessions = calling_engine(lambda: self._engine.registry.list_remote(endpoint))

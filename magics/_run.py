@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from sparkwire.engine import DisplaySink, Engine, SessionHandle, SqlResult
 from sparkwire.engine.sql.query import SampleMethod, SqlQuery
-from sparkwire.engine.sql.transfer import QueryResult
 from sparkwire.livy import Output, SessionKind
+
+if TYPE_CHECKING:  # the transfer module loads pandas and pyarrow: only when a cell needs them
+    from sparkwire.engine.sql.transfer import QueryResult
 
 from ._errors import SparkError, spark_error, spark_error_from_report
 from ._output import show_bundle, show_rendered

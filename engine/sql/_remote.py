@@ -244,14 +244,24 @@ def _arrow_take(spark: Any, df: Any, want: int, pa: Any) -> Any:
                                                       scanned * 4)
         parts = list(range(scanned, min(scanned + count, total)))
         info = sc._jvm.PythonRDD.runJob(sc._jsc.sc(), jrdd, parts)
-        for message in _load_from_socket(info, NoOpSerializer()):
-            if rows < want:
-                batch = pa.ipc.read_record_batch(pa.py_buffer(message), schema)
-                batches.append(batch)
-                rows += batch.num_rows
+        with _socket_stream(_load_from_socket(info, NoOpSerializer())) as stream:
+            for message in stream:
+                if rows < want:
+                    batch = pa.ipc.read_record_batch(pa.py_buffer(message), schema)
+                    batches.append(batch)
+                    rows += batch.num_rows
         scanned += count
     table = pa.Table.from_batches(batches, schema=schema)
     return table.slice(0, want) if table.num_rows > want else table
+
+
+def _socket_stream(loaded: Any) -> Any:
+    """What ``_load_from_socket`` returned, as a context manager yielding the messages: PySpark up to 4.0
+    returns the iterator itself, later ones a context manager that closes the socket (told apart by
+    what the object is, not by a version number)."""
+    if hasattr(loaded, "__enter__"):
+        return loaded
+    return contextlib.nullcontext(loaded)
 
 
 def _batch_rdd(spark: Any, df: Any, schema: Any) -> Any:

@@ -1,5 +1,6 @@
 """A fetched result → MIME bundles: a typed HTML table (works everywhere), a text table, and, where
-widgets render, a view that switches between the table and a chart (:mod:`.chart`).
+widgets render and plotly is installed (the ``charts`` extra), a view that switches between the table
+and a chart (:mod:`.chart`).
 
 The HTML is self-contained: styles are inline (no ``<style>`` element to leak into the page or be
 stripped by a sanitizer), class names are prefixed ``sparkwire-result`` for themes to hook. The header
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import html
+import importlib.util
 import json
 import math
 from collections.abc import Sequence
@@ -215,7 +217,8 @@ def result_bundle(
         "text/html": table_html,
         "text/plain": frame_text(frame, fields=fields, notice=notice),
     }
-    if widgets:
+    if widgets and importlib.util.find_spec("plotly") is not None:
+        # The view's Chart mode draws with plotly (the `charts` extra); without it, the tables alone.
         from .chart import result_view
 
         view = result_view(frame, table_bundle={"text/html": table_html}, fields=fields)

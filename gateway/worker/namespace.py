@@ -27,6 +27,10 @@ def make_namespace(spark: SparkSession) -> dict[str, Any]:
     from pyspark.sql import SQLContext
 
     use_headless_matplotlib()
+    # PySpark 4.1+ warns on every DataFrame.toJSON() that its return type will change; the warning lands in
+    # the statement's text, and Livy clients (pylivy's download, sparkmagic's %%sql) parse that text as
+    # JSON rows. It concerns a future release, so it is silenced for this session process.
+    warnings.filterwarnings("ignore", message="The return type of DataFrame.toJSON", category=UserWarning)
     context = spark.sparkContext
     with warnings.catch_warnings():
         # SQLContext is deprecated (FutureWarning) but Livy binds it and old notebooks use it. Passing the

@@ -29,7 +29,9 @@ __all__ = ["DEFAULT_MAX_ROWS", "run_sql"]
 DEFAULT_MAX_ROWS = 1000
 """Livy's default for ``livy.rsc.sql.num-rows``."""
 
-_UNCOLLECTABLE = (T.YearMonthIntervalType, T.CalendarIntervalType)
+# Types whose values PySpark cannot collect; CalendarIntervalType exists in Python from Spark 4.0 on.
+_UNCOLLECTABLE = tuple(t for t in (T.YearMonthIntervalType, getattr(T, "CalendarIntervalType", None))
+                       if t is not None)
 
 
 def run_sql(spark: SparkSession, code: str, max_rows: int = DEFAULT_MAX_ROWS) -> ExecutionResult:
@@ -69,10 +71,11 @@ def _collectable(frame: DataFrame) -> DataFrame:
 
 
 def _error(exc: Exception) -> ExecutionResult:
-    # PySpark's CapturedException keeps the JVM's message and printed stack trace in private fields;
-    # there is no public accessor for either in PySpark 4.0 (getMessage() rebuilds a different text).
-    message = getattr(exc, "_desc", None)
-    stack = getattr(exc, "_stackTrace", None)
+    # PySpark's CapturedException keeps the JVM's message and printed stack trace in fields: private in
+    # 4.x (`_desc`, `_stackTrace`; no public accessor, getMessage() rebuilds a different text), public in
+    # 3.5 (`desc`, `stackTrace`). Whichever this PySpark has is used.
+    message = getattr(exc, "_desc", getattr(exc, "desc", None))
+    stack = getattr(exc, "_stackTrace", getattr(exc, "stackTrace", None))
     if isinstance(message, str) and isinstance(stack, str):
         return ExecutionResult.error("Error", message, _java_frames(stack))
     return ExecutionResult.error("Error", safe_str(exc), traceback.format_exception(exc, chain=False))

@@ -134,5 +134,8 @@ _SIMPLE: dict[type[T.DataType], Converter] = {
     T.TimestampNTZType: lambda value: value.replace(tzinfo=None).isoformat(timespec="seconds"),
     T.BinaryType: _signed_bytes,
     T.DayTimeIntervalType: _duration,
-    T.VariantType: _variant,
 }
+# VariantType exists from Spark 4.0 on; PySpark 3.5 has no variant columns to convert.
+_VARIANT = getattr(T, "VariantType", None)
+if _VARIANT is not None:
+    _SIMPLE[_VARIANT] = _variant

@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 from sparkwire.engine import DEFAULT_URL, ConfigError, load_config, parse_config
+from sparkwire.engine.config import ConfigWarning
 from sparkwire.livy import Secret
+
+from tests.support.sparkmagic_example import HONOURED, example_config
 
 
 def write(path: Path, data: Any) -> Path:
@@ -149,7 +152,6 @@ def test_ours_wins_over_sparkmagics(home: Path) -> None:
 
 @pytest.mark.parametrize(("data", "message"), [
     ("{not json", "not valid JSON (line 1"),
-    ({"endpoint": {}}, "unknown key(s) ['endpoint']"),
     ({"endpoints": {"a": {"url": "ftp://x"}}}, "needs a \"url\" starting with http"),
     ({"endpoints": {"a": {"url": "http://x", "auth": "basic", "user": "u"}}}, "basic authentication needs"),
     ({"endpoints": {"a": {"url": "http://x", "auth": "ntlm"}}}, "unknown authentication type 'ntlm'"),
@@ -171,3 +173,54 @@ def test_unknown_profile_lists_the_known_ones() -> None:
     config = parse_config({"profiles": {"small": {"driverMemory": "1g"}}}, source="test")
     with pytest.raises(ConfigError, match="No session profile named 'huge'.*small"):
         config.profile("huge")
+
+
+@pytest.mark.parametrize("content", ["", "   \n\t\n"])
+def test_an_empty_sparkmagic_file_means_the_defaults(home: Path, content: str) -> None:
+    """sparkmagic creates ~/.sparkmagic/config.json empty on first use and reads it as "no overrides"."""
+    write(home / ".sparkmagic" / "config.json", content)
+    config = load_config(env(home))
+    assert config.endpoint().url == "http://localhost:8998"  # sparkmagic's own default
+    assert config.endpoint().auth == "none"
+    assert dict(config.session_defaults) == {}
+    assert config.notes == ()
+
+
+def test_an_empty_file_of_ours_means_the_defaults(home: Path) -> None:
+    write(home / ".sparkwire" / "config.json", "\n")
+    assert load_config(env(home)).endpoint().url == DEFAULT_URL
+
+
+def test_every_sparkmagic_example_key_is_honoured_or_noted(home: Path) -> None:
+    data = example_config("https://livy.example:8998")
+    write(home / ".sparkmagic" / "config.json", data)
+    config = load_config(env(home))
+    endpoint = config.endpoint()
+    assert (endpoint.url, endpoint.auth, endpoint.verify) == ("https://livy.example:8998", "none", True)
+    assert dict(endpoint.headers) == {"X-Team": "analytics"}
+    assert dict(config.session_defaults) == {"driverMemory": "1000M", "executorCores": 1}
+    assert config.kernel.session_start_timeout == 90.0
+    ignored = [key for key in data if key not in HONOURED]
+    assert len(config.notes) == len(ignored) == 13
+    for key, note in zip(ignored, config.notes, strict=True):
+        assert note.startswith(f"sparkmagic's '{key}' is ignored: ") and "\n" not in note
+
+
+def test_an_unknown_sparkmagic_key_is_noted(home: Path) -> None:
+    write(home / ".sparkmagic" / "config.json", {"some_future_option": 1})
+    assert load_config(env(home)).notes == (
+        "sparkmagic's 'some_future_option' is ignored: sparkwire does not know this setting.",)
+
+
+def test_unknown_keys_of_ours_are_noted_and_warned_not_fatal(home: Path) -> None:
+    path = write(home / ".sparkwire" / "config.json", {
+        "endpoint": {}, "endpoints": {"a": {"url": "http://x:1", "colour": "blue"}},
+        "kernel": {"progress": "text", "speed": 3}})
+    with pytest.warns(ConfigWarning) as warned:
+        config = load_config(env(home))
+    assert config.endpoint().url == "http://x:1" and config.kernel.progress == "text"
+    assert len(config.notes) == 3
+    assert config.notes[0].startswith(f"{path}: the file has unknown key(s) ['endpoint'], ignored; known: ")
+    assert "endpoint 'a' has unknown key(s) ['colour']" in config.notes[1]
+    assert "\"kernel\" has unknown key(s) ['speed']" in config.notes[2]
+    assert [str(w.message) for w in warned] == list(config.notes)

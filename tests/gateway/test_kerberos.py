@@ -27,7 +27,7 @@ SERVICE = f"HTTP/localhost@{REALM}"
 pytestmark = pytest.mark.skipif(
     not kdc_available() or importlib.util.find_spec("gssapi") is None
     or importlib.util.find_spec("requests_kerberos") is None,
-    reason="needs MIT Kerberos (scripts/install-kdc.sh) and the kerberos extra (make setup installs both)",
+    reason="needs MIT Kerberos (scripts/install-kdc.sh) and the kerberos extra (make test installs both)",
 )
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import sys
 
 import pytest
-import requests_kerberos
 from sparkwire.livy import KerberosAuth, MissingDependency, auth_from_config
+
+requests_kerberos = pytest.importorskip("requests_kerberos", reason="the kerberos extra is not installed")
 
 
 def test_every_option_is_passed_to_requests_kerberos() -> None:

@@ -38,7 +38,7 @@ def test_the_wheel_maps_the_built_extension_and_the_server_config() -> None:
 
     data_files = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
     target = "share/jupyter/labextensions/sparkwire-labextension"
-    assert "labextension/prebuilt/package.json" in data_files[target]
+    assert "labextension/prebuilt/*.json" in data_files[target]  # package.json and install.json
     assert data_files["etc/jupyter/jupyter_server_config.d"] == ["panel/jupyter-config/server-config/sparkwire.json"]
     enabled = json.loads((REPO / "panel/jupyter-config/server-config/sparkwire.json").read_text())
     assert enabled == {"ServerApp": {"jpserver_extensions": {"sparkwire.panel": True}}}

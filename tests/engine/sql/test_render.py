@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import decimal
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -76,6 +78,16 @@ def test_bundles_add_the_widget_view_only_when_widgets_render(sales: pd.DataFram
     assert rich[WIDGET_MIME]["model_id"]
     result = QueryResult(frame=sales, fields=FIELDS, truncated=True, max_rows=4)
     assert "Showing 4 of more than 4 rows" in result_bundle_for(result)["text/html"]
+
+
+def test_without_plotly_the_result_is_the_table_alone() -> None:
+    """No `charts` extra: a subprocess where plotly cannot be imported gets tables, no chart view."""
+    code = ("import sys; sys.modules['plotly'] = None\n"
+            "import pandas as pd\n"
+            "from sparkwire.engine.sql import result_bundle\n"
+            "print(sorted(result_bundle(pd.DataFrame({'a': [1]}), widgets=True)))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "['text/html', 'text/plain']"
 
 
 def test_the_view_switches_between_table_and_chart(sales: pd.DataFrame) -> None:
