@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,8 +31,8 @@ from .endpoint_config import (
     AuthType,
     EndpointConfig,
     auth_name,
-    note_unknown_keys,
     config_bool,
+    note_unknown_keys,
     parse_authenticators,
     parse_endpoint,
     resolve_auth,

@@ -11,7 +11,8 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Mapping, Set
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
@@ -272,7 +273,7 @@ def parse_retry_policy(value: Any, where: str) -> RetryPolicy | None:
         raise ConfigError(f"{where}: retry_policy: {exc}.") from None
 
 
-def note_unknown_keys(data: Mapping[str, Any], known: Set[str], what: str, where: str) -> list[str]:
+def note_unknown_keys(data: Mapping[str, Any], known: AbstractSet[str], what: str, where: str) -> list[str]:
     """Unknown keys are noted, not fatal: a file written for a newer sparkwire still loads.
 
     :return: the note (one line) for ``%%info``, or nothing; a :class:`ConfigWarning` is issued too.
