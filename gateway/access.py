@@ -75,8 +75,8 @@ class AccessPolicy:
         :return: the proxy user to record and pass on (None when none was asked for).
         :raises Forbidden: running as another user needs impersonation on and a superuser caller.
         """
-        if requested is None or requested == user:
-            return requested
+        if not requested or requested == user:  # "" is what some clients send for "nobody in particular"
+            return requested or None
         if not self.impersonation:
             raise Forbidden(f"Running as '{requested}' (proxyUser/doAs) is refused: impersonation is off on "
                             f"this gateway (setting impersonation). Leave proxyUser out to run as yourself.")

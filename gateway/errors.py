@@ -38,6 +38,12 @@ class SessionNotFound(GatewayError):
     status_code = 404
 
 
+class SparkUiUnavailable(GatewayError):
+    """The session has no Spark UI to proxy (not started yet, ended, or the UI is disabled)."""
+
+    status_code = 404
+
+
 class StatementNotFound(GatewayError):
     """No statement with this id in the session."""
 

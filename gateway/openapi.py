@@ -41,6 +41,9 @@ def livy_openapi(app: FastAPI, *, auth_required: bool) -> dict[str, Any]:
             responses["400"] = _error("Invalid input; `msg` says what to fix (Livy's error shape).")
             if "{" in path:
                 responses["404"] = _error("No session, batch or statement with this id or name.")
+            responses["403"] = _error("Not allowed for this user (access control, impersonation rules).")
+            if method in ("post", "put", "patch"):
+                responses["413"] = _error("The request body is larger than the gateway's max_body_size.")
             if auth_required:
                 responses["401"] = _error("Missing or wrong credentials.")
     schemas = spec.get("components", {}).get("schemas", {})

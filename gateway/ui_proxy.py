@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from .deps import ViewableSession
-from .errors import BadRequest
+from .errors import BadRequest, SparkUiUnavailable
 
 __all__ = ["router"]
 
@@ -34,7 +34,7 @@ async def ui_root(session_ref: str, session: ViewableSession) -> RedirectRespons
 async def spark_ui(session_ref: str, path: str, session: ViewableSession, request: Request) -> Response:
     target = session.spark_ui_url
     if not target:
-        raise BadRequest(f"Session {session.info.id} has no Spark UI now (state {session.state}, or the UI is "
+        raise SparkUiUnavailable(f"Session {session.info.id} has no Spark UI now (state {session.state}, or the UI is "
                          f"disabled with spark.ui.enabled=false).")
     prefix = f"/sessions/{session.info.id}/ui"
     url = f"{target.rstrip('/')}/{path}"

@@ -113,8 +113,12 @@ def test_odd_ids_are_not_found_not_a_500(stub_gateway: RunningGateway, path: str
 
 
 def test_unicode_digit_statement_id_is_a_400(stub_gateway: RunningGateway) -> None:
-    reply = requests.get(f"{stub_gateway.url}/sessions/0/statements/%C2%B9", timeout=10)
-    assert reply.status_code == 400 and "statement_id" in reply.json()["msg"]
+    session = _post(f"{stub_gateway.url}/sessions", {"kind": "pyspark"}).json()
+    try:
+        reply = requests.get(f"{stub_gateway.url}/sessions/{session['id']}/statements/%C2%B9", timeout=10)
+        assert reply.status_code == 400 and "statement_id" in reply.json()["msg"]
+    finally:
+        requests.delete(f"{stub_gateway.url}/sessions/{session['id']}", headers=HEADERS, timeout=30)
 
 
 @pytest.mark.parametrize("query", ["from=-1", "size=-5"])
