@@ -64,13 +64,15 @@ def start(ctx: commands.Context) -> int:
 def test_configure_before_the_session_sets_the_next_sessions_body(ctx: commands.Context, fake: FakeLivy) -> None:
     commands.configure(ctx, args("configure"), '{"numExecutors": 2, "conf": {"spark.x": "1"}}')
     start(ctx)
-    assert fake.created == [{"kind": "pyspark", "driverMemory": "1g", "numExecutors": 2, "conf": {"spark.x": "1"}}]
+    assert fake.created == [{"kind": "pyspark", "driverMemory": "1g", "numExecutors": 2, "conf": {"spark.x": "1"},
+                             "heartbeatTimeoutInSecond": 900}]
 
 
 def test_configure_by_profile_name(ctx: commands.Context, fake: FakeLivy) -> None:
     commands.configure(ctx, args("configure"), "big")
     start(ctx)
-    assert fake.created[-1] == {"kind": "pyspark", "driverMemory": "1g", "executorMemory": "8g"}
+    assert fake.created[-1] == {"kind": "pyspark", "driverMemory": "1g", "executorMemory": "8g",
+                                "heartbeatTimeoutInSecond": 900}
     with pytest.raises(ConfigError, match="No session profile named 'huge'"):
         commands.configure(ctx, args("configure", "-f huge"), "")
 
