@@ -7,7 +7,9 @@ whatever wrote them: spark-submit, the JVM, or the gateway.
 from __future__ import annotations
 
 import time
+from array import array
 from pathlib import Path
+from typing import BinaryIO
 
 from .secrets_scrub import mask_text
 
@@ -19,6 +21,10 @@ class SessionLogFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Byte offset where each complete line starts, found once: a page then reads only its lines,
+        # so paging through a 300 MB log never reads (or holds) the whole file.
+        self._starts = array("q", [0])
+        self._scanned = 0
 
     def note(self, message: str) -> None:
         """Append one line from the gateway, marked so users can tell it from Spark's output."""
@@ -54,12 +60,45 @@ class SessionLogFile:
     def page(self, from_: int | None, size: int) -> tuple[int, int, list[str]]:
         """Livy's log paging: ``from`` omitted means the last ``size`` lines; ``size`` < 0 means all.
 
+        Only the new part of the file is scanned for line breaks, and only the page's lines are read.
+
         :return: (from, total, lines)
         """
-        lines = self.lines()
-        total = len(lines)
-        if size < 0:
-            start = 0 if from_ is None else min(from_, total)
-            return start, total, lines[start:]
-        start = max(total - size, 0) if from_ is None else min(from_, total)
-        return start, total, lines[start:start + size]
+        try:
+            with open(self.path, "rb") as log:
+                end = self._index(log)
+                total = len(self._starts) - 1 + (1 if end > self._starts[-1] else 0)  # a last line without \n
+                if size < 0:
+                    start, stop = (0 if from_ is None else min(from_, total)), total
+                else:
+                    start = max(total - size, 0) if from_ is None else min(from_, total)
+                    stop = min(start + size, total)
+                if stop <= start:
+                    return start, total, []
+                first = self._starts[start]
+                last = self._starts[stop] if stop < len(self._starts) else end
+                log.seek(first)
+                data = log.read(last - first)
+        except FileNotFoundError:
+            return 0, 0, []
+        lines = [line.rstrip("\r") for line in data.decode("utf-8", errors="replace").split("\n")[:stop - start]]
+        return start, total, [mask_text(line) for line in lines]
+
+    def _index(self, log: BinaryIO) -> int:
+        """Extend the line index over what was appended since the last call; :return: the file's size."""
+        end = log.seek(0, 2)
+        if end < self._scanned:  # replaced or truncated: start over
+            self._starts, self._scanned = array("q", [0]), 0
+        log.seek(self._scanned)
+        position = self._scanned
+        while position < end:
+            chunk = log.read(min(1 << 20, end - position))
+            if not chunk:
+                break
+            found = chunk.find(b"\n")
+            while found >= 0:
+                self._starts.append(position + found + 1)
+                found = chunk.find(b"\n", found + 1)
+            position += len(chunk)
+        self._scanned = position
+        return end
