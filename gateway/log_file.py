@@ -6,6 +6,7 @@ whatever wrote them: spark-submit, the JVM, or the gateway.
 
 from __future__ import annotations
 
+import threading
 import time
 from array import array
 from pathlib import Path
@@ -25,6 +26,7 @@ class SessionLogFile:
         # so paging through a 300 MB log never reads (or holds) the whole file.
         self._starts = array("q", [0])
         self._scanned = 0
+        self._index_lock = threading.Lock()  # pages are read in worker threads, off the event loop
 
     def note(self, message: str) -> None:
         """Append one line from the gateway, marked so users can tell it from Spark's output."""
@@ -65,7 +67,7 @@ class SessionLogFile:
         :return: (from, total, lines)
         """
         try:
-            with open(self.path, "rb") as log:
+            with self._index_lock, open(self.path, "rb") as log:
                 end = self._index(log)
                 total = len(self._starts) - 1 + (1 if end > self._starts[-1] else 0)  # a last line without \n
                 if size < 0:

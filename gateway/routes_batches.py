@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -83,7 +84,7 @@ async def get_batch_state(batch_ref: str, run: ViewableBatch) -> SessionStateOut
 async def get_batch_log(batch_ref: str, run: ViewableBatch,
                         from_: Annotated[int | None, Query(alias="from", ge=0)] = None,
                         size: int = 100) -> LogOut:
-    start, total, lines = run.log.page(from_, size)
+    start, total, lines = await asyncio.to_thread(run.log.page, from_, size)
     return LogOut(id=run.record.id, from_=start, total=total, log=lines)
 
 

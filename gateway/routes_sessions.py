@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -80,7 +81,7 @@ async def get_session_log(session_ref: str, session: ViewableSession,
                           from_: Annotated[int | None, Query(alias="from", ge=0)] = None,
                           size: int = 100) -> LogOut:
     session.heartbeat()
-    start, total, lines = session.log.page(from_, size)
+    start, total, lines = await asyncio.to_thread(session.log.page, from_, size)
     return LogOut(id=session.info.id, from_=start, total=total, log=lines)
 
 
