@@ -6,11 +6,11 @@
     GET    endpoints/{name}/sessions                  sessions
     POST   endpoints/{name}/sessions                  create a session: 201
     DELETE endpoints/{name}/sessions/{id}             delete it: 204
-    GET    endpoints/{name}/sessions/{id}/log?size=N  the last N log lines
+    GET    endpoints/{name}/sessions/{id}/log?size=N  the last N log lines; &from=I: N lines from line I
     GET    endpoints/{name}/batches                   batches; {"available": false} without /batches
     POST   endpoints/{name}/batches                   submit a batch: 201
     DELETE endpoints/{name}/batches/{id}              kill it: 204
-    GET    endpoints/{name}/batches/{id}/log?size=N   the last N log lines
+    GET    endpoints/{name}/batches/{id}/log?size=N   as for sessions
 
 Livy calls block, so they run on the extension's thread pool; failures are mapped to
 ``{"message", "reason"}`` answers in one place (:func:`._errors.error_answer`).
@@ -83,15 +83,23 @@ class _PanelHandler(APIHandler):
             raise PanelRequestError(f"No endpoint named {name!r} is configured (configured: {known}).", 404)
         return config, endpoint, self.panel.client(endpoint)
 
-    def _log_size(self) -> int:
-        raw = self.get_query_argument("size", None)
-        if raw is None:
-            return self.panel.config.log_lines
+    def _log_window(self) -> tuple[int | None, int]:
+        """:return: the first line asked for (None: the last lines) and how many, from ``?from=&size=``."""
+        size = self._whole_number("size")
+        start = self._whole_number("from")
+        if start is not None and start < 0:
+            raise PanelRequestError(f"'from' must be a line number of 0 or more, not {start}.")
+        size = self.panel.config.log_lines if size is None else max(1, min(size, self.panel.config.max_log_lines))
+        return start, size
+
+    def _whole_number(self, name: str) -> int | None:
+        raw = self.get_query_argument(name, None)
+        if raw is None or raw == "":
+            return None
         try:
-            size = int(raw)
+            return int(raw)
         except ValueError:
-            raise PanelRequestError(f"'size' must be a whole number, not {raw!r}.") from None
-        return max(1, min(size, self.panel.config.max_log_lines))
+            raise PanelRequestError(f"{name!r} must be a whole number, not {raw!r}.") from None
 
     async def _answer(self, work: Callable[[], Reply]) -> None:
         try:
@@ -205,15 +213,15 @@ class SessionLogHandler(_PanelHandler):
 
     @tornado.web.authenticated
     async def get(self, endpoint: str, item_id: str) -> None:
-        """The last lines of a session's log (``?size=N``).
+        """A page of a session's log: the last ``?size=N`` lines, or N lines from ``?from=I``.
 
         :param endpoint: the endpoint name.
         :param item_id: the session id.
         """
 
         def work() -> Reply:
-            size = self._log_size()
-            return 200, log_json(self._endpoint(endpoint)[2].session_log(int(item_id), None, size))
+            start, size = self._log_window()
+            return 200, log_json(self._endpoint(endpoint)[2].session_log(int(item_id), start, size))
 
         await self._answer(work)
 
@@ -292,15 +300,15 @@ class BatchLogHandler(_PanelHandler):
 
     @tornado.web.authenticated
     async def get(self, endpoint: str, item_id: str) -> None:
-        """The last lines of a batch's log (``?size=N``).
+        """A page of a batch's log: the last ``?size=N`` lines, or N lines from ``?from=I``.
 
         :param endpoint: the endpoint name.
         :param item_id: the batch id.
         """
 
         def work() -> Reply:
-            size = self._log_size()
-            return 200, log_json(self._endpoint(endpoint)[2].batch_log(int(item_id), None, size))
+            start, size = self._log_window()
+            return 200, log_json(self._endpoint(endpoint)[2].batch_log(int(item_id), start, size))
 
         await self._answer(work)
 

@@ -9,6 +9,10 @@ function endpointPath(endpoint: string, ...rest: (string | number)[]): string {
   return ['endpoints', endpoint, ...rest].map(part => encodeURIComponent(String(part))).join('/');
 }
 
+function logQuery(size: number, from: number | null): string {
+  return from === null ? `size=${size}` : `from=${from}&size=${size}`;
+}
+
 function jsonBody(method: string, value: unknown): RequestInit {
   return { method, body: JSON.stringify(value), headers: { 'Content-Type': 'application/json' } };
 }
@@ -42,11 +46,12 @@ export class SparkClient implements ISparkClient {
   /**
    * @param endpoint - the endpoint name.
    * @param id - the session.
-   * @param size - how many of the last lines.
-   * @returns the tail of the log.
+   * @param size - how many lines.
+   * @param from - the first line; null for the last `size` lines.
+   * @returns a page of the log.
    */
-  sessionLog(endpoint: string, id: number, size: number): Promise<SparkAPI.ILog> {
-    return requestAPI<SparkAPI.ILog>(`${endpointPath(endpoint, 'sessions', id, 'log')}?size=${size}`);
+  sessionLog(endpoint: string, id: number, size: number, from: number | null = null): Promise<SparkAPI.ILog> {
+    return requestAPI<SparkAPI.ILog>(`${endpointPath(endpoint, 'sessions', id, 'log')}?${logQuery(size, from)}`);
   }
 
   /** @param endpoint - the endpoint name. @returns its batches, or `available: false`. */
@@ -71,11 +76,12 @@ export class SparkClient implements ISparkClient {
   /**
    * @param endpoint - the endpoint name.
    * @param id - the batch.
-   * @param size - how many of the last lines.
-   * @returns the tail of the log.
+   * @param size - how many lines.
+   * @param from - the first line; null for the last `size` lines.
+   * @returns a page of the log.
    */
-  batchLog(endpoint: string, id: number, size: number): Promise<SparkAPI.ILog> {
-    return requestAPI<SparkAPI.ILog>(`${endpointPath(endpoint, 'batches', id, 'log')}?size=${size}`);
+  batchLog(endpoint: string, id: number, size: number, from: number | null = null): Promise<SparkAPI.ILog> {
+    return requestAPI<SparkAPI.ILog>(`${endpointPath(endpoint, 'batches', id, 'log')}?${logQuery(size, from)}`);
   }
 
   /** @param endpoint - the endpoint name. @returns the session kinds it runs. */

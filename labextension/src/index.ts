@@ -55,6 +55,7 @@ const plugin: JupyterFrontEndPlugin<ISparkModel> = {
       logLines: setting('logLines', DEFAULT_LOG_LINES)
     });
     settings?.changed.connect(() => {
+      model.logLines = setting('logLines', DEFAULT_LOG_LINES);
       model.setFrequency(
         setting('refreshInterval', DEFAULT_REFRESH_INTERVAL),
         setting('maxRefreshInterval', DEFAULT_MAX_REFRESH_INTERVAL)

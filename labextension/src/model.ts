@@ -10,7 +10,7 @@ import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { errorMessage } from './format';
-import { EXTENSION_ID, IEndpointState, ISparkClient, ISparkModel, SESSION_KINDS, SparkAPI } from './tokens';
+import { EXTENSION_ID, IEndpointState, ILogPage, ISparkClient, ISparkModel, SESSION_KINDS, SparkAPI } from './tokens';
 
 /** Defaults of the settings in `schema/plugin.json`. */
 export const DEFAULT_REFRESH_INTERVAL = 3000;
@@ -208,16 +208,28 @@ export class SparkModel implements ISparkModel {
     return done ?? false;
   }
 
+  /** How many lines a log page holds; setting it (from the settings) applies to the next page. */
+  get logLines(): number {
+    return this._logLines;
+  }
+
+  set logLines(value: number) {
+    this._logLines = Math.max(1, Math.floor(value));
+  }
+
   /**
    * @param endpoint - the endpoint name.
    * @param what - a session's or a batch's log.
    * @param id - the session or batch.
-   * @returns the last lines; rejects with the server's error (the log view shows it).
+   * @param page - which lines: the last `logLines` by default, or `size` lines from `from`.
+   * @returns the lines; rejects with the server's error (the log view shows it).
    */
-  log(endpoint: string, what: 'session' | 'batch', id: number): Promise<SparkAPI.ILog> {
+  log(endpoint: string, what: 'session' | 'batch', id: number, page: ILogPage = {}): Promise<SparkAPI.ILog> {
+    const size = page.size ?? this._logLines;
+    const from = page.from ?? null;
     return what === 'session'
-      ? this._client.sessionLog(endpoint, id, this._logLines)
-      : this._client.batchLog(endpoint, id, this._logLines);
+      ? this._client.sessionLog(endpoint, id, size, from)
+      : this._client.batchLog(endpoint, id, size, from);
   }
 
   /**
@@ -355,7 +367,7 @@ export class SparkModel implements ISparkModel {
   }
 
   private readonly _client: ISparkClient;
-  private readonly _logLines: number;
+  private _logLines: number;
   private readonly _poll: Poll;
   private readonly _changed = new Signal<ISparkModel, void>(this);
   private _states = new Map<string, IMutableEndpoint>();

@@ -85,10 +85,12 @@ export namespace SparkAPI {
     batches: IBatch[];
   }
 
-  /** `GET .../sessions/{id}/log` and `.../batches/{id}/log`: the last lines. */
+  /** `GET .../sessions/{id}/log` and `.../batches/{id}/log`: a page of lines. */
   export interface ILog {
     id: number;
+    /** The number of the first line of `lines` (0-based). */
     from: number;
+    /** How many lines the whole log has now. */
     total: number;
     lines: string[];
   }
@@ -166,12 +168,19 @@ export interface ISparkClient {
   sessions(endpoint: string): Promise<SparkAPI.ISessionList>;
   createSession(endpoint: string, request: SparkAPI.ISessionRequest): Promise<SparkAPI.ISession>;
   deleteSession(endpoint: string, id: number): Promise<void>;
-  sessionLog(endpoint: string, id: number, size: number): Promise<SparkAPI.ILog>;
+  /** `from` omitted or null: the last `size` lines. */
+  sessionLog(endpoint: string, id: number, size: number, from?: number | null): Promise<SparkAPI.ILog>;
   batches(endpoint: string): Promise<SparkAPI.IBatchList>;
   submitBatch(endpoint: string, request: SparkAPI.IBatchRequest): Promise<SparkAPI.IBatch>;
   deleteBatch(endpoint: string, id: number): Promise<void>;
-  batchLog(endpoint: string, id: number, size: number): Promise<SparkAPI.ILog>;
+  batchLog(endpoint: string, id: number, size: number, from?: number | null): Promise<SparkAPI.ILog>;
   sessionKinds(endpoint: string): Promise<SparkAPI.ISessionKinds>;
+}
+
+/** Which lines of a log to fetch; `size` defaults to the model's `logLines`. */
+export interface ILogPage {
+  from?: number | null;
+  size?: number;
 }
 
 /** What the panel knows about one endpoint. */
@@ -203,8 +212,10 @@ export interface ISparkModel extends IDisposable {
   deleteSession(endpoint: string, id: number): Promise<boolean>;
   submitBatch(endpoint: string, request: SparkAPI.IBatchRequest): Promise<SparkAPI.IBatch | null>;
   deleteBatch(endpoint: string, id: number): Promise<boolean>;
-  /** Fetch the tail of a session or batch log. */
-  log(endpoint: string, what: 'session' | 'batch', id: number): Promise<SparkAPI.ILog>;
+  /** How many lines a log page holds (the `logLines` setting; a change applies to the next page). */
+  logLines: number;
+  /** Fetch a page of a session or batch log: the last `size` lines, or `size` lines from `from`. */
+  log(endpoint: string, what: 'session' | 'batch', id: number, page?: ILogPage): Promise<SparkAPI.ILog>;
   /** The session kinds the endpoint runs; every kind when it cannot be asked. */
   sessionKinds(endpoint: string): Promise<string[]>;
   /** Show an error inline in an endpoint's section (or the panel's, with a null endpoint). */

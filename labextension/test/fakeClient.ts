@@ -81,8 +81,8 @@ export class FakeClient implements ISparkClient {
     }
   }
 
-  async sessionLog(endpoint: string, id: number, size: number): Promise<SparkAPI.ILog> {
-    this.calls.push(`log session ${endpoint} ${id} ${size}`);
+  async sessionLog(endpoint: string, id: number, size: number, from: number | null = null): Promise<SparkAPI.ILog> {
+    this.calls.push(`log session ${endpoint} ${id} ${size}${from === null ? '' : ` from ${from}`}`);
     this._check(endpoint);
     return { id, from: 0, total: 1, lines: ['ready'] };
   }
@@ -104,8 +104,8 @@ export class FakeClient implements ISparkClient {
     this._check(endpoint);
   }
 
-  async batchLog(endpoint: string, id: number, size: number): Promise<SparkAPI.ILog> {
-    this.calls.push(`log batch ${endpoint} ${id} ${size}`);
+  async batchLog(endpoint: string, id: number, size: number, from: number | null = null): Promise<SparkAPI.ILog> {
+    this.calls.push(`log batch ${endpoint} ${id} ${size}${from === null ? '' : ` from ${from}`}`);
     this._check(endpoint);
     return { id, from: 0, total: 0, lines: [] };
   }

@@ -204,6 +204,18 @@ describe('actions', () => {
     expect(client.calls).toContain('log batch local 7 50');
   });
 
+  it('applies a new logLines at once and fetches pages from a line', async () => {
+    model.logLines = 20;
+    await model.log('local', 'session', 1);
+    await model.log('local', 'batch', 7, { from: 40 });
+    await model.log('local', 'batch', 7, { from: 0, size: 5 });
+    expect(client.calls.filter(call => call.startsWith('log'))).toEqual([
+      'log session local 1 20',
+      'log batch local 7 20 from 40',
+      'log batch local 7 5 from 0'
+    ]);
+  });
+
   it('reports an action on an unknown endpoint as the panel error', async () => {
     expect(await model.createSession('gone', {})).toBeNull();
     expect(model.error).toContain('gone');

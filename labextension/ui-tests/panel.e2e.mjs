@@ -163,7 +163,7 @@ try {
     if ((await form.getByLabel('Application file').inputValue()) !== env.BATCH_FILE) {
       throw new Error('the batch form does not hold the file picked in the file browser');
     }
-    await form.getByLabel('Arguments').fill('--seconds "30"');
+    await form.getByLabel('Arguments').fill('--seconds "90"');
     await form.getByRole('button', { name: 'Submit' }).click();
     await form.waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: 'Spark sessions and batches' }).click();
@@ -172,6 +172,30 @@ try {
     const batchId = await batchItem.getAttribute('data-batch-id');
     report('batch submitted', { id: batchId, state: await batchItem.getAttribute('data-state') });
     await screenshot('panel-batch-submitted.png');
+
+    // Its log, followed: a line the batch prints after Follow is ticked appears without a refresh.
+    await batchItem.getByRole('button', { name: `Show log of batch ${batchId}` }).click();
+    const batchLog = page.locator(`#sparkwire-log-${encodeURIComponent(ENDPOINT)}-batch-${batchId}`);
+    const batchText = batchLog.getByLabel('Log');
+    await batchText.waitFor();
+    await batchLog.getByLabel('Follow').check();
+    const ticks = async () => ((await batchText.textContent()).match(/sleepy: tick \d+/g) ?? []).length;
+    const before = await ticks();
+    await page.waitForFunction(
+      ([selector, count]) =>
+        ((document.querySelector(selector)?.textContent ?? '').match(/sleepy: tick \d+/g) ?? []).length > count,
+      [`#sparkwire-log-${encodeURIComponent(ENDPOINT)}-batch-${batchId} pre`, before],
+      { timeout: 90000 }
+    );
+    report('log followed', { ticksBefore: before, ticksAfter: await ticks(), status: await batchLog.locator('.jp-SparkLog-status').textContent() });
+    await batchLog.getByLabel('Search the log').fill('tick');
+    const matches = (await batchText.textContent()).split('\n');
+    if (!matches.every(line => /^\d+: .*tick/i.test(line))) {
+      throw new Error(`the search shows lines without the text: ${matches.slice(0, 3).join(' | ')}`);
+    }
+    report('log searched', { matches: matches.length });
+    await screenshot('panel-batch-log-follow.png');
+    await page.getByRole('tab', { name: 'Spark sessions and batches' }).click();
     await batchItem.getByRole('button', { name: `Kill batch ${batchId}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Kill' }).click();
     await section

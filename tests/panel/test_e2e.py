@@ -1,6 +1,7 @@
 """The panel in a real JupyterLab and headless Chromium: open it, create a session, see it become idle,
-attach a notebook to it, open its log, delete it; submit a batch from the file browser and kill it.
-Screenshots go to test-output/panel/.
+attach a notebook to it, open its log, delete it; submit a batch from the file browser, follow and
+search its log, and kill it. Screenshots go to test-output/panel/; with ``SPARKWIRE_DOCS_SCREENSHOTS=1``
+the ones docs/panel.md shows are also copied into docs/images/ (commit them to refresh the docs).
 
 Runs ``labextension/ui-tests/panel.e2e.mjs`` (playwright-core, Debian's chromium) against
 ``jupyter lab`` started here, with the gateway fixture as the one configured endpoint.
@@ -24,7 +25,11 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "labextension" / "ui-tests" / "panel.e2e.mjs"
 SCREENSHOTS = REPO / "test-output" / "panel"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SCRIPT_TIMEOUT = 240
+DOCS_IMAGES = REPO / "docs" / "images"
+SCRIPT_TIMEOUT = 360
+# The screenshots docs/panel.md shows.
+DOCS_SCREENSHOTS = ("panel-session-idle.png", "panel-attach-notebook.png", "panel-session-log.png",
+                    "panel-batch-log-follow.png")
 
 
 BATCH_FILE = "sleepy.py"
@@ -43,7 +48,9 @@ def lab(gateway: RunningGateway, tmp_path: Path) -> Iterator[RunningLab]:
     # `make run` arranges: the gateway runs from the repository, JupyterLab serves its examples/).
     root = gateway.work_dir.parent / f"lab-root-{tmp_path.name}"
     root.mkdir(exist_ok=True)
-    (root / BATCH_FILE).write_text("import sys, time\ntime.sleep(float(sys.argv[-1]))\n")
+    # One line a second, so that following its log has something new to show.
+    (root / BATCH_FILE).write_text("import sys, time\nfor i in range(int(float(sys.argv[-1]))):\n"
+                                   "    print(f'sleepy: tick {i}', flush=True)\n    time.sleep(1)\n")
     running = start_lab(tmp_path, config, root=root)
     try:
         yield running
@@ -65,10 +72,17 @@ def test_panel_drives_sessions_and_batches(lab: RunningLab) -> None:
     names = [step["step"] for step in steps]
     assert names[-1] == "done", detail
     for step in ("panel open", "inline error shown", "session created", "session idle", "notebook attached", "log shown",
-                 "session deleted", "batch submitted", "batch killed"):
+                 "session deleted", "batch submitted", "log followed", "log searched", "batch killed"):
         assert step in names, detail
     (offered,) = [step["kinds"] for step in steps if step["step"] == "session kinds offered"]
     assert offered == ["pyspark", "sql", "shared"], detail
     for name in ("panel-session-idle.png", "panel-attach-notebook.png", "panel-session-log.png",
-                 "panel-session-deleted.png", "panel-batch-submitted.png", "panel-batch-killed.png"):
+                 "panel-session-deleted.png", "panel-batch-submitted.png", "panel-batch-log-follow.png",
+                 "panel-batch-killed.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000
+    (followed,) = [step for step in steps if step["step"] == "log followed"]
+    assert followed["ticksAfter"] > followed["ticksBefore"], detail
+    if os.environ.get("SPARKWIRE_DOCS_SCREENSHOTS") == "1":
+        DOCS_IMAGES.mkdir(exist_ok=True)
+        for name in DOCS_SCREENSHOTS:
+            shutil.copyfile(SCREENSHOTS / name, DOCS_IMAGES / name)

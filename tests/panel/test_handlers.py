@@ -54,7 +54,7 @@ async def test_endpoints_show_the_configured_gateway_without_credentials(jp_fetc
     assert body["profiles"] == []
 
 
-async def test_session_lifecycle_create_list_log_delete(jp_fetch: Fetch) -> None:
+async def test_session_lifecycle_create_list_log_delete(jp_fetch: Fetch, gateway_url: str) -> None:
     endpoint = await _endpoint(jp_fetch)
     name = f"panel-{uuid.uuid4().hex[:8]}"
     status, created = await call(jp_fetch, "POST", "endpoints", endpoint, "sessions",
@@ -68,6 +68,8 @@ async def test_session_lifecycle_create_list_log_delete(jp_fetch: Fetch) -> None
 
     idle = await _wait_for_state(jp_fetch, endpoint, created["id"], {"idle"})
     assert idle["appId"] and idle["firstSeen"] == created["firstSeen"]
+    # The Spark UI link is the gateway's authenticated proxy, not the driver's own address.
+    assert idle["sparkUiUrl"] == f"{gateway_url}/sessions/{created['id']}/ui/", idle
 
     status, log = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log",
                              params={"size": 3})
@@ -75,6 +77,21 @@ async def test_session_lifecycle_create_list_log_delete(jp_fetch: Fetch) -> None
     assert log["id"] == created["id"] and len(log["lines"]) == 3 and log["total"] >= 3
     status, full = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log")
     assert any("sparkwire: session ready" in line for line in full["lines"])
+
+    # Pages from a line: the start, a page at the end, past the end (what following asks for).
+    status, head = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log",
+                              params={"from": 0, "size": 2})
+    assert status == 200, head
+    total = head["total"]
+    status, whole = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log",
+                               params={"from": 0, "size": total})
+    assert head["from"] == 0 and head["lines"] == whole["lines"][:2]
+    status, last = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log",
+                              params={"from": total - 1, "size": 5})
+    assert last["from"] == total - 1 and last["lines"] == whole["lines"][-1:]
+    status, after = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log",
+                               params={"from": whole["total"], "size": 5})
+    assert status == 200 and after["lines"] == [] and after["total"] >= total
 
     status, body = await call(jp_fetch, "DELETE", "endpoints", endpoint, "sessions", created["id"])
     assert (status, body) == (204, None)
@@ -110,6 +127,10 @@ async def test_bad_requests_are_400_with_a_message_and_reach_no_endpoint(jp_fetc
     status, answer = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", 1, "log",
                                 params={"size": "many"})
     assert status == 400 and "size" in answer["message"]
+    for bad in ("-1", "first"):
+        status, answer = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", 1, "log",
+                                    params={"from": bad})
+        assert status == 400 and "'from'" in answer["message"], answer
 
 
 async def test_unknown_endpoint_is_404_naming_the_configured_ones(jp_fetch: Fetch) -> None:

@@ -18,6 +18,8 @@ export const FORM_CLASS = 'jp-SparkPanel-form';
 export const LOG_CLASS = 'jp-SparkLog';
 export const LOG_TEXT_CLASS = 'jp-SparkLog-text';
 export const LOG_ERROR_CLASS = 'jp-SparkLog-error';
+export const LOG_BAR_CLASS = 'jp-SparkLog-bar';
+export const LOG_STATUS_CLASS = 'jp-SparkLog-status';
 
 /**
  * @param group - a state group from `stateGroup`.
