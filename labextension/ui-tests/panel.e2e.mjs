@@ -131,7 +131,7 @@ try {
   // Its log opens in the main area and refreshes.
   await item.getByRole('button', { name: `Show log of session ${id}` }).click();
   const log = page.locator(`#sparkwire-log-${encodeURIComponent(ENDPOINT)}-session-${id}`);
-  const logText = log.getByLabel('Log');
+  const logText = log.getByLabel('Log', { exact: true });
   await logText.filter({ hasText: 'sparkwire: session ready' }).waitFor({ timeout: 20000 });
   await log.getByRole('button', { name: 'Refresh' }).click();
   await logText.filter({ hasText: 'sparkwire: session ready' }).waitFor();
@@ -176,7 +176,7 @@ try {
     // Its log, followed: a line the batch prints after Follow is ticked appears without a refresh.
     await batchItem.getByRole('button', { name: `Show log of batch ${batchId}` }).click();
     const batchLog = page.locator(`#sparkwire-log-${encodeURIComponent(ENDPOINT)}-batch-${batchId}`);
-    const batchText = batchLog.getByLabel('Log');
+    const batchText = batchLog.getByLabel('Log', { exact: true });
     await batchText.waitFor();
     await batchLog.getByLabel('Follow').check();
     const ticks = async () => ((await batchText.textContent()).match(/sleepy: tick \d+/g) ?? []).length;
@@ -184,18 +184,18 @@ try {
     await page.waitForFunction(
       ([selector, count]) =>
         ((document.querySelector(selector)?.textContent ?? '').match(/sleepy: tick \d+/g) ?? []).length > count,
-      [`#sparkwire-log-${encodeURIComponent(ENDPOINT)}-batch-${batchId} pre`, before],
+      [`#sparkwire-log-${encodeURIComponent(ENDPOINT)}-batch-${batchId} pre`, before + 2],
       { timeout: 90000 }
     );
     report('log followed', { ticksBefore: before, ticksAfter: await ticks(), status: await batchLog.locator('.jp-SparkLog-status').textContent() });
+    await screenshot('panel-batch-log-follow.png');
     await batchLog.getByLabel('Search the log').fill('tick');
     const matches = (await batchText.textContent()).split('\n');
     if (!matches.every(line => /^\d+: .*tick/i.test(line))) {
       throw new Error(`the search shows lines without the text: ${matches.slice(0, 3).join(' | ')}`);
     }
     report('log searched', { matches: matches.length });
-    await screenshot('panel-batch-log-follow.png');
-    await page.getByRole('tab', { name: 'Spark sessions and batches' }).click();
+    await screenshot('panel-batch-log-search.png');
     await batchItem.getByRole('button', { name: `Kill batch ${batchId}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Kill' }).click();
     await section

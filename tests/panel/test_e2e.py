@@ -1,6 +1,6 @@
 """The panel in a real JupyterLab and headless Chromium: open it, create a session, see it become idle,
 attach a notebook to it, open its log, delete it; submit a batch from the file browser, follow and
-search its log, and kill it. Screenshots go to test-output/panel/; with ``SPARKWIRE_DOCS_SCREENSHOTS=1``
+search its log, and kill it. Screenshots go to test-output/panel/; with ``DOCS_SCREENSHOTS=1``
 the ones docs/panel.md shows are also copied into docs/images/ (commit them to refresh the docs).
 
 Runs ``labextension/ui-tests/panel.e2e.mjs`` (playwright-core, Debian's chromium) against
@@ -28,8 +28,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 DOCS_IMAGES = REPO / "docs" / "images"
 SCRIPT_TIMEOUT = 360
 # The screenshots docs/panel.md shows.
-DOCS_SCREENSHOTS = ("panel-session-idle.png", "panel-attach-notebook.png", "panel-session-log.png",
-                    "panel-batch-log-follow.png")
+DOCS_PNGS = ("panel-session-idle.png", "panel-attach-notebook.png", "panel-session-log.png",
+             "panel-batch-log-follow.png", "panel-batch-log-search.png")
 
 
 BATCH_FILE = "sleepy.py"
@@ -78,11 +78,11 @@ def test_panel_drives_sessions_and_batches(lab: RunningLab) -> None:
     assert offered == ["pyspark", "sql", "shared"], detail
     for name in ("panel-session-idle.png", "panel-attach-notebook.png", "panel-session-log.png",
                  "panel-session-deleted.png", "panel-batch-submitted.png", "panel-batch-log-follow.png",
-                 "panel-batch-killed.png"):
+                 "panel-batch-log-search.png", "panel-batch-killed.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000
     (followed,) = [step for step in steps if step["step"] == "log followed"]
     assert followed["ticksAfter"] > followed["ticksBefore"], detail
-    if os.environ.get("SPARKWIRE_DOCS_SCREENSHOTS") == "1":
+    if os.environ.get("DOCS_SCREENSHOTS") == "1":
         DOCS_IMAGES.mkdir(exist_ok=True)
-        for name in DOCS_SCREENSHOTS:
+        for name in DOCS_PNGS:
             shutil.copyfile(SCREENSHOTS / name, DOCS_IMAGES / name)
