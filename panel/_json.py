@@ -29,8 +29,9 @@ def endpoint_json(endpoint: Endpoint) -> dict[str, Any]:
     }
 
 
-def session_json(session: Session, first_seen: float) -> dict[str, Any]:
-    """:param session: a session. :param first_seen: when this server first saw it (epoch s). :return: the JSON."""
+def session_json(session: Session, first_seen: float, earlier: bool = False) -> dict[str, Any]:
+    """:param session: a session. :param first_seen: when this server first saw it (epoch s).
+    :param earlier: whether it already existed when this server first listed the endpoint. :return: the JSON."""
     return {
         "id": session.id,
         "name": session.name,
@@ -42,11 +43,13 @@ def session_json(session: Session, first_seen: float) -> dict[str, Any]:
         "sparkUiUrl": session.app_info.spark_ui_url,
         "driverLogUrl": session.app_info.driver_log_url,
         "firstSeen": _millis(first_seen),
+        "seenAtStart": earlier,
     }
 
 
-def batch_json(batch: Batch, first_seen: float) -> dict[str, Any]:
-    """:param batch: a batch. :param first_seen: when this server first saw it (epoch s). :return: the JSON."""
+def batch_json(batch: Batch, first_seen: float, earlier: bool = False) -> dict[str, Any]:
+    """:param batch: a batch. :param first_seen: when this server first saw it (epoch s).
+    :param earlier: whether it already existed when this server first listed the endpoint. :return: the JSON."""
     return {
         "id": batch.id,
         "name": batch.name,
@@ -57,6 +60,7 @@ def batch_json(batch: Batch, first_seen: float) -> dict[str, Any]:
         "sparkUiUrl": batch.app_info.spark_ui_url,
         "driverLogUrl": batch.app_info.driver_log_url,
         "firstSeen": _millis(first_seen),
+        "seenAtStart": earlier,
     }
 
 

@@ -27,11 +27,17 @@ _PANEL_RETRIES: Final = RetryPolicy(retries=1, backoff=0.2)
 
 class FirstSeen:
     """When this server first listed each session or batch: Livy reports no creation time, and the
-    panel shows an age. Ids no longer listed are forgotten (a restarted server reuses them)."""
+    panel shows an age. Ids no longer listed are forgotten (a restarted server reuses them).
+
+    Items already there at the first complete listing of an endpoint (left by earlier runs of the
+    endpoint, or made before this server started) are older than their stamp: :meth:`earlier` names
+    them, so the panel shows their age as a lower bound rather than a misleading one.
+    """
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
         self._seen: dict[tuple[str, str], dict[int, float]] = {}
+        self._earlier: dict[tuple[str, str], set[int]] = {}
         self._lock = threading.Lock()
 
     def stamp(self, endpoint: str, kind: str, ids: Iterable[int], *, complete: bool) -> dict[int, float]:
@@ -48,9 +54,18 @@ class FirstSeen:
             seen = self._seen.setdefault((endpoint, kind), {})
             listed = {item: seen.get(item, now) for item in ids}
             if complete:
+                earlier = self._earlier.get((endpoint, kind))
+                if earlier is None:  # the first complete listing
+                    earlier = self._earlier[(endpoint, kind)] = {item for item in listed if item not in seen}
+                earlier.intersection_update(listed)
                 seen.clear()
             seen.update(listed)
             return listed
+
+    def earlier(self, endpoint: str, kind: str) -> frozenset[int]:
+        """:return: the ids that existed before this server's first complete listing, still listed."""
+        with self._lock:
+            return frozenset(self._earlier.get((endpoint, kind), ()))
 
 
 class PanelState:

@@ -153,7 +153,8 @@ class SessionsHandler(_PanelHandler):
 
             sessions, complete = _list_all(fetch, self.panel.config.max_listed)
             seen = self.panel.first_seen.stamp(endpoint, "session", (s.id for s in sessions), complete=complete)
-            return 200, {"sessions": [session_json(s, seen[s.id]) for s in sessions]}
+            earlier = self.panel.first_seen.earlier(endpoint, "session")
+            return 200, {"sessions": [session_json(s, seen[s.id], s.id in earlier) for s in sessions]}
 
         await self._answer(work)
 
@@ -255,7 +256,8 @@ class BatchesHandler(_PanelHandler):
                     return 200, {"available": False, "batches": []}
                 raise
             seen = self.panel.first_seen.stamp(endpoint, "batch", (b.id for b in batches), complete=complete)
-            return 200, {"available": True, "batches": [batch_json(b, seen[b.id]) for b in batches]}
+            earlier = self.panel.first_seen.earlier(endpoint, "batch")
+            return 200, {"available": True, "batches": [batch_json(b, seen[b.id], b.id in earlier) for b in batches]}
 
         await self._answer(work)
 

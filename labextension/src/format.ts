@@ -62,6 +62,17 @@ export function formatAge(since: number, now: number): string {
 }
 
 /**
+ * @param item - a session or batch.
+ * @param now - the current time, in epoch milliseconds.
+ * @returns its age; `≥5m` when it existed before this server first listed the endpoint, so that only
+ *   a lower bound is known.
+ */
+export function formatItemAge(item: { firstSeen: number; seenAtStart?: boolean }, now: number): string {
+  // Items older than this server's first look at the endpoint: their true age is unknown.
+  return item.seenAtStart ? `≥${formatAge(item.firstSeen, now)}` : formatAge(item.firstSeen, now);
+}
+
+/**
  * The text of any thrown value, for an inline error.
  *
  * @param error - what was thrown.

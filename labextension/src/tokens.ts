@@ -59,6 +59,8 @@ export namespace SparkAPI {
     driverLogUrl: string | null;
     /** When this Jupyter server first saw the session (epoch ms): Livy reports no creation time. */
     firstSeen: number;
+    /** True if it already existed when this server first listed the endpoint: the age is a lower bound. */
+    seenAtStart: boolean;
   }
 
   /** `GET /sparkwire/endpoints/{name}/sessions`. */
@@ -77,6 +79,7 @@ export namespace SparkAPI {
     sparkUiUrl: string | null;
     driverLogUrl: string | null;
     firstSeen: number;
+    seenAtStart: boolean;
   }
 
   /** `GET /sparkwire/endpoints/{name}/batches`; `available` is false when the endpoint has no `/batches`. */

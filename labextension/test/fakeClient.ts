@@ -17,6 +17,7 @@ export function session(id: number, state = 'idle', extra: Partial<SparkAPI.ISes
     sparkUiUrl: null,
     driverLogUrl: null,
     firstSeen: 0,
+    seenAtStart: false,
     ...extra
   };
 }
@@ -31,7 +32,8 @@ export function batch(id: number, state = 'running'): SparkAPI.IBatch {
     appId: null,
     sparkUiUrl: null,
     driverLogUrl: null,
-    firstSeen: 0
+    firstSeen: 0,
+    seenAtStart: false
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { attachNotebook, attachSource } from '../src/attach';
-import { errorMessage, formatAge, isFinal, stateGroup } from '../src/format';
+import { errorMessage, formatAge, formatItemAge, isFinal, stateGroup } from '../src/format';
 import { batchRequest, FormError, isRemotePath, parseConf, parseJsonObject, sessionRequest, splitArgs } from '../src/forms';
 import { REMOTE_KERNEL_NAME, SparkRequestError } from '../src/tokens';
 
@@ -37,6 +37,12 @@ describe('states and ages', () => {
     [-5_000, '0s']
   ])('shows an age of %i ms as %s', (ms, text) => {
     expect(formatAge(1_000_000_000_000, 1_000_000_000_000 + ms)).toBe(text);
+  });
+
+  it('marks the age of an item older than the server\'s first look as a lower bound', () => {
+    const now = 1_000_000_000_000;
+    expect(formatItemAge({ firstSeen: now - 120_000, seenAtStart: true }, now)).toBe('≥2m');
+    expect(formatItemAge({ firstSeen: now - 120_000, seenAtStart: false }, now)).toBe('2m');
   });
 
   it('turns anything thrown into a message', () => {

@@ -43,6 +43,7 @@ async def test_an_endpoint_without_batches_says_so_instead_of_failing(
     assert body["sessions"][0] | {"firstSeen": 0} == {
         "id": 4, "name": None, "kind": "pyspark", "state": "idle", "owner": None, "proxyUser": None,
         "appId": None, "sparkUiUrl": None, "driverLogUrl": None, "firstSeen": 0,
+        "seenAtStart": True,  # there before the panel's first listing: its age is a lower bound
     }
 
 

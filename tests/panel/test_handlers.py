@@ -14,7 +14,7 @@ from tests.panel.api import Fetch, call
 from tests.support.gateway_process import RunningGateway
 
 SESSION_KEYS = {"id", "name", "kind", "state", "owner", "proxyUser", "appId", "sparkUiUrl", "driverLogUrl",
-                "firstSeen"}
+                "firstSeen", "seenAtStart"}
 START_TIMEOUT = 120.0
 
 
@@ -67,7 +67,7 @@ async def test_session_lifecycle_create_list_log_delete(jp_fetch: Fetch, gateway
     assert abs(created["firstSeen"] / 1000 - time.time()) < 60
 
     idle = await _wait_for_state(jp_fetch, endpoint, created["id"], {"idle"})
-    assert idle["appId"] and idle["firstSeen"] == created["firstSeen"]
+    assert idle["appId"] and idle["firstSeen"] == created["firstSeen"] and idle["seenAtStart"] is False
     # The Spark UI link is the gateway's authenticated proxy, not the driver's own address.
     assert idle["sparkUiUrl"] == f"{gateway_url}/sessions/{created['id']}/ui/", idle
 

@@ -34,6 +34,24 @@ def test_first_seen_keeps_the_first_time_and_forgets_ids_no_longer_listed() -> N
     assert seen.stamp("e", "batch", [2], complete=True) == {2: 200.0}  # kinds are apart
 
 
+def test_first_seen_names_the_items_older_than_the_first_listing() -> None:
+    """Batches a gateway recovered from earlier runs are listed at once: their age is only a lower bound."""
+    now = [100.0]
+    seen = FirstSeen(clock=lambda: now[0])
+    seen.stamp("e", "batch", [5], complete=False)  # created through the panel before any listing
+    seen.stamp("e", "batch", [1, 2, 5], complete=True)
+    assert seen.earlier("e", "batch") == {1, 2}
+    now[0] = 160.0
+    seen.stamp("e", "batch", [2, 5, 6], complete=True)  # 1 is gone, 6 is new: seen being made
+    assert seen.earlier("e", "batch") == {2}
+    seen.stamp("e", "batch", [2, 6], complete=False)  # a partial listing knows nothing of the rest
+    assert seen.earlier("e", "batch") == {2}
+    assert seen.earlier("e", "session") == frozenset()
+    seen.stamp("e", "session", [], complete=True)
+    seen.stamp("e", "session", [3], complete=True)
+    assert seen.earlier("e", "session") == frozenset()  # the first listing was empty
+
+
 def test_listing_pages_through_livy_until_the_total_or_the_limit() -> None:
     items = list(range(250))
     asked: list[tuple[int, int]] = []

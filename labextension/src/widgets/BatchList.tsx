@@ -7,7 +7,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { listIcon, stopIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import { formatAge, isFinal, stateGroup } from '../format';
+import { formatItemAge, isFinal, stateGroup } from '../format';
 import { SparkAPI } from '../tokens';
 import {
   HEADING_CLASS,
@@ -20,7 +20,7 @@ import {
   stateClass
 } from './classes';
 import { ItemButton } from './ItemButton';
-import { AppLinks } from './SessionList';
+import { AppLinks, ageTitle } from './SessionList';
 
 /** What a batch row can ask for. */
 export interface IBatchActions {
@@ -72,8 +72,8 @@ export function BatchList(props: IBatchListProps): JSX.Element {
                 <span className="jp-SparkPanel-itemTitle">
                   {batch.name ? `#${batch.id} ${batch.name}` : `#${batch.id}`}
                 </span>
-                <span className="jp-SparkPanel-age" title={trans.__('Seen by this server for')}>
-                  {formatAge(batch.firstSeen, props.now)}
+                <span className="jp-SparkPanel-age" title={ageTitle(batch, trans)}>
+                  {formatItemAge(batch, props.now)}
                 </span>
               </div>
               <div className={ITEM_DETAILS_CLASS}>

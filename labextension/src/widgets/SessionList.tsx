@@ -7,7 +7,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { deleteIcon, listIcon, notebookIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import { formatAge, isFinal, stateGroup } from '../format';
+import { formatItemAge, isFinal, stateGroup } from '../format';
 import { SparkAPI } from '../tokens';
 import {
   HEADING_CLASS,
@@ -20,6 +20,17 @@ import {
   stateClass
 } from './classes';
 import { ItemButton } from './ItemButton';
+
+/**
+ * @param item - a session or batch.
+ * @param trans - the translations.
+ * @returns the tooltip of its age.
+ */
+export function ageTitle(item: { seenAtStart?: boolean }, trans: TranslationBundle): string {
+  return item.seenAtStart
+    ? trans.__('Already there when this server first listed the endpoint: at least this old')
+    : trans.__('Seen by this server for');
+}
 
 /** What a session row can ask for. */
 export interface ISessionActions {
@@ -104,8 +115,8 @@ export function SessionList(props: ISessionListProps): JSX.Element {
                   </span>
                   <span className="jp-SparkPanel-itemTitle">{sessionTitle(session)}</span>
                   {session.kind && <span className="jp-SparkPanel-kind">{session.kind}</span>}
-                  <span className="jp-SparkPanel-age" title={trans.__('Seen by this server for')}>
-                    {formatAge(session.firstSeen, props.now)}
+                  <span className="jp-SparkPanel-age" title={ageTitle(session, trans)}>
+                    {formatItemAge(session, props.now)}
                   </span>
                 </div>
                 <div className={ITEM_DETAILS_CLASS}>
