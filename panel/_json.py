@@ -31,7 +31,7 @@ def endpoint_json(endpoint: Endpoint) -> dict[str, Any]:
 
 def session_json(session: Session, first_seen: float, earlier: bool = False) -> dict[str, Any]:
     """:param session: a session. :param first_seen: when this server first saw it (epoch s).
-    :param earlier: whether it already existed when this server first listed the endpoint. :return: the JSON."""
+    :param earlier: whether it existed when this server first listed the endpoint. :return: the JSON."""
     return {
         "id": session.id,
         "name": session.name,
@@ -49,7 +49,7 @@ def session_json(session: Session, first_seen: float, earlier: bool = False) -> 
 
 def batch_json(batch: Batch, first_seen: float, earlier: bool = False) -> dict[str, Any]:
     """:param batch: a batch. :param first_seen: when this server first saw it (epoch s).
-    :param earlier: whether it already existed when this server first listed the endpoint. :return: the JSON."""
+    :param earlier: whether it existed when this server first listed the endpoint. :return: the JSON."""
     return {
         "id": batch.id,
         "name": batch.name,

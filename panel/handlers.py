@@ -89,7 +89,8 @@ class _PanelHandler(APIHandler):
         start = self._whole_number("from")
         if start is not None and start < 0:
             raise PanelRequestError(f"'from' must be a line number of 0 or more, not {start}.")
-        size = self.panel.config.log_lines if size is None else max(1, min(size, self.panel.config.max_log_lines))
+        config = self.panel.config
+        size = config.log_lines if size is None else max(1, min(size, config.max_log_lines))
         return start, size
 
     def _whole_number(self, name: str) -> int | None:
@@ -257,7 +258,8 @@ class BatchesHandler(_PanelHandler):
                 raise
             seen = self.panel.first_seen.stamp(endpoint, "batch", (b.id for b in batches), complete=complete)
             earlier = self.panel.first_seen.earlier(endpoint, "batch")
-            return 200, {"available": True, "batches": [batch_json(b, seen[b.id], b.id in earlier) for b in batches]}
+            listed = [batch_json(b, seen[b.id], b.id in earlier) for b in batches]
+            return 200, {"available": True, "batches": listed}
 
         await self._answer(work)
 

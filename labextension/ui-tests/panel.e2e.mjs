@@ -118,6 +118,11 @@ try {
     throw new Error('the idle state is not shown in its colour');
   }
   report('session idle', { details: await item.locator('.jp-SparkPanel-itemDetails').textContent() });
+  // The Spark UI link goes through the gateway's authenticated proxy, not to the driver's address.
+  const uiLink = await item.getByRole('link', { name: 'Spark UI' }).getAttribute('href');
+  if (!uiLink?.endsWith(`/sessions/${id}/ui/`)) {
+    throw new Error(`the Spark UI link is not the gateway's proxy: ${uiLink}`);
+  }
   await screenshot('panel-session-idle.png');
 
   // Attach: a new Remote PySpark notebook whose first cell joins the session.
