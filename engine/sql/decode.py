@@ -106,13 +106,13 @@ def _column(data: pa.ChunkedArray, spark_field: SparkField, zone: str) -> Any:
     if kind in _NULLABLE_INTS:
         data = data.cast(arrow_type(spark_field.type))
         if nullable:
-            return _NULLABLE_INTS[kind].__from_arrow__(data)
+            return _NULLABLE_INTS[kind].__from_arrow__(data)  # type: ignore[attr-defined]  # pandas-stubs lacks it
         return data.to_numpy().astype(_NUMPY_INTS[kind], copy=False)
     if kind in ("float", "double"):
         return data.cast(arrow_type(spark_field.type)).to_numpy(zero_copy_only=False)
     if kind == "boolean":
         if nullable:
-            return pd.BooleanDtype().__from_arrow__(data.cast(pa.bool_()))
+            return pd.BooleanDtype().__from_arrow__(data.cast(pa.bool_()))  # type: ignore[attr-defined]  # as above
         return data.to_numpy(zero_copy_only=False).astype(bool, copy=False)
     if kind == "date":
         return data.cast(pa.timestamp("s")).to_numpy()
