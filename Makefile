@@ -129,12 +129,13 @@ $(BENCH_STAMP):
 	@touch $(BENCH_STAMP)
 
 # ruff and mypy strict on the package (scripts/typecheck.sh: see there why not plain `mypy -p sparkwire`),
-# installed by the dev extra. Needs no Java and no sidebar build.
+# installed by the dev extra, and eslint on the sidebar's sources. Needs no Java and no sidebar build.
 DEV_STAMP := $(VENV)/.sparkwire-dev
 
-lint: $(DEV_STAMP)
+lint: $(DEV_STAMP) $(LABEXT_NODE)
 	$(BIN)/ruff check .
 	scripts/typecheck.sh
+	cd $(LABEXT) && node_modules/.bin/eslint src
 
 $(DEV_STAMP): $(STAMP)
 	@echo "Installing the lint tools (the dev extra) into $(VENV)..."
