@@ -154,9 +154,10 @@ def frame_from_arrow(table: pa.Table, fields: Sequence[SparkField], zone: str) -
 
 
 # -- JSON → Arrow -------------------------------------------------------------------------------------
-# Values from sparkwire's own JSON encoding (see _remote.py) and from Livy's SQL interpreter (see
-# docs/livy-protocol.md: dates as text, timestamps as UTC text, decimals as numbers, binary as signed
-# byte lists, NaN as strings) become Python values pyarrow converts to the field's Arrow type.
+# Values from sparkwire's own JSON encoding (see _remote.py) and from Livy's SQL interpreter (the
+# gateway mirrors it in gateway/worker/sql_json.py: dates as text, timestamps as UTC text, decimals as
+# numbers, binary as signed byte lists, NaN as strings) become Python values pyarrow converts to the
+# field's Arrow type.
 
 Decoder = Callable[[Any], Any]
 _FLOATS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
