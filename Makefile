@@ -128,9 +128,19 @@ $(BENCH_STAMP):
 		{ echo "sparkmagic did not install; on Debian/Ubuntu it needs: apt-get install libkrb5-dev"; exit 1; }
 	@touch $(BENCH_STAMP)
 
-lint: setup
+# ruff and mypy strict on the package (scripts/typecheck.sh: see there why not plain `mypy -p sparkwire`),
+# installed by the dev extra, and eslint on the sidebar's sources. Needs no Java and no sidebar build.
+DEV_STAMP := $(VENV)/.sparkwire-dev
+
+lint: $(DEV_STAMP) $(LABEXT_NODE)
 	$(BIN)/ruff check .
 	scripts/typecheck.sh
+	cd $(LABEXT) && node_modules/.bin/eslint src
+
+$(DEV_STAMP): $(STAMP)
+	@echo "Installing the lint tools (the dev extra) into $(VENV)..."
+	@$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) $(SPARK35_VENV) build *.egg-info .pytest_cache .mypy_cache

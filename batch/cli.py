@@ -28,7 +28,8 @@ examples:
   sparkwire batch kill 3
 
 The endpoint is --url or --endpoint NAME (from ~/.sparkwire/config.json), else the configured
-default: $SPARKWIRE_URL, the config file's default_endpoint, else http://127.0.0.1:8998.
+default: $SPARKWIRE_URL, else the config file's default endpoint ($SPARKWIRE_ENDPOINT or
+default_endpoint), else http://127.0.0.1:8998.
 Local files are sent as absolute paths; the server must be able to read them (the gateway accepts
 files from its batch_dirs).
 """
@@ -110,8 +111,8 @@ def register(subparsers: Any, prog: str | None = None) -> None:
     )
     common = argparse.ArgumentParser(add_help=False)
     where = common.add_mutually_exclusive_group()
-    where.add_argument("--url", help="the Livy server (default: the configured endpoint, else $SPARKWIRE_URL, "
-                                     "else http://127.0.0.1:8998)")
+    where.add_argument("--url", help="the Livy server (default: $SPARKWIRE_URL, else the config file's default "
+                                     "endpoint, else http://127.0.0.1:8998)")
     where.add_argument("--endpoint", metavar="NAME", help="a named endpoint of the sparkwire config file")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_VerbParser)
     parser.set_defaults(handler=lambda args: _usage(parser))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,3 +83,19 @@ def shared_session(gateway_url: str) -> int:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def default_sigint() -> Iterator[None]:
+    """Python's own SIGINT handler for the test, restored afterwards.
+
+    For the interrupt tests: they must not depend on what the runner inherited (``nohup``, ``&`` and
+    some CI runners start pytest with SIGINT ignored, and then neither ``_thread.interrupt_main`` nor
+    ``os.kill(pid, SIGINT)`` interrupts anything) or on what an earlier test installed (a SparkContext
+    made in this process sets its own Ctrl-C handler, which outlives the context).
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

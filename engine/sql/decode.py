@@ -106,13 +106,13 @@ def _column(data: pa.ChunkedArray, spark_field: SparkField, zone: str) -> Any:
     if kind in _NULLABLE_INTS:
         data = data.cast(arrow_type(spark_field.type))
         if nullable:
-            return _NULLABLE_INTS[kind].__from_arrow__(data)
+            return _NULLABLE_INTS[kind].__from_arrow__(data)  # type: ignore[attr-defined]  # pandas-stubs lacks it
         return data.to_numpy().astype(_NUMPY_INTS[kind], copy=False)
     if kind in ("float", "double"):
         return data.cast(arrow_type(spark_field.type)).to_numpy(zero_copy_only=False)
     if kind == "boolean":
         if nullable:
-            return pd.BooleanDtype().__from_arrow__(data.cast(pa.bool_()))
+            return pd.BooleanDtype().__from_arrow__(data.cast(pa.bool_()))  # type: ignore[attr-defined]  # as above
         return data.to_numpy(zero_copy_only=False).astype(bool, copy=False)
     if kind == "date":
         return data.cast(pa.timestamp("s")).to_numpy()
@@ -154,9 +154,10 @@ def frame_from_arrow(table: pa.Table, fields: Sequence[SparkField], zone: str) -
 
 
 # -- JSON → Arrow -------------------------------------------------------------------------------------
-# Values from sparkwire's own JSON encoding (see _remote.py) and from Livy's SQL interpreter (see
-# docs/livy-protocol.md: dates as text, timestamps as UTC text, decimals as numbers, binary as signed
-# byte lists, NaN as strings) become Python values pyarrow converts to the field's Arrow type.
+# Values from sparkwire's own JSON encoding (see _remote.py) and from Livy's SQL interpreter (the
+# gateway mirrors it in gateway/worker/sql_json.py: dates as text, timestamps as UTC text, decimals as
+# numbers, binary as signed byte lists, NaN as strings) become Python values pyarrow converts to the
+# field's Arrow type.
 
 Decoder = Callable[[Any], Any]
 _FLOATS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}

@@ -121,6 +121,8 @@ def test_the_endpoint_comes_from_the_url_the_config_file_or_the_default(tmp_path
     prod = endpoint_for(None, "prod", home)
     assert (prod.url, prod.auth) == ("https://livy:8998", "bearer")
     assert endpoint_for(None, None, {**home, "SPARKWIRE_ENDPOINT": "prod"}).name == "prod"
+    # docs/batches.md's order: $SPARKWIRE_URL comes before the config file's default endpoint.
+    assert endpoint_for(None, None, {**home, "SPARKWIRE_ENDPOINT": "prod", "SPARKWIRE_URL": "http://y:2"}).url == "http://y:2"
     with pytest.raises(ConfigError, match="Known endpoints"):
         endpoint_for(None, "nope", home)
     with pytest.raises(ValueError, match="http"):

@@ -54,6 +54,7 @@ def test_execute_returns_ok_and_error_outputs(client: LivyClient, pyspark_sessio
     assert (failed.ename, failed.evalue) == ("ValueError", "nope")
 
 
+@pytest.mark.usefixtures("default_sigint")
 def test_interrupt_cancels_the_remote_statement_and_keeps_the_session(
         client: LivyClient, pyspark_session: int) -> None:
     execute(client, pyspark_session, "survivor = 41")
@@ -86,6 +87,7 @@ def test_a_missing_session_is_reported_lost(client: LivyClient) -> None:
     assert "no longer exists" in str(info.value)
 
 
+@pytest.mark.usefixtures("default_sigint")
 def test_interrupts_are_held_back_inside_the_guard() -> None:
     with interrupts_deferred() as interrupted:
         signal.raise_signal(signal.SIGINT)

@@ -287,6 +287,7 @@ def test_repl_lets_keyboard_interrupt_propagate(repl: PythonRepl) -> None:
     assert (sys.stdout, sys.stderr) == streams
 
 
+@pytest.mark.usefixtures("default_sigint")
 def test_repl_interrupted_from_another_thread(repl: PythonRepl) -> None:
     """How the process loop cancels: the main thread gets KeyboardInterrupt mid-statement."""
     timer = threading.Timer(0.3, _thread.interrupt_main)

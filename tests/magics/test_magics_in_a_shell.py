@@ -104,6 +104,7 @@ def test_a_remote_error_raises_with_the_cells_lines_only(
     assert "sparkwire" not in shown and "site-packages" not in shown
 
 
+@pytest.mark.usefixtures("default_sigint")
 def test_an_interrupt_cancels_the_remote_statement_and_the_session_lives_on(
     attached: InteractiveShell, gateway_url: str, pyspark_session: int
 ) -> None:
