@@ -13,6 +13,7 @@ BENCHMARKS = {
     "memory": "bench.gateway_memory",
     "load": "bench.gateway_load",
     "kernel-start": "bench.kernel_start",
+    "pool": "bench.session_pool",
 }
 
 

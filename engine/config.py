@@ -48,6 +48,7 @@ __all__ = [
     "EndpointConfig",
     "KernelOptions",
     "ProgressMode",
+    "StartSession",
     "SparkwireConfig",
     "config_path",
     "load_config",
@@ -58,6 +59,7 @@ DEFAULT_URL: Final = "http://127.0.0.1:8998"
 """The endpoint used when nothing is configured: ``sparkwire gateway`` on its default port."""
 
 ProgressMode = Literal["auto", "widget", "text", "off"]
+StartSession = Literal["on_first_cell", "on_kernel_start"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -76,6 +78,9 @@ class KernelOptions:
         lines and the message are shown; ``%%spark -v`` does this for one cell).
     :param heartbeat_timeout: seconds a session this kernel creates survives without hearing from it
         (Livy's ``heartbeatTimeoutInSecond``); the kernel sends heartbeats while it lives. 0 disables.
+    :param start_session: ``on_first_cell`` (the first cell that needs Spark creates the session) or
+        ``on_kernel_start`` (the kernel, or ``%spark add``, starts it in the background at once, so the
+        first cell waits only for what is left).
     """
 
     keep_session_on_shutdown: bool = False
@@ -84,6 +89,7 @@ class KernelOptions:
     progress: ProgressMode = "auto"
     verbose_errors: bool = False
     heartbeat_timeout: int = 900
+    start_session: StartSession = "on_first_cell"
 
 
 @dataclass(frozen=True)
@@ -235,13 +241,18 @@ def _seconds(value: Any, where: str) -> float | None:
 
 def _parse_kernel(data: Mapping[str, Any], where: str, notes: list[str]) -> KernelOptions:
     known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress",
-             "verbose_errors", "heartbeat_timeout"}
+             "verbose_errors", "heartbeat_timeout", "start_session"}
     notes += note_unknown_keys(data, known, '"kernel"', where)
     defaults = KernelOptions()
     progress = data.get("progress", defaults.progress)
     if progress not in ("auto", "widget", "text", "off"):
         raise ConfigError(f"{where}: kernel \"progress\" must be auto, widget, text or off, not {progress!r}.")
+    start_session = data.get("start_session", defaults.start_session)
+    if start_session not in ("on_first_cell", "on_kernel_start"):
+        raise ConfigError(f"{where}: kernel \"start_session\" must be on_first_cell or on_kernel_start, "
+                          f"not {start_session!r}.")
     return KernelOptions(
+        start_session=cast(StartSession, start_session),
         keep_session_on_shutdown=config_bool(data.get("keep_session_on_shutdown", False),
                                        f"{where}: kernel \"keep_session_on_shutdown\""),
         session_start_timeout=_seconds(data.get("session_start_timeout", defaults.session_start_timeout),

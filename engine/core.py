@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from sparkwire.livy import LivyError, Output, SessionKind, Statement
 
+from .background_start import BackgroundStart
 from .config import SparkwireConfig, load_config
 from .display import DisplaySink, NullSink
 from .endpoints import ClientFactory, make_client
-from .errors import EngineError, ErrorReport, SessionLost, describe_error
+from .errors import EngineError, ErrorReport, ExecutionInterrupted, SessionLost, describe_error
 from .execution import ProgressCallback, execute
 from .frames import SendOutcome, SqlResult, spark_message
 from .jobs import fetch_statement_jobs
@@ -95,6 +96,7 @@ class Engine:
         self._config = config
         self._registry = SessionRegistry(config, client_factory=client_factory)
         self._transfer: SqlTransfer | None = None
+        self._background: dict[str, BackgroundStart] = {}
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Engine:
@@ -127,6 +129,11 @@ class Engine:
         handle = self._registry.get(name)
         if handle.session_id is not None:
             return handle.session_id
+        background = self._background.pop(name, None)
+        if background is not None:
+            early = self._join_background(background, sink or NullSink(), where=handle.endpoint.url)
+            if early is not None:
+                return early
         view = SessionStartView(sink or NullSink(), where=handle.endpoint.url)
         try:
             handle = self._registry.ensure_started(
@@ -137,6 +144,44 @@ class Engine:
         view.finish(handle.last)
         assert handle.session_id is not None
         return handle.session_id
+
+    def start_in_background(self, name: str) -> None:
+        """Start the named session in a background thread (``kernel.start_session: "on_kernel_start"``);
+        the first :meth:`start` or :meth:`run` of that name waits only for what is left.
+
+        :param name: the registered name; nothing happens if it has a session or is starting already.
+        """
+        if self._registry.get(name).session_id is not None or name in self._background:
+            return
+        background = BackgroundStart(self._registry, name, self._config.kernel.session_start_timeout)
+        self._background[name] = background
+        background.begin()
+
+    def starting_in_background(self, name: str) -> bool:
+        """:return: True while the named session is starting in the background, not yet claimed by a cell."""
+        return name in self._background
+
+    def _join_background(self, background: BackgroundStart, sink: DisplaySink, *, where: str) -> int | None:
+        """Wait for a background start, showing it as the cell's start view.
+
+        :return: the session id, or None when the background start failed (the caller starts anew, so a
+            gateway that was not up yet when the kernel started is no reason for the cell to fail).
+        """
+        view = SessionStartView(sink, where=where, since=background.started_at)
+        try:
+            background.wait(view.update)
+        except KeyboardInterrupt:
+            self._background[background.name] = background  # it goes on starting: the next cell waits again
+            view.finish(None)
+            raise ExecutionInterrupted(
+                "Interrupted while waiting for the session started with the kernel; it goes on starting, "
+                "and the next cell waits for it.", statement_id=None, cancelled=True) from None
+        handle = self._registry.get(background.name)
+        if background.error is None and handle.session_id is not None:
+            view.finish(handle.last)
+            return handle.session_id
+        view.finish(None)
+        return None
 
     def run(
         self,
@@ -380,6 +425,9 @@ class Engine:
         :return: ``(name, error)`` for each session that could not be deleted.
         """
         keep = self._config.kernel.keep_session_on_shutdown if keep_sessions is None else keep_sessions
+        if not keep:
+            for background in self._background.values():
+                background.abandon()
         return self._registry.close(keep_sessions=keep)
 
 

@@ -158,11 +158,14 @@ class SessionStartView:
     :param clock: the time source.
     """
 
-    def __init__(self, sink: DisplaySink, *, where: str, clock: Clock = time.monotonic) -> None:
+    def __init__(self, sink: DisplaySink, *, where: str, clock: Clock = time.monotonic,
+                 since: float | None = None) -> None:
         self._sink = sink
         self._where = where
         self._clock = clock
-        self._start = clock()
+        self._start = clock() if since is None else since
+        self._early = since is not None  # started with the kernel (kernel.start_session), before the cell
+        self._shown = clock()  # when the cell began to wait
         self._display_id = uuid.uuid4().hex
         self._last_text: str | None = None
 
@@ -185,11 +188,12 @@ class SessionStartView:
 
         :param session: the session as last polled; ``None`` before it exists.
         """
+        early = ", started with the kernel" if self._early else ""
         if session is None:
-            headline = f"Creating a Spark session on {self._where}…"
+            headline = f"Creating a Spark session on {self._where}{early}…"
         else:
             kind = f" ({session.kind.value})" if session.kind is not None else ""
-            headline = (f"Starting Spark session {session.id}{kind} on {self._where}: "
+            headline = (f"Starting Spark session {session.id}{kind} on {self._where}{early}: "
                         f"{session.state.value}, {format_duration(self.elapsed)}")
         text, bundle = self._bundle(session, headline)
         if text == self._last_text:
@@ -211,6 +215,10 @@ class SessionStartView:
             self._sink.clear(display_id=self._display_id)
             return
         kind = f" ({session.kind.value})" if session.kind is not None else ""
-        headline = f"Spark session {session.id}{kind} is ready on {self._where} ({self.elapsed:.1f} s)."
+        if self._early:
+            headline = (f"Spark session {session.id}{kind} is ready on {self._where}: started with the kernel "
+                        f"{self.elapsed:.1f} s ago, this cell waited {self._clock() - self._shown:.1f} s.")
+        else:
+            headline = f"Spark session {session.id}{kind} is ready on {self._where} ({self.elapsed:.1f} s)."
         _, bundle = self._bundle(session, headline)
         self._sink.update(bundle, display_id=self._display_id)

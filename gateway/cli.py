@@ -61,6 +61,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--csrf", dest="csrf_protection", action="store_true", default=None,
                         help="require X-Requested-By on POST/DELETE, like Livy's CSRF protection")
     parser.add_argument("--max-sessions", type=int, help="sessions alive at once (default 8)")
+    parser.add_argument("--pool-size", type=int, metavar="N",
+                        help="pyspark sessions kept started for plain create requests (default 1 on a "
+                             "loopback bind, 0 elsewhere)")
     parser.add_argument("--idle-timeout", type=float, help="seconds before an idle session is stopped "
                                                            "(default 3600; 0 = never)")
     parser.add_argument("--work-dir", type=Path, help="where session logs go (default ~/.sparkwire/gateway)")
@@ -149,7 +152,7 @@ def _run(args: argparse.Namespace) -> int:
     cli: dict[str, Any] = {
         "host": args.host, "port": args.port, "master": args.master, "auth_token_file": args.auth_token_file,
         "auth_user": args.auth_user, "csrf_protection": args.csrf_protection,
-        "max_sessions": args.max_sessions, "idle_timeout": args.idle_timeout, "work_dir": args.work_dir,
+        "max_sessions": args.max_sessions, "pool_size": args.pool_size, "idle_timeout": args.idle_timeout, "work_dir": args.work_dir,
         "batch_dirs": args.batch_dirs, "recovery": args.recovery, "worker_grace": args.worker_grace,
         "users_file": args.users_file, "auth": args.auth,
         "kerberos_principal": args.kerberos_principal, "kerberos_keytab": args.kerberos_keytab,

@@ -38,6 +38,7 @@ __all__ = [
     "CreateStatementRequest",
     "LogOut",
     "MessageOut",
+    "PoolOut",
     "SessionListOut",
     "SessionOut",
     "SessionStateOut",
@@ -183,6 +184,18 @@ class MessageOut(BaseModel):
     """Livy's ``{"msg": ...}`` answer."""
 
     msg: str
+
+
+class PoolOut(BaseModel):
+    """``GET /pool``: the warm pool (a sparkwire extension; pooled sessions are not in ``GET /sessions``).
+
+    ``size`` is how many sessions the pool keeps, ``ready`` how many are ``idle`` now and ``starting``
+    how many are still starting.
+    """
+
+    size: int
+    ready: int
+    starting: int
 
 
 class VersionOut(BaseModel):

@@ -68,6 +68,14 @@ class SessionInfo:
     heartbeat_timeout: float | None  # seconds; None = no heartbeat required
     idle_timeout: float | None  # seconds; None = the gateway default
     ttl: float | None  # seconds of maximum lifetime; None = unlimited
+    # The name of the session's folder under sessions/ and of its socket: a pooled session lives under
+    # ``pool-<hex>`` from birth and keeps it when handed out (see pool.py); None means the id.
+    home: str | None = None
+
+    @property
+    def home_name(self) -> str:
+        """:return: the session's folder and socket name."""
+        return self.home or str(self.id)
 
 
 @dataclass
@@ -121,6 +129,8 @@ class InteractiveSession:
             self._save()
 
     def _save(self) -> None:
+        if self.info.id < 0:  # pooled: nobody's session yet, nothing to recover
+            return
         self._store.save_session(self.info.id, self.info, self._state, self.app_id, self.spark_ui_url,
                                  self._worker.pid)
 
@@ -165,6 +175,21 @@ class InteractiveSession:
         if self.state in ("not_started", "starting"):
             self._tasks.append(asyncio.create_task(self._watch_start(), name=f"session-{self.info.id}-start-timeout"))
 
+    def hand_out(self, info: SessionInfo, store: SessionStore) -> None:
+        """Give a pooled session its id and owner; from now on it is stored and expires like any other.
+
+        :param info: the session's final facts (``home`` must stay the pooled one).
+        :param store: the gateway's state store.
+        """
+        self.info = info
+        self._store = store
+        now = time.monotonic()
+        self.timing.created = self.timing.last_activity = self.timing.last_heartbeat = now
+        self.log.note(f"handed out from the warm pool as session {info.id} (owner {info.owner})")
+        self._save()
+        for record in self._statements.values():
+            self._save_statement(record)
+
     @property
     def worker_pid(self) -> int | None:
         """:return: the session process id (tests use it to check nothing is orphaned)."""
@@ -178,7 +203,7 @@ class InteractiveSession:
     async def start(self) -> None:
         """Launch the worker and the session's tasks; returns once the process is spawned."""
         self.state = "starting"
-        self.log.note(f"starting session {self.info.id} (kind {self.info.kind})")
+        self.log.note(f"starting session {self.info.home_name} (kind {self.info.kind})")
         try:
             await self._worker.launch()
         except (OSError, ValueError) as exc:  # ValueError: an argument Popen refuses
@@ -534,6 +559,9 @@ class InteractiveSession:
         return None
 
 
-def session_work_dir(root: Path, session_id: int) -> Path:
-    """:return: the folder holding a session's log and scratch files."""
-    return root / "sessions" / str(session_id)
+def session_work_dir(root: Path, home: int | str) -> Path:
+    """:return: the folder holding a session's log and scratch files.
+
+    :param home: the session id, or a pooled session's reserved name (``SessionInfo.home_name``).
+    """
+    return root / "sessions" / str(home)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
+import secrets
 import shlex
 import time
 from dataclasses import replace
@@ -14,6 +16,7 @@ from .errors import BadRequest, SessionNotFound, TooManySessions
 from .kinds import resolve_session_kind
 from .liveness import LivenessPolicy
 from .models import CreateSessionRequest
+from .pool import PoolStatus, SessionPool, matches_pool
 from .session import InteractiveSession, SessionInfo, session_work_dir
 from .session_ids import SessionIds
 from .session_network import forced_ui_conf, ui_environment
@@ -68,6 +71,7 @@ class SessionManager:
         self._ids = SessionIds(settings.work_dir / "sessions", self._store.max_session_id())
         self._sockets = SocketDir(settings.work_dir / "sockets")
         self._reaper: asyncio.Task[None] | None = None
+        self._pool = SessionPool(settings.warm_pool_size, self._start_pooled)
 
     # -- lifecycle of the manager --------------------------------------------------------------
     def start(self) -> None:
@@ -78,6 +82,7 @@ class SessionManager:
                 self._sessions[session.info.id] = session
                 session.reattach()
         self._reaper = asyncio.create_task(self._reap_forever(), name="session-reaper")
+        self._pool.start()
 
     def _restore(self, stored: StoredSession) -> InteractiveSession | None:
         known = set(SessionInfo.__dataclass_fields__)
@@ -87,31 +92,31 @@ class SessionManager:
             log.warning("cannot restore session %s from the state store: %s", stored.id, exc)
             return None
         return InteractiveSession.restore(
-            stored, info, self._launch(info.id, env={}), statements_kept=self._settings.statements_kept,
+            stored, info, self._launch(info.home_name, env={}), statements_kept=self._settings.statements_kept,
             start_timeout=self._settings.start_timeout, store=self._store,
-            outputs_dir=self._outputs_dir(info.id), liveness=self._liveness())
+            outputs_dir=self._outputs_dir(info.home_name), liveness=self._liveness())
 
     def _liveness(self) -> LivenessPolicy:
         settings = self._settings
         return LivenessPolicy(ping_interval=settings.ping_interval, timeout=settings.liveness_timeout,
                               cancel_grace=settings.cancel_grace)
 
-    def _outputs_dir(self, session_id: int) -> Path:
-        return session_work_dir(self._settings.work_dir, session_id) / "outputs"
+    def _outputs_dir(self, home: str) -> Path:
+        return session_work_dir(self._settings.work_dir, home) / "outputs"
 
-    def _launch(self, session_id: int, env: dict[str, str]) -> WorkerLaunch:
+    def _launch(self, home: str, env: dict[str, str]) -> WorkerLaunch:
         settings = self._settings
-        work_dir = session_work_dir(settings.work_dir, session_id)
+        work_dir = session_work_dir(settings.work_dir, home)
         return WorkerLaunch(
             python=settings.python or default_python(),
             env=env,
             log_path=work_dir / "session.log",
             cwd=work_dir,
-            socket_path=self._sockets.path_for(session_id),
+            socket_path=self._sockets.path_for(home),
             worker_args=("--sql-max-rows", str(settings.sql_max_rows),
                          "--grace", str(settings.worker_grace if settings.recovery else 0),
                          "--max-output-bytes", str(settings.max_output_bytes),
-                         "--spill-dir", str(self._outputs_dir(session_id)),
+                         "--spill-dir", str(self._outputs_dir(home)),
                          "--spill-bytes", str(settings.output_spill_bytes)),
         )
 
@@ -120,6 +125,7 @@ class SessionManager:
         if self._reaper is not None:
             self._reaper.cancel()
             await asyncio.gather(self._reaper, return_exceptions=True)
+        await self._pool.shutdown()
         await asyncio.gather(*(s.stop(reason="the gateway is shutting down")
                                for s in self._sessions.values()), return_exceptions=True)
         self._store.close()
@@ -163,28 +169,72 @@ class SessionManager:
         if request.name is not None and parse_id(request.name) is not None:
             raise BadRequest("A session name cannot be a number: it would be confused with an id.")
         proxy_user = do_as or request.proxy_user
+        idle_timeout = parse_duration(request.idle_timeout, "idleTimeout")
+        ttl = parse_duration(request.ttl, "ttl")
+        # Nothing below may fail once a pooled session is taken: it would be lost to pool and client alike.
+        fits = matches_pool(request, kind, proxy_user, self._settings.spark_conf)
+        pooled = self._pool.take() if fits else None
         info = SessionInfo(
             id=self._ids.take(), name=request.name, kind=kind, owner=owner, proxy_user=proxy_user,
             heartbeat_timeout=float(request.heartbeat_timeout_in_second)
             if request.heartbeat_timeout_in_second else None,
-            idle_timeout=parse_duration(request.idle_timeout, "idleTimeout"),
-            ttl=parse_duration(request.ttl, "ttl"),
+            idle_timeout=idle_timeout, ttl=ttl, home=pooled.info.home if pooled is not None else None,
         )
-        spec = job_spec_from_request(request, proxy_user)
-        spec = replace(spec, conf={**spec.conf, **forced_ui_conf(self._settings, spec.conf)})
-        work_dir = session_work_dir(self._settings.work_dir, info.id)
-        args = submit_args(spec, master=self._settings.master, deploy_mode=self._settings.deploy_mode,
-                           defaults=self._settings.spark_conf, impersonation=self._settings.impersonation,
-                           secrets_file=work_dir / "secret.properties")
-        launch = self._launch(info.id, env={"PYSPARK_SUBMIT_ARGS": shlex.join([*args, "pyspark-shell"]),
-                                            "PYSPARK_PYTHON": self._settings.python or default_python(),
-                                            **ui_environment(self._settings)})
-        session = InteractiveSession(info, launch, statements_kept=self._settings.statements_kept,
-                                     start_timeout=self._settings.start_timeout, store=self._store,
-                                     outputs_dir=self._outputs_dir(info.id), liveness=self._liveness())
+        if pooled is not None:
+            self._link_home(info)
+            pooled.hand_out(info, self._store)
+            self._sessions[info.id] = pooled
+            return pooled
+        session = self._new_session(info, job_spec_from_request(request, proxy_user))
         self._sessions[info.id] = session
         await session.start()
         return session
+
+    def _new_session(self, info: SessionInfo, spec: SparkJobSpec) -> InteractiveSession:
+        """:return: a session (not started yet) for ``info`` running Spark as ``spec`` says."""
+        spec = replace(spec, conf={**spec.conf, **forced_ui_conf(self._settings, spec.conf)})
+        work_dir = session_work_dir(self._settings.work_dir, info.home_name)
+        args = submit_args(spec, master=self._settings.master, deploy_mode=self._settings.deploy_mode,
+                           defaults=self._settings.spark_conf, impersonation=self._settings.impersonation,
+                           secrets_file=work_dir / "secret.properties")
+        launch = self._launch(info.home_name,
+                              env={"PYSPARK_SUBMIT_ARGS": shlex.join([*args, "pyspark-shell"]),
+                                   "PYSPARK_PYTHON": self._settings.python or default_python(),
+                                   **ui_environment(self._settings)})
+        return InteractiveSession(info, launch, statements_kept=self._settings.statements_kept,
+                                  start_timeout=self._settings.start_timeout, store=self._store,
+                                  outputs_dir=self._outputs_dir(info.home_name), liveness=self._liveness())
+
+    async def _start_pooled(self) -> InteractiveSession:
+        """Start one session for the warm pool: the gateway's default conf, no id, no owner, not stored.
+
+        Design: the session's files (folder, socket, log, spill dir) are named after a reserved home,
+        ``pool-<hex>``, for its whole life, and its id comes only at hand-out (:meth:`create`). Renaming
+        files under a running worker would break what it holds by path (its socket and spill dir, Spark's
+        warehouse dir), so nothing is renamed; the store row, written first at hand-out, records the home.
+        """
+        sessions_dir = self._settings.work_dir / "sessions"
+        home = f"pool-{secrets.token_hex(4)}"
+        while (sessions_dir / home).exists():  # folders outlive their sessions: never share one
+            home = f"pool-{secrets.token_hex(4)}"
+        info = SessionInfo(id=-1, name=None, kind="pyspark", owner=None, proxy_user=None, heartbeat_timeout=None,
+                           idle_timeout=None, ttl=None, home=home)
+        session = self._new_session(info, job_spec_from_request(CreateSessionRequest(), None))
+        await session.start()
+        return session
+
+    def _link_home(self, info: SessionInfo) -> None:
+        """Point ``sessions/<id>`` at a handed-out session's home: it witnesses the id (session_ids.py)
+        and is where people look for the session's log."""
+        link = self._settings.work_dir / "sessions" / str(info.id)
+        try:
+            os.symlink(info.home_name, link, target_is_directory=True)
+        except OSError as exc:
+            log.warning("cannot link %s to %s: %s", link, info.home_name, exc)
+
+    def pool_status(self) -> PoolStatus:
+        """:return: the warm pool's size and how many pooled sessions are ready."""
+        return self._pool.status()
 
     def get(self, ref: str | int) -> InteractiveSession:
         """Find a session by id or by name.

@@ -64,6 +64,8 @@ class GatewaySettings:
     :param csrf_protection: require ``X-Requested-By`` on POST/DELETE, as Livy's CSRF filter does.
     :param max_sessions: sessions alive at once; creating one more is a 400.
     :param idle_timeout: seconds a session may sit idle before it is stopped; 0 disables.
+    :param pool_size: ``pyspark`` sessions kept started for create requests that ask for nothing special
+        (the warm pool); None means 1 on a loopback bind and 0 elsewhere (see :attr:`warm_pool_size`).
     :param start_timeout: seconds a session may take to become idle before it is declared dead.
     :param state_retention: seconds a finished session stays listed before it is forgotten.
     :param sql_max_rows: rows a SQL statement returns at most (Livy's ``livy.rsc.sql.num-rows``).
@@ -107,6 +109,7 @@ class GatewaySettings:
     auth_password: Secret | None = None
     csrf_protection: bool = False
     max_sessions: int = 8
+    pool_size: int | None = None
     idle_timeout: float = 3600.0
     start_timeout: float = 180.0
     state_retention: float = 600.0
@@ -137,6 +140,14 @@ class GatewaySettings:
     cancel_grace: float = 10.0
     max_batches: int = 4
     batch_retention: float = 86400.0
+
+    @property
+    def warm_pool_size(self) -> int:
+        """:return: the pool size in effect: ``pool_size``, or 1 on a loopback bind and 0 elsewhere
+            (a shared gateway's memory belongs to its users' sessions until its admin says otherwise)."""
+        if self.pool_size is not None:
+            return self.pool_size
+        return 1 if is_loopback(self.host) else 0
 
     @property
     def auth_mode(self) -> str:
@@ -181,10 +192,13 @@ class GatewaySettings:
             )
         if self.max_sessions < 1:
             raise SettingsError("max_sessions must be at least 1.")
+        if self.pool_size is not None and not 0 <= self.pool_size <= 64:
+            raise SettingsError(f"pool_size must be between 0 (no warm pool) and 64, not {self.pool_size}.")
         if self.worker_grace < 0 or self.max_output_bytes < 1 or self.output_spill_bytes < 0:
             raise SettingsError("worker_grace and output_spill_bytes must be zero or positive, "
                                 "max_output_bytes at least 1.")
-        deepest = os.fsencode(self.work_dir.expanduser().absolute() / "sockets" / "9999999999.sock")
+        deepest = os.fsencode(self.work_dir.expanduser().absolute() / "sockets"
+                              / ("pool-00000000.sock" if self.warm_pool_size else "9999999999.sock"))
         if len(deepest) > MAX_SOCKET_PATH:
             raise SettingsError(f"work_dir {self.work_dir} is too deep for session sockets (the OS allows "
                                 f"{MAX_SOCKET_PATH} bytes): choose a shorter --work-dir.")
@@ -245,6 +259,7 @@ def _names(value: Any) -> tuple[str, ...]:
 _CONVERTERS: dict[str, Any] = {
     "port": int,
     "max_sessions": int,
+    "pool_size": int,
     "sql_max_rows": int,
     "statements_kept": int,
     "max_output_bytes": int,

@@ -31,14 +31,14 @@ class SocketDir:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def path_for(self, session_id: int) -> Path:
+    def path_for(self, session_id: int | str) -> Path:
         """:return: the socket path of a session, with the directory made private."""
         self.root.mkdir(parents=True, exist_ok=True)
         os.chmod(self.root, 0o700)
         return socket_path(self.root, session_id)
 
 
-def socket_path(root: Path, session_id: int) -> Path:
+def socket_path(root: Path, session_id: int | str) -> Path:
     """:return: the socket of session ``session_id`` under ``root`` (settings check its length)."""
     return root / f"{session_id}.sock"
 

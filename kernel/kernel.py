@@ -86,6 +86,20 @@ class RemotePySparkKernel(IPythonKernel):
         assert self.shell is not None
         self.shell.input_transformers_cleanup.append(_strip_local_magic)
         atexit.register(self._close_engine)
+        self._start_session_early()
+
+    def _start_session_early(self) -> None:
+        """With ``kernel.start_session: "on_kernel_start"``, start the session in a background thread
+        now, so the first cell waits only for what is left (an HTTP request and a thread: start-up stays fast)."""
+        try:
+            engine = self._get_engine()
+        except Exception:  # a bad config file is reported by the first cell that needs it
+            self._engine = None
+            return
+        if engine.config.kernel.start_session == "on_kernel_start":
+            engine.start_in_background(KERNEL_SESSION)
+        else:
+            self._engine = None  # as before: the first cell reads the config as it is then
 
     @property
     def banner(self) -> str:  # type: ignore[override]

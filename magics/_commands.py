@@ -125,6 +125,11 @@ class SessionCommands:
             registry.add(name, endpoint=endpoint, body=body)
         except ConfigError as exc:
             raise UsageError(str(exc)) from None
+        if self._engine.config.kernel.start_session == "on_kernel_start":
+            self._engine.start_in_background(name)
+            show_text(f"Session {name!r} ({kind.value}) is starting on {endpoint.url} in the background; "
+                      f"the first cell that uses it waits only for what is left.")
+            return
         sink = self._sink()
         try:
             session_id = calling_engine(lambda: self._engine.start(name, sink=sink))

@@ -224,3 +224,11 @@ def test_unknown_keys_of_ours_are_noted_and_warned_not_fatal(home: Path) -> None
     assert "endpoint 'a' has unknown key(s) ['colour']" in config.notes[1]
     assert "\"kernel\" has unknown key(s) ['speed']" in config.notes[2]
     assert [str(w.message) for w in warned] == list(config.notes)
+
+
+def test_start_session_is_on_first_cell_unless_the_file_says_on_kernel_start() -> None:
+    assert parse_config({}, source="test").kernel.start_session == "on_first_cell"
+    config = parse_config({"kernel": {"start_session": "on_kernel_start"}}, source="test")
+    assert config.kernel.start_session == "on_kernel_start"
+    with pytest.raises(ConfigError, match='kernel "start_session" must be on_first_cell or on_kernel_start'):
+        parse_config({"kernel": {"start_session": "eagerly"}}, source="test")

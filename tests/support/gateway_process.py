@@ -64,7 +64,9 @@ def start_gateway(tmp: Path, *, extra_args: list[str] | None = None, settings: d
     port = port or free_port()
     tmp.mkdir(parents=True, exist_ok=True)
     config = tmp / "gateway.json"
-    config.write_text(json.dumps({"gateway": {"spark_conf": TEST_SPARK_CONF, **(settings or {})}}))
+    # No warm pool unless a test asks for one: a pooled session is a JVM every gateway would start.
+    config.write_text(json.dumps({"gateway": {"spark_conf": TEST_SPARK_CONF, "pool_size": 0,
+                                              **(settings or {})}}))
     config.chmod(0o600)  # the gateway refuses a config file holding secrets that others can read
     output = tmp / "gateway.out"
     argv = [sys.executable, "-m", "sparkwire", "gateway", "--port", str(port), "--config", str(config),

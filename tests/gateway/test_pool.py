@@ -1,0 +1,177 @@
+"""The warm pool: sessions started ahead of requests and handed out on create, on a real gateway.
+
+One gateway with ``pool_size`` 1 and a users file (so a hand-out has an owner to set); its pooled
+sessions are real PySpark workers.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+import pytest
+import requests
+from sparkwire.gateway.models import CreateSessionRequest
+from sparkwire.gateway.pool import matches_pool
+from sparkwire.gateway.settings import SettingsError, load_settings
+from sparkwire.gateway.users import add_user
+
+from tests.support.gateway_process import RunningGateway, start_gateway
+from tests.support.livy_http import HEADERS
+
+TIMEOUT = 180.0
+
+
+# -- which requests a pooled session serves ---------------------------------------------------------
+@pytest.mark.parametrize(("body", "kind", "proxy_user", "expected"), [
+    ({}, "shared", None, True),
+    ({"kind": "pyspark", "name": "mine", "ttl": "1h", "heartbeatTimeoutInSecond": 60}, "pyspark", None, True),
+    ({"conf": {"spark.sql.shuffle.partitions": "4"}}, "pyspark", None, True),  # the gateway's own value
+    ({"conf": {"spark.sql.shuffle.partitions": "3"}}, "pyspark", None, False),
+    ({"driverMemory": "2g"}, "pyspark", None, False),
+    ({"jars": ["/tmp/x.jar"]}, "pyspark", None, False),
+    ({"queue": "etl"}, "pyspark", None, False),
+    ({}, "pyspark", "bob", False),
+    ({"kind": "sql"}, "sql", None, False),
+])
+def test_only_requests_a_pooled_session_fits_take_one(body: dict[str, Any], kind: str, proxy_user: str | None,
+                                                      expected: bool) -> None:
+    request = CreateSessionRequest.model_validate(body)
+    assert matches_pool(request, kind, proxy_user, {"spark.sql.shuffle.partitions": "4"}) is expected
+
+
+def test_pool_size_defaults_to_one_on_loopback_and_zero_elsewhere() -> None:
+    assert load_settings({}, environ={}).warm_pool_size == 1
+    assert load_settings({"host": "0.0.0.0", "auth_token": "t" * 32}, environ={}).warm_pool_size == 0
+    assert load_settings({}, environ={"SPARKWIRE_GATEWAY_POOL_SIZE": "3"}).warm_pool_size == 3
+    assert load_settings({"pool_size": 0}, environ={"SPARKWIRE_GATEWAY_POOL_SIZE": "3"}).warm_pool_size == 0
+    with pytest.raises(SettingsError, match="pool_size"):
+        load_settings({"pool_size": -1}, environ={})
+
+
+def test_pool_size_option_is_checked() -> None:
+    result = subprocess.run([sys.executable, "-m", "sparkwire", "gateway", "--pool-size", "-2"],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "pool_size must be between 0 (no warm pool) and 64, not -2" in result.stderr
+
+
+# -- the real pool ----------------------------------------------------------------------------------
+@dataclass
+class PoolGateway:
+    gateway: RunningGateway
+    alice: requests.Session
+
+    def get(self, path: str) -> Any:
+        reply = self.alice.get(self.gateway.url + path, timeout=10)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        reply = self.alice.post(self.gateway.url + "/sessions", json=body, timeout=30)
+        assert reply.status_code == 201, reply.text
+        result: dict[str, Any] = reply.json()
+        return result
+
+    def wait_pool_ready(self, ready: int = 1) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if self.get("/pool")["ready"] >= ready:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"the pool did not reach {ready} ready session(s):\n{self.gateway.log_text()}")
+
+    def run(self, session_id: int, code: str) -> dict[str, Any]:
+        reply = self.alice.post(f"{self.gateway.url}/sessions/{session_id}/statements", json={"code": code},
+                                timeout=30)
+        assert reply.status_code == 201, reply.text
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            statement: dict[str, Any] = self.get(f"/sessions/{session_id}/statements/{reply.json()['id']}")
+            if statement["state"] == "available":
+                return statement
+            time.sleep(0.1)
+        raise AssertionError("statement did not finish")
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PoolGateway]:
+    tmp = tmp_path_factory.mktemp("pool")
+    users_file = tmp / "users.json"
+    add_user(users_file, "alice", "alice-password", with_token=False)
+    running = start_gateway(tmp, settings={"pool_size": 1, "users_file": str(users_file)})
+    alice = requests.Session()
+    alice.auth = ("alice", "alice-password")
+    alice.headers.update(HEADERS)
+    try:
+        yield PoolGateway(running, alice)
+    finally:
+        running.stop()
+
+
+def test_pooled_session_is_handed_out_idle_with_the_caller_as_owner_and_a_fresh_id(pool: PoolGateway) -> None:
+    pool.wait_pool_ready()
+    assert pool.get("/pool") == {"size": 1, "ready": 1, "starting": 0}
+    assert pool.get("/sessions")["total"] == 0  # pooled sessions are nobody's: not listed
+
+    session = pool.create({"kind": "pyspark", "name": "from-the-pool"})
+    assert session["state"] == "idle"  # no start-up left to wait for
+    assert (session["owner"], session["name"], session["kind"]) == ("alice", "from-the-pool", "pyspark")
+    assert session["id"] == 0  # the next id at hand-out time
+    assert [s["id"] for s in pool.get("/sessions")["sessions"]] == [0]
+    assert pool.run(0, "spark.range(5).count()")["output"]["data"]["text/plain"] == "5"
+    assert any("handed out from the warm pool as session 0" in line
+               for line in pool.get("/sessions/0/log?size=200")["log"])
+
+    # The store knows the session under its final id, with the folder its files live in.
+    with sqlite3.connect(pool.gateway.work_dir / "gateway.sqlite3") as db:
+        (info,) = db.execute("SELECT info FROM sessions WHERE id = 0").fetchone()
+    home = json.loads(info)["home"]
+    assert home.startswith("pool-") and json.loads(info)["owner"] == "alice"
+    assert (pool.gateway.work_dir / "sessions" / "0").resolve() == (pool.gateway.work_dir / "sessions" / home)
+    pool.alice.delete(f"{pool.gateway.url}/sessions/0", timeout=60)
+
+
+def test_pool_refills_in_the_background_and_stays_hidden(pool: PoolGateway) -> None:
+    pool.wait_pool_ready()
+    taken = pool.create({})
+    try:
+        assert taken["state"] == "idle" and taken["kind"] == "shared"
+        assert pool.get("/pool")["ready"] == 0
+        pool.wait_pool_ready()  # a replacement started on its own
+        listed = [s["id"] for s in pool.get("/sessions")["sessions"]]
+        assert max(listed) == taken["id"]  # the replacement is not listed
+    finally:
+        pool.alice.delete(f"{pool.gateway.url}/sessions/{taken['id']}", timeout=60)
+
+
+def test_custom_conf_bypasses_the_pool(pool: PoolGateway) -> None:
+    pool.wait_pool_ready()
+    session = pool.create({"kind": "pyspark", "conf": {"spark.sql.shuffle.partitions": "3"}})
+    try:
+        assert session["state"] == "starting"  # a session of its own, started for this request
+        assert pool.get("/pool")["ready"] == 1  # the pooled one is still there
+    finally:
+        pool.alice.delete(f"{pool.gateway.url}/sessions/{session['id']}", timeout=60)
+
+
+def test_shutdown_stops_pooled_sessions(tmp_path_factory: pytest.TempPathFactory) -> None:
+    running = start_gateway(tmp_path_factory.mktemp("pool-shutdown"), settings={"pool_size": 1})
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while requests.get(running.url + "/pool", timeout=10).json()["ready"] < 1:
+            assert time.monotonic() < deadline, running.log_text()
+            time.sleep(0.2)
+        workers = psutil.Process(running.process.pid).children(recursive=True)
+        assert workers, "the pooled session's processes"
+    finally:
+        running.stop()
+    _gone, alive = psutil.wait_procs(workers, timeout=30)
+    assert not alive, [p.pid for p in alive]
