@@ -58,7 +58,7 @@ class BackgroundStart:
     def _run(self) -> None:
         try:
             self._registry.ensure_started(self.name, on_update=self._record, timeout=self._timeout)
-        except BaseException as exc:  # reported to the cell that waits; a thread has nobody else to tell
+        except BaseException as exc:  # noqa: BLE001 - reported to the cell that waits; a thread has nobody else to tell
             self.error = exc
         finally:
             self._done.set()

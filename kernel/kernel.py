@@ -93,7 +93,7 @@ class RemotePySparkKernel(IPythonKernel):
         now, so the first cell waits only for what is left (an HTTP request and a thread: start-up stays fast)."""
         try:
             engine = self._get_engine()
-        except Exception:  # a bad config file is reported by the first cell that needs it
+        except Exception:  # noqa: BLE001 - a bad config file is reported by the first cell that needs it
             self._engine = None
             return
         if engine.config.kernel.start_session == "on_kernel_start":
