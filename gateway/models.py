@@ -66,10 +66,9 @@ _Paths = Annotated[list[PathText], Field(max_length=LIST_MAX_ITEMS)]
 _Conf = Annotated[dict[ConfKey, ConfValue], Field(max_length=LIST_MAX_ITEMS), WithJsonSchema(CONF_SCHEMA)]
 
 
-class CreateSessionRequest(_In):
-    """Body of ``POST /sessions``."""
+class _SparkJobRequest(_In):
+    """What ``POST /sessions`` and ``POST /batches`` share: Spark's resources, files and conf."""
 
-    kind: SessionKind | None = None
     proxy_user: ShortText | None = None
     jars: _Paths = Field(default_factory=list)
     py_files: _Paths = Field(default_factory=list)
@@ -83,16 +82,22 @@ class CreateSessionRequest(_In):
     queue: ShortText | None = None
     name: ShortText | None = None
     conf: _Conf = Field(default_factory=dict)
-    # Seconds without a client request before the session is stopped; 0 or absent: no heartbeat needed.
-    heartbeat_timeout_in_second: Annotated[int, Field(ge=0, le=10**9)] | None = None
-    ttl: Duration | None = None
-    idle_timeout: Duration | None = None
 
     @field_validator("conf", mode="before")
     @classmethod
     def _conf_values_as_strings(cls, value: Any) -> Any:
         # Livy's conf is Map[String, String]; clients often send numbers and booleans (not objects).
         return _as_strings(value)
+
+
+class CreateSessionRequest(_SparkJobRequest):
+    """Body of ``POST /sessions``."""
+
+    kind: SessionKind | None = None
+    # Seconds without a client request before the session is stopped; 0 or absent: no heartbeat needed.
+    heartbeat_timeout_in_second: Annotated[int, Field(ge=0, le=10**9)] | None = None
+    ttl: Duration | None = None
+    idle_timeout: Duration | None = None
 
 
 class CreateStatementRequest(_In):
@@ -226,28 +231,15 @@ def _as_strings(value: Any) -> Any:
     return value
 
 
-class CreateBatchRequest(_In):
+class CreateBatchRequest(_SparkJobRequest):
     """Body of ``POST /batches``."""
 
     file: Annotated[PathText, Field(min_length=1)]
     class_name: ShortText | None = None
     args: Annotated[list[ConfValue], Field(max_length=LIST_MAX_ITEMS), WithJsonSchema(ARGS_SCHEMA)] = Field(
         default_factory=list)
-    proxy_user: ShortText | None = None
-    jars: _Paths = Field(default_factory=list)
-    py_files: _Paths = Field(default_factory=list)
-    files: _Paths = Field(default_factory=list)
-    archives: _Paths = Field(default_factory=list)
-    driver_memory: ShortText | None = None
-    driver_cores: _Count | None = None
-    executor_memory: ShortText | None = None
-    executor_cores: _Count | None = None
-    num_executors: _Count | None = None
-    queue: ShortText | None = None
-    name: ShortText | None = None
-    conf: _Conf = Field(default_factory=dict)
 
-    _check_strings = field_validator("args", "conf", mode="before")(_as_strings)
+    _args_as_strings = field_validator("args", mode="before")(_as_strings)
 
 
 class BatchOut(_Out):
