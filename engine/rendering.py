@@ -206,28 +206,8 @@ def _rich_bundle(data: Mapping[str, Any], *, sql: bool) -> dict[str, Any] | None
     return bundle
 
 
-def render_error(
-    ename: str | None,
-    evalue: str | None,
-    traceback: Sequence[str] = (),
-    *,
-    code: str | None = None,
-    sql: bool = False,
-    verbose: bool = False,
-) -> ErrorInfo:
-    """Normalise a remote error for display: the cell's lines, Spark internals hidden, the message once.
-
-    See :func:`.tracebacks.format_error`, which this calls.
-
-    :param ename: the exception class name (``"Error"`` if absent).
-    :param evalue: the exception message.
-    :param traceback: the server's traceback entries (they may hold several lines and end in newlines).
-    :param code: the cell as typed, for the text of its failing lines.
-    :param sql: the statement ran in the SQL interpreter.
-    :param verbose: keep PySpark, py4j and JVM frames.
-    :return: the error.
-    """
-    return format_error(ename, evalue, traceback, code=code, sql=sql, verbose=verbose)
+# The engine's public name for the traceback formatter (kernel, magics and SQL transfer call it).
+render_error = format_error
 
 
 def render_output(output: Output, *, sql: bool = False, code: str | None = None, verbose: bool = False) -> RenderedOutput:
