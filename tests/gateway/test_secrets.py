@@ -104,8 +104,6 @@ def test_non_ascii_whitespace_tricks_get_a_401(token_gateway: RunningGateway, va
 def test_gateway_wipes_its_settings_from_its_environment(token_gateway: RunningGateway) -> None:
     """Finding: /proc/<gateway>/environ held the token."""
     environ = Path(f"/proc/{token_gateway.process.pid}/environ")
-    if not environ.exists():
-        pytest.skip("no procfs")
     assert b"t0ken-value" not in environ.read_bytes()
 
 
@@ -118,8 +116,6 @@ def test_hardening_wipes_the_c_environment_and_makes_the_process_non_dumpable() 
         "print(libc.prctl(3, 0, 0, 0, 0), b'hunter2-token' in open('/proc/self/environ', 'rb').read(),"
         " 'SPARKWIRE_GATEWAY_AUTH_TOKEN' in os.environ, os.environ.get('KEEP'))\n"
     )
-    if not sys.platform.startswith("linux"):
-        pytest.skip("prctl and /proc are Linux")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True,
                             env={**os.environ, "SPARKWIRE_GATEWAY_AUTH_TOKEN": "hunter2-token", "KEEP": "yes"})
     assert result.stdout.split() == ["0", "False", "False", "yes"]
