@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sparkwire-installed
 
-.PHONY: run test test-spark35 setup check-java kerberos-setup check-node check-chromium labextension-build bench bench-env lint clean
+.PHONY: FORCE run test test-spark35 setup check-java kerberos-setup check-node check-chromium labextension-build bench bench-env lint clean
 
 # The script takes the place of make's shell, and make's own Ctrl-C report is silenced: the script
 # stops both servers and says goodbye itself.
@@ -38,7 +38,7 @@ test-spark35: check-java $(SPARK35_STAMP)
 $(SPARK35_STAMP): pyproject.toml .ci/spark35-constraints.txt
 	@test -x $(SPARK35_VENV)/bin/python || $(PYTHON) -m venv $(SPARK35_VENV)
 	@echo "Installing sparkwire with PySpark 3.5 into $(SPARK35_VENV)..."
-	@$(SPARK35_VENV)/bin/python -m pip install --quiet -c .ci/spark35-constraints.txt -e ".[test]"
+	@$(SPARK35_VENV)/bin/python -m pip install --quiet -c .ci/spark35-constraints.txt $(EDITABLE) ".[test]"
 	@touch $@
 
 # What `make run` needs; the browser for the panel's end-to-end test is checked by `make test` only.
@@ -52,18 +52,33 @@ kerberos-setup: $(KRB_STAMP)
 
 $(KRB_STAMP): $(STAMP)
 	@scripts/install-kdc.sh
-	@if command -v krb5-config >/dev/null; then $(BIN)/python -m pip install --quiet -e ".[test,kerberos]"; \
+	@if command -v krb5-config >/dev/null; then $(BIN)/python -m pip install --quiet $(EDITABLE) ".[test,kerberos]"; \
 	  else echo "MIT Kerberos headers missing: the kerberos extra is not installed and its tests skip."; fi
 	@touch $@
 
 check-java:
 	@scripts/check-java.sh
 
-$(STAMP): pyproject.toml
+# Strict editable install: the package is a tree of links (build/__editable__.*) to the top-level
+# folders, as in a wheel, so mypy and ruff see one package `sparkwire`; a new or removed module needs a
+# re-install, which `make setup` does whenever the list of modules changes (MODULES_LIST).
+EDITABLE     := --config-settings editable_mode=strict -e
+PACKAGE_DIRS := cli livy engine gateway kernel magics batch panel
+MODULES      := $(sort $(shell find $(PACKAGE_DIRS) -name '*.py' -not -path '*/__pycache__/*' 2>/dev/null))
+MODULES_LIST := $(VENV)/.sparkwire-modules
+
+# Rewritten only when the list differs, so an unchanged tree does not re-install.
+$(MODULES_LIST): FORCE
+	@mkdir -p $(VENV)
+	@echo "$(MODULES)" | cmp -s - $@ || echo "$(MODULES)" > $@
+
+FORCE:
+
+$(STAMP): pyproject.toml $(MODULES_LIST)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "Installing sparkwire (editable) and its test dependencies into $(VENV)..."
+	@echo "Installing sparkwire (editable, strict) and its test dependencies into $(VENV)..."
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e ".[test]"
+	@$(BIN)/python -m pip install --quiet $(EDITABLE) ".[test]"
 	@touch $(STAMP)
 
 # The JupyterLab panel (labextension/): npm install when the lock changes, build when a source changes,
@@ -128,18 +143,18 @@ $(BENCH_STAMP):
 		{ echo "sparkmagic did not install; on Debian/Ubuntu it needs: apt-get install libkrb5-dev"; exit 1; }
 	@touch $(BENCH_STAMP)
 
-# ruff and mypy strict on the package (scripts/typecheck.sh: see there why not plain `mypy -p sparkwire`),
-# installed by the dev extra, and eslint on the sidebar's sources. Needs no Java and no sidebar build.
+# ruff, and mypy strict on the installed package (the strict editable install links every folder into
+# it), both from the dev extra, and eslint on the sidebar's sources. Needs no Java and no sidebar build.
 DEV_STAMP := $(VENV)/.sparkwire-dev
 
 lint: $(DEV_STAMP) $(LABEXT_NODE)
 	$(BIN)/ruff check .
-	scripts/typecheck.sh
+	$(BIN)/mypy -p sparkwire
 	cd $(LABEXT) && node_modules/.bin/eslint src
 
 $(DEV_STAMP): $(STAMP)
 	@echo "Installing the lint tools (the dev extra) into $(VENV)..."
-	@$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@$(BIN)/python -m pip install --quiet $(EDITABLE) ".[dev]"
 	@touch $@
 
 clean:

@@ -27,8 +27,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def sh(*command: str | Path, timeout: float = 600, stdout_only: bool = False, cwd: Path | None = None) -> str:
     """Run a command; fail the test with its output if it fails. :return: stdout and stderr (or stdout),
-    without colours. The default working directory is not the checkout, whose ``sparkwire/`` folder
-    would shadow the installed package for ``python -c``."""
+    without colours. The default working directory is not the checkout, so that ``python -c`` sees the
+    installed package alone."""
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     result = subprocess.run([str(c) for c in command], capture_output=True, text=True, check=False, timeout=timeout, env=env,
                             cwd=cwd or Path(command[0]).parent)
