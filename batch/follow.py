@@ -13,16 +13,16 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from sparkwire.livy import (
+    BATCH_FOLLOW_SCHEDULE,
     Batch,
     BatchSpec,
     BatchState,
     LivyClient,
-    LivyTimeout,
     SessionLog,
-    polling_intervals,
+    wait_for_batch,
 )
 
 __all__ = ["GAP_MARKER", "LogFetch", "LogFollower", "batch_exit_code", "follow_batch", "run_batch"]
@@ -87,10 +87,6 @@ class LogFollower:
         self._next = next_line
 
 
-def _sleeps(intervals: Iterable[float] | None) -> Iterator[float]:
-    return iter(intervals) if intervals is not None else polling_intervals(start=0.2, factor=1.5, cap=1.0)
-
-
 def follow_batch(
     client: LivyClient,
     batch_id: int | str,
@@ -112,40 +108,27 @@ def follow_batch(
     :param from_line: the first log line to report (0 = the whole log).
     :param timeout: give up after this many seconds (the batch keeps running); None = no limit.
     :param stop: set this event (from another thread) to stop following early; the batch keeps running.
-    :param intervals: sleeps between polls; by default from 0.2 s backing off to 1 s.
+    :param intervals: sleeps between polls; by default ``BATCH_FOLLOW_SCHEDULE``.
     :return: the last batch seen: final, unless ``stop`` was set.
     :raises LivyTimeout: if ``timeout`` passed first.
     :raises LivyError: as the client raises it (unreachable server, batch not found...).
     """
     began = time.monotonic()
     follower = LogFollower(lambda f, s: client.batch_log(batch_id, f, s), from_line=from_line)
-    sleeps = _sleeps(intervals)
-    last: BatchState | None = None
-    while True:
-        # State first, then the log: the gateway writes a batch's last lines before its final state,
-        # so the log read after a final state holds everything.
-        batch = client.get_batch(batch_id)
+
+    # The log after each state poll: the gateway writes a batch's last lines before its final state,
+    # so the log read after a final state holds everything.
+    def read_log(_: Batch) -> None:
         if on_line is not None:
             for line in follower.poll():
                 on_line(line)
-        elapsed = time.monotonic() - began
-        if batch.state is not last:
-            last = batch.state
-            if on_state is not None:
-                on_state(batch, elapsed)
-        if batch.is_final or (stop is not None and stop.is_set()):
-            return batch
-        delay = next(sleeps)
-        if timeout is not None:
-            if elapsed >= timeout:
-                raise LivyTimeout(
-                    f"Batch {batch_id} is still {batch.state.value!r} after {timeout:g} s; it keeps running. "
-                    "Follow it again, or stop it with delete_batch().", url=f"{client.url}/batches/{batch_id}")
-            delay = min(delay, timeout - elapsed)
-        if stop is not None:
-            stop.wait(delay)
-        else:
-            time.sleep(delay)
+
+    def state_changed(batch: Batch) -> None:
+        if on_state is not None:
+            on_state(batch, time.monotonic() - began)
+
+    return wait_for_batch(client, batch_id, timeout=timeout, on_state=state_changed, on_poll=read_log, stop=stop,
+                          intervals=intervals or BATCH_FOLLOW_SCHEDULE.intervals())
 
 
 def run_batch(

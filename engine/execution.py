@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from sparkwire.livy import (
-    FINAL_STATEMENT_STATES,
+    CANCEL_SCHEDULE,
     FINAL_STATES,
     BadRequest,
     InvalidResponse,
@@ -33,7 +33,6 @@ from sparkwire.livy import (
     StatementFailed,
     StatementNotFound,
     StatementState,
-    polling_intervals,
     wait_for_statement,
 )
 
@@ -89,17 +88,13 @@ def _cancel(client: LivyClient, session_id: int, statement_id: int, wait: float)
     deadline = time.monotonic() + wait
     try:
         client.cancel_statement(session_id, statement_id, timeout=min(wait, 10.0))
-        for delay in polling_intervals(start=0.02, factor=1.5, cap=0.5):
-            if client.get_statement(session_id, statement_id).state in FINAL_STATEMENT_STATES:
-                return True
-            if time.monotonic() + delay > deadline:
-                return False
-            time.sleep(delay)
-    except LivyError:
+        wait_for_statement(client, session_id, statement_id, timeout=deadline - time.monotonic(),
+                           intervals=CANCEL_SCHEDULE.intervals(), reconnect_wait=0)
+    except LivyError:  # LivyTimeout included: it had not ended in time.
         return False
     except KeyboardInterrupt:
         return False  # A second Ctrl-C: stop waiting for the cancel to finish.
-    return False
+    return True
 
 
 def _interrupted(client: LivyClient, session_id: int, statement_id: int, wait: float) -> ExecutionInterrupted:

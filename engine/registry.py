@@ -11,21 +11,19 @@ by :meth:`~SessionRegistry.close`; attached ones are left alone.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sparkwire.livy import (
     FINAL_STATES,
-    READY_STATES,
     LivyClient,
     LivyError,
     LivyTimeout,
     Session,
     SessionDead,
     SessionKind,
-    polling_intervals,
+    wait_for_session,
 )
 
 from .config import EndpointConfig, SparkwireConfig
@@ -232,14 +230,16 @@ class SessionRegistry:
         try:
             if interrupted():
                 raise KeyboardInterrupt
-            if on_update is not None:
-                on_update(session)
-            session = _wait_ready(client, session, timeout=timeout, on_update=on_update)
+            # reconnect_wait=0: a start fails at once on an unreachable endpoint (the cell is re-run).
+            session = wait_for_session(client, session.id, seen=session, timeout=timeout, on_poll=on_update,
+                                       log_lines=_LOG_LINES, reconnect_wait=0)
         except KeyboardInterrupt:
             _delete_quietly(client, session.id)
             raise ExecutionInterrupted(
                 f"Interrupted while session {session.id} was starting; it was deleted. Run the cell again "
                 "to start a new one.", statement_id=None, cancelled=True) from None
+        except SessionDead as exc:
+            raise _dead(client, exc) from None
         except LivyTimeout as exc:
             _delete_quietly(client, session.id)
             raise LivyTimeout(
@@ -410,43 +410,16 @@ def _delete_quietly(client: LivyClient, session_id: int) -> None:
         pass  # Best effort: the original problem is what the user must see.
 
 
-def _wait_ready(
-    client: LivyClient, session: Session, *, timeout: float | None, on_update: StartCallback | None
-) -> Session:
-    # Our own loop rather than livy's wait_for_session: the start view shows elapsed time and the
-    # Spark UI link, which need every poll, not only state changes.
-    deadline = None if timeout is None else time.monotonic() + timeout
-    intervals = polling_intervals(start=0.1, factor=1.5, cap=1.0)
-    while True:
-        if session.state in READY_STATES:
-            return session
-        if session.state in FINAL_STATES:
-            raise _dead(client, session)
-        delay = next(intervals)
-        if deadline is not None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise LivyTimeout(f"session {session.id} not ready", url=client.session_url(session.id),
-                                  session_id=session.id)
-            delay = min(delay, remaining)
-        time.sleep(delay)
-        session = client.get_session(session.id)
-        if on_update is not None:
-            on_update(session)
-
-
-def _dead(client: LivyClient, session: Session) -> SessionDead:
-    try:
-        lines = client.session_log(session.id, size=_LOG_LINES).lines
-    except LivyError:
-        lines = session.log
+def _dead(client: LivyClient, dead: SessionDead) -> SessionDead:
+    """The start's own message: what to do in a notebook, not in the client's terms."""
+    lines = dead.log
     tail = "\n".join(f"    {line}" for line in lines[-_LOG_LINES:]) or "    (no log)"
     return SessionDead(
-        f"Session {session.id} on {client.url} ended in state {session.state.value!r} while starting. "
+        f"Session {dead.session_id} on {client.url} ended in state {dead.state!r} while starting. "
         f"Its log usually says why (memory, Spark settings, queue limits); fix that (e.g. with %%configure -f) "
         f"and run the cell again to start a new session. Last log lines:\n{tail}",
-        url=client.session_url(session.id),
-        session_id=session.id,
-        state=session.state.value,
+        url=dead.url,
+        session_id=dead.session_id,
+        state=dead.state,
         log=lines,
     )

@@ -73,11 +73,23 @@ from ._token_command import TokenCommand
 from ._transport import JsonTransport
 from ._urls import redact_url
 from ._version import Version, VersionInfo
-from ._waiting import run_statement, wait_for_batch, wait_for_session, wait_for_statement
+from ._waiting import (
+    BATCH_FOLLOW_SCHEDULE,
+    CANCEL_SCHEDULE,
+    SESSION_SCHEDULE,
+    STATEMENT_SCHEDULE,
+    Schedule,
+    run_statement,
+    wait_for_batch,
+    wait_for_session,
+    wait_for_statement,
+)
 
 __all__ = [
+    "BATCH_FOLLOW_SCHEDULE",
     "BUILTIN_AUTHS",
     "BUSY_STATES",
+    "CANCEL_SCHEDULE",
     "DEFAULT_RETRIES",
     "DEFAULT_TIMEOUT",
     "ENTRY_POINT_GROUP",
@@ -87,7 +99,9 @@ __all__ = [
     "NO_RETRIES",
     "READY_STATES",
     "RETRYABLE_STATUSES",
+    "SESSION_SCHEDULE",
     "STARTING_STATES",
+    "STATEMENT_SCHEDULE",
     "USE_CLIENT_DEFAULT",
     "AppInfo",
     "Auth",
@@ -121,6 +135,7 @@ __all__ = [
     "Output",
     "OutputStatus",
     "RetryPolicy",
+    "Schedule",
     "Secret",
     "ServerError",
     "Session",

@@ -1,14 +1,18 @@
 """Running code and waiting for sessions, statements and batches, on top of :class:`LivyClient`.
 
-Kept apart from the client so the client stays one method per REST call. Callbacks report each
-observed state so that callers (the engine, the kernel) can draw progress bars; they run in the
-waiting thread and should return quickly.
+Kept apart from the client so the client stays one method per REST call. Every wait is the one loop
+of :func:`_poll` (fetch, report, judge, sleep) with one of the schedules named below. Callbacks
+report what each poll saw so that callers (the engine, the kernel, ``sparkwire batch``) can draw
+progress; they run in the waiting thread and should return quickly.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from ._client import LivyClient
 from ._errors import (
@@ -32,7 +36,18 @@ from ._states import (
     StatementState,
 )
 
-__all__ = ["run_statement", "wait_for_batch", "wait_for_session", "wait_for_statement"]
+__all__ = ["BATCH_FOLLOW_SCHEDULE", "CANCEL_SCHEDULE", "SESSION_SCHEDULE", "STATEMENT_SCHEDULE", "Schedule",
+           "run_statement", "wait_for_batch", "wait_for_session", "wait_for_statement"]
+
+T = TypeVar("T")
+
+
+class _Stateful(Protocol):
+    @property
+    def state(self) -> object: ...
+
+
+S = TypeVar("S", bound=_Stateful)
 
 SessionCallback = Callable[[Session], None]
 StatementCallback = Callable[[Statement], None]
@@ -43,14 +58,38 @@ BatchCallback = Callable[[Batch], None]
 _SESSION_CHECK_SECONDS = 5.0
 
 
-class _Deadline:
-    """Sleeps between polls without overshooting an overall time limit."""
+@dataclass(frozen=True)
+class Schedule:
+    """A poll schedule: :func:`polling_intervals` grows each interval by ``factor``, but never beyond
+    5 % of the time waited so far (nor below ``start``) and never beyond ``cap``."""
 
-    def __init__(
-        self, timeout: float | None, intervals: Iterable[float] | None, default: Iterator[float]
-    ) -> None:
+    start: float
+    factor: float = 1.5
+    cap: float = 1.0
+
+    def intervals(self) -> Iterator[float]:
+        """:return: a fresh iterator of sleep intervals, in seconds."""
+        return polling_intervals(start=self.start, factor=self.factor, cap=self.cap)
+
+
+# Every poll schedule, in one place.
+# A statement: 2 ms at first, so a quick statement (most of them) comes back at once.
+STATEMENT_SCHEDULE = Schedule(start=0.002)
+# A session starting, a batch running.
+SESSION_SCHEDULE = Schedule(start=0.1)
+# A batch followed with its log (two requests a poll).
+BATCH_FOLLOW_SCHEDULE = Schedule(start=0.2)
+# A statement asked to cancel, up to the caller's limit.
+CANCEL_SCHEDULE = Schedule(start=0.02, cap=0.5)
+
+
+class _Deadline:
+    """Sleeps between polls without overshooting an overall time limit, or until ``stop`` is set."""
+
+    def __init__(self, timeout: float | None, intervals: Iterable[float], stop: threading.Event | None = None) -> None:
         self._end = None if timeout is None else time.monotonic() + timeout
-        self._intervals = iter(intervals) if intervals is not None else default
+        self._intervals = iter(intervals)
+        self._stop = stop
 
     def sleep_or_expire(self) -> bool:
         """Sleep for the next interval; return ``False`` instead if the limit has passed."""
@@ -60,8 +99,37 @@ class _Deadline:
             if remaining <= 0:
                 return False
             delay = min(delay, remaining)
-        time.sleep(delay)
+        if self._stop is not None:
+            self._stop.wait(delay)
+        else:
+            time.sleep(delay)
         return True
+
+
+def _poll(
+    fetch: Callable[[], T],
+    done: Callable[[T], bool],
+    *,
+    deadline: _Deadline,
+    expired: Callable[[T], LivyError],
+    on_poll: Callable[[T], None] | None = None,
+    seen: T | None = None,
+) -> T:
+    """The wait loop: fetch, report to ``on_poll``, return once ``done`` (which may raise), else sleep.
+
+    :param seen: what the caller already holds (e.g. the answer to its create request): judged first,
+        so the first request waits one interval.
+    :raises LivyError: ``expired(last)`` when the deadline passes first.
+    """
+    item = fetch() if seen is None else seen
+    while True:
+        if on_poll is not None:
+            on_poll(item)
+        if done(item):
+            return item
+        if not deadline.sleep_or_expire():
+            raise expired(item)
+        item = fetch()
 
 
 def _session_dead(client: LivyClient, session: Session, log_lines: int) -> SessionDead:
@@ -93,6 +161,8 @@ def wait_for_session(
     log_lines: int = 20,
     reconnect_wait: float = DEFAULT_RECONNECT_WAIT,
     on_notice: NoticeCallback | None = None,
+    on_poll: SessionCallback | None = None,
+    seen: Session | None = None,
 ) -> Session:
     """Poll a session until it is ready (by default: ``idle``).
 
@@ -102,35 +172,52 @@ def wait_for_session(
     :param on_state: called with the session whenever its state changes (and once at first).
     :param until: the states to return at; e.g. ``READY_STATES | BUSY_STATES`` to accept a busy
         session, which queues new statements.
-    :param intervals: sleep intervals; by default from 0.1 s backing off to 1 s.
+    :param intervals: sleep intervals; by default ``SESSION_SCHEDULE``.
     :param log_lines: how many log lines a :class:`SessionDead` carries.
     :param reconnect_wait: seconds to keep polling a server that stopped answering (a restart); 0 = none.
     :param on_notice: told when the server stops answering and when it is back (logged if None).
+    :param on_poll: called with the session after every poll (e.g. to show the time waited).
+    :param seen: the session as the caller just got it (from ``create_session``): judged (and given
+        to ``on_poll``) before the first request, which then waits one interval.
     :return: the session, in one of the ``until`` states.
     :raises SessionDead: if the session reaches a final state (error, dead, killed, success) first.
     :raises LivyTimeout: if ``timeout`` passes first; the session is left as it is.
     :raises SessionNotFound: if there is no such session.
     """
-    deadline = _Deadline(timeout, intervals, polling_intervals(start=0.1, factor=1.5, cap=1.0))
-    last: SessionState | None = None
-    while True:
-        session = poll_through_restart(lambda: client.get_session(session_id), wait=reconnect_wait,
-                                       on_notice=on_notice, url=client.url)
-        if session.state is not last:
-            last = session.state
-            if on_state is not None:
-                on_state(session)
-        if session.state in until:
-            return session
-        if session.state in FINAL_STATES:
+    def ready(session: Session) -> bool:
+        if session.state in FINAL_STATES and session.state not in until:
             raise _session_dead(client, session, log_lines)
-        if not deadline.sleep_or_expire():
-            raise LivyTimeout(
-                f"Session {session_id} is still {session.state.value!r} after {timeout:g} s. It may be waiting "
-                "for cluster resources; wait longer (a larger timeout), or check its log with session_log().",
-                url=client.session_url(session_id),
-                session_id=session_id,
-            )
+        return session.state in until
+
+    def expired(session: Session) -> LivyError:
+        return LivyTimeout(
+            f"Session {session_id} is still {session.state.value!r} after {timeout:g} s. It may be waiting "
+            "for cluster resources; wait longer (a larger timeout), or check its log with session_log().",
+            url=client.session_url(session_id),
+            session_id=session_id,
+        )
+
+    return _poll(lambda: poll_through_restart(lambda: client.get_session(session_id), wait=reconnect_wait,
+                                              on_notice=on_notice, url=client.url),
+                 ready, deadline=_Deadline(timeout, intervals or SESSION_SCHEDULE.intervals()), expired=expired,
+                 on_poll=_each_and_changes(on_poll, on_state), seen=seen)
+
+
+def _each_and_changes(
+    on_poll: Callable[[S], None] | None, on_state: Callable[[S], None] | None
+) -> Callable[[S], None]:
+    """One ``on_poll`` for a loop: ``on_poll`` for every poll, then ``on_state`` when the state changed."""
+    last: list[object] = []
+
+    def report(item: S) -> None:
+        if on_poll is not None:
+            on_poll(item)
+        if last != [item.state]:
+            last[:] = [item.state]
+            if on_state is not None:
+                on_state(item)
+
+    return report
 
 
 def wait_for_statement(
@@ -155,7 +242,7 @@ def wait_for_statement(
     :param statement_id: the statement id.
     :param on_progress: called with the statement after every poll (``state``, ``progress`` 0.0–1.0).
     :param timeout: the overall limit in seconds; ``None`` to wait for good.
-    :param intervals: sleep intervals; by default :func:`polling_intervals` (5 ms backing off to 0.5 s).
+    :param intervals: sleep intervals; by default ``STATEMENT_SCHEDULE``.
     :param reconnect_wait: seconds to keep polling a server that stopped answering (a gateway restart
         with recovery keeps the statement); 0 = fail at once.
     :param on_notice: told when the server stops answering and when it is back (logged if None).
@@ -165,28 +252,32 @@ def wait_for_statement(
     :raises SessionDead: if the session ends before the statement does.
     :raises StatementNotFound: if the session has no such statement.
     """
-    deadline = _Deadline(timeout, intervals, polling_intervals())
     next_session_check = time.monotonic() + _SESSION_CHECK_SECONDS
-    while True:
-        statement = poll_through_restart(lambda: client.get_statement(session_id, statement_id),
-                                         wait=reconnect_wait, on_notice=on_notice, url=client.url)
-        if on_progress is not None:
-            on_progress(statement)
+
+    def finished(statement: Statement) -> bool:
+        nonlocal next_session_check
         if statement.state in FINAL_STATEMENT_STATES:
-            return statement
+            return True
         if time.monotonic() >= next_session_check:
             next_session_check = time.monotonic() + _SESSION_CHECK_SECONDS
             state = poll_through_restart(lambda: client.session_state(session_id), wait=reconnect_wait,
                                          on_notice=on_notice, url=client.url)
             if state in FINAL_STATES:
                 raise _session_dead(client, client.get_session(session_id), 20)
-        if not deadline.sleep_or_expire():
-            raise LivyTimeout(
-                f"Statement {statement_id} in session {session_id} is still {statement.state.value!r} after "
-                f"{timeout:g} s; it keeps running. Wait again, or cancel it with cancel_statement().",
-                url=f"{client.session_url(session_id)}/statements/{statement_id}",
-                session_id=session_id,
-            )
+        return False
+
+    def expired(statement: Statement) -> LivyError:
+        return LivyTimeout(
+            f"Statement {statement_id} in session {session_id} is still {statement.state.value!r} after "
+            f"{timeout:g} s; it keeps running. Wait again, or cancel it with cancel_statement().",
+            url=f"{client.session_url(session_id)}/statements/{statement_id}",
+            session_id=session_id,
+        )
+
+    return _poll(lambda: poll_through_restart(lambda: client.get_statement(session_id, statement_id),
+                                              wait=reconnect_wait, on_notice=on_notice, url=client.url),
+                 finished, deadline=_Deadline(timeout, intervals or STATEMENT_SCHEDULE.intervals()), expired=expired,
+                 on_poll=on_progress)
 
 
 def wait_for_batch(
@@ -196,6 +287,8 @@ def wait_for_batch(
     timeout: float | None = None,
     on_state: BatchCallback | None = None,
     intervals: Iterable[float] | None = None,
+    on_poll: BatchCallback | None = None,
+    stop: threading.Event | None = None,
 ) -> Batch:
     """Poll a batch until it reaches a final state (success, dead, killed, error).
 
@@ -203,27 +296,25 @@ def wait_for_batch(
     :param batch_id: the batch id or name.
     :param timeout: the overall limit in seconds; ``None`` to wait for good.
     :param on_state: called with the batch whenever its state changes (and once at first).
-    :param intervals: sleep intervals; by default from 0.1 s backing off to 1 s.
-    :return: the finished batch; check ``batch.state`` (``SUCCESS`` or not).
+    :param intervals: sleep intervals; by default ``SESSION_SCHEDULE``.
+    :param on_poll: called with the batch after every poll, before ``on_state`` (e.g. to read its log).
+    :param stop: set this event (from another thread) to return early, with the batch still running.
+    :return: the finished batch (check ``batch.state``: ``SUCCESS`` or not), or the last one seen if
+        ``stop`` was set.
     :raises LivyTimeout: if ``timeout`` passes first; the batch keeps running.
     :raises BatchNotFound: if there is no such batch.
     """
-    deadline = _Deadline(timeout, intervals, polling_intervals(start=0.1, factor=1.5, cap=1.0))
-    last: SessionState | None = None
-    while True:
-        batch = client.get_batch(batch_id)
-        if batch.state is not last:
-            last = batch.state
-            if on_state is not None:
-                on_state(batch)
-        if batch.state in FINAL_STATES:
-            return batch
-        if not deadline.sleep_or_expire():
-            raise LivyTimeout(
-                f"Batch {batch_id} is still {batch.state.value!r} after {timeout:g} s; it keeps running. "
-                "Wait again, or stop it with delete_batch().",
-                url=f"{client.url}/batches/{batch_id}",
-            )
+    def expired(batch: Batch) -> LivyError:
+        return LivyTimeout(
+            f"Batch {batch_id} is still {batch.state.value!r} after {timeout:g} s; it keeps running. "
+            "Wait again, or stop it with delete_batch().",
+            url=f"{client.url}/batches/{batch_id}",
+        )
+
+    return _poll(lambda: client.get_batch(batch_id),
+                 lambda batch: batch.state in FINAL_STATES or (stop is not None and stop.is_set()),
+                 deadline=_Deadline(timeout, intervals or SESSION_SCHEDULE.intervals(), stop), expired=expired,
+                 on_poll=_each_and_changes(on_poll, on_state))
 
 
 def run_statement(
@@ -251,7 +342,7 @@ def run_statement(
         an output whose ``status`` is error (see :meth:`Output.raise_for_status`).
     :param cancel_on_interrupt: on ``KeyboardInterrupt`` while waiting, ask the server to cancel the
         statement before re-raising, so an interrupted cell does not keep the cluster busy.
-    :param intervals: sleep intervals; by default :func:`polling_intervals`.
+    :param intervals: sleep intervals; by default ``STATEMENT_SCHEDULE``.
     :return: the statement's output.
     :raises StatementCancelled: if the statement was cancelled.
     :raises StatementFailed: if it ended in state error without output, or failed and ``raise_on_error``.
