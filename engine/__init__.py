@@ -31,7 +31,7 @@ from .config import (
     load_config,
     parse_config,
 )
-from .core import CellResult, Engine, report_to_error
+from .core import CellResult, Engine
 from .display import DisplaySink, IPythonDisplaySink, NullSink, widget_frontend_connected
 from .endpoints import ClientFactory, endpoint_auth, make_client
 from .errors import (
@@ -42,6 +42,8 @@ from .errors import (
     SessionLost,
     UnknownSession,
     describe_error,
+    message_error,
+    report_to_error,
 )
 from .execution import ProgressCallback, check_session_lost, execute
 from .frames import SendOutcome, SqlResult
@@ -119,6 +121,7 @@ __all__ = [
     "log_text",
     "make_client",
     "merge_bodies",
+    "message_error",
     "parse_config",
     "parse_traceback",
     "pretty_bundle",

@@ -2,9 +2,9 @@
 
 Both front doors use :class:`Engine`: the Remote PySpark kernel (one session) and the ``%spark``
 magics (several named sessions). It never raises for a failure the user should see; it returns a
-:class:`CellResult` whose ``error`` is either the remote exception or a one-message
-:class:`~.errors.ErrorReport` of what went wrong here, so each front door only has to show it (the
-kernel as an error reply, the magics by raising).
+result whose one ``error`` is either the remote exception or a one-message error of what went wrong
+here (:func:`~.errors.report_to_error`), so each front door only has to show it (the kernel as an
+error reply, the magics by raising).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .background_start import BackgroundStart
 from .config import SparkwireConfig, load_config
 from .display import DisplaySink, NullSink
 from .endpoints import ClientFactory, make_client
-from .errors import EngineError, ErrorReport, ExecutionInterrupted, SessionLost, describe_error
+from .errors import EngineError, ExecutionInterrupted, SessionLost, describe_error, report_to_error
 from .execution import ProgressCallback, execute
 from .frames import SendOutcome, SqlResult, spark_message
 from .jobs import fetch_statement_jobs
@@ -37,19 +37,9 @@ if TYPE_CHECKING:
     from .sql.query import SqlQuery
     from .sql.transfer import QueryResult, SqlTransfer
 
-__all__ = ["CellResult", "Engine", "report_to_error"]
+__all__ = ["CellResult", "Engine"]
 
 T = TypeVar("T")
-
-
-def report_to_error(report: ErrorReport) -> ErrorInfo:
-    """Turn an engine failure into an error as Jupyter shows it: no Python traceback, just the message.
-
-    :param report: the failure.
-    :return: the error; its ``traceback`` is the message's lines, the first prefixed by the name.
-    """
-    lines = report.message.splitlines() or [""]
-    return ErrorInfo(report.ename, report.message, (f"{report.ename}: {lines[0]}", *lines[1:]))
 
 
 @dataclass(frozen=True)
@@ -58,7 +48,8 @@ class CellResult:
 
     :param rendered: what to show: stdout text, rich bundle, remote error.
     :param output: the raw Livy output, if the statement finished (for ``-o VAR`` and the like).
-    :param failure: what went wrong outside the remote code (unreachable, lost session, interrupt...).
+    :param error: the error to show: the remote exception (``rendered.error``), or what went wrong
+        outside the remote code (unreachable, lost session, interrupt...).
     :param session_id: the session the code ran in, if one was started.
     :param statement_id: the statement, if one was submitted.
     :param frame: the DataFrame the cell ended with, fetched as a table (``show_dataframe``); its
@@ -67,7 +58,7 @@ class CellResult:
 
     rendered: RenderedOutput = field(default_factory=RenderedOutput)
     output: Output | None = None
-    failure: ErrorReport | None = None
+    error: ErrorInfo | None = None
     session_id: int | None = None
     statement_id: int | None = None
     frame: QueryResult | None = None
@@ -75,14 +66,7 @@ class CellResult:
     @property
     def ok(self) -> bool:
         """Whether the code ran and did not raise."""
-        return self.failure is None and self.rendered.error is None
-
-    @property
-    def error(self) -> ErrorInfo | None:
-        """The error to show (remote exception or engine failure), or ``None``."""
-        if self.failure is not None:
-            return report_to_error(self.failure)
-        return self.rendered.error
+        return self.error is None
 
 
 class Engine:
@@ -236,20 +220,21 @@ class Engine:
                 progress.close()
         except SessionLost as exc:
             self._registry.forget(name)
-            return CellResult(failure=describe_error(exc), session_id=session_id)
+            return CellResult(error=report_to_error(describe_error(exc)), session_id=session_id)
         except (EngineError, LivyError) as exc:
-            return CellResult(failure=describe_error(exc), session_id=session_id,
+            return CellResult(error=report_to_error(describe_error(exc)), session_id=session_id,
                               statement_id=statement_id[0] if statement_id else None)
         statement = statement_id[0] if statement_id else None
         text, found = take_marker(output.text, last.marker) if last is not None and output.ok else (None, False)
         if last is None or not found:
-            return CellResult(rendered=render_output(output, sql=sql, code=typed, verbose=verbose), output=output,
-                              session_id=session_id, statement_id=statement)
+            rendered = render_output(output, sql=sql, code=typed, verbose=verbose)
+            return CellResult(rendered=rendered, output=output, error=rendered.error, session_id=session_id,
+                              statement_id=statement)
         output = dataclasses.replace(output, data={**output.data, "text/plain": text})
         # A plain cell has no -n flag, so the truncation notice names none.
         shown = self._fetch_frame(name, _variable_query(last.variable), target, fetch_all_hint="")
         rendered = dataclasses.replace(render_output(output), bundle=shown.bundle, error=shown.error)
-        return CellResult(rendered=rendered, output=output, failure=shown.failure, session_id=session_id,
+        return CellResult(rendered=rendered, output=output, error=shown.error, session_id=session_id,
                           statement_id=statement, frame=shown.result)
 
     def _runs_python(self, name: str, kind: SessionKind | str | None) -> bool:
@@ -340,10 +325,10 @@ class Engine:
             raise ValueError(f"-t str sends a str, not a {type(value).__name__}")
         if kind not in ("df", "str"):
             raise ValueError(f"kind must be 'df' or 'str', not {kind!r}")
-        sent, error, failure = self._in_session(name, sink or NullSink(), lambda client, session_id, progress:
-                                                send_to_spark(self.transfer, client, session_id, value, var_name,
-                                                              max_rows=max_rows, on_progress=progress))
-        return SendOutcome(sent=sent, error=error, failure=failure)
+        sent, error = self._in_session(name, sink or NullSink(), lambda client, session_id, progress:
+                                       send_to_spark(self.transfer, client, session_id, value, var_name,
+                                                     max_rows=max_rows, on_progress=progress))
+        return SendOutcome(sent=sent, error=error)
 
     def _fetch_frame(self, name: str, query: SqlQuery, sink: DisplaySink, *,
                      fetch_all_hint: str | None = None) -> SqlResult:
@@ -359,19 +344,19 @@ class Engine:
             except NoDataFrame:
                 return None
 
-        result, error, failure = self._in_session(name, sink, fetch)
+        result, error = self._in_session(name, sink, fetch)
         if result is not None and fetch_all_hint is not None:
             result = dataclasses.replace(result, fetch_all_hint=fetch_all_hint)
         bundle = None
         if result is not None and not query.quiet:
             bundle = result_bundle_for(result, widgets=sink.widgets_available())
-        return SqlResult(result=result, bundle=bundle, error=error, failure=failure)
+        return SqlResult(result=result, bundle=bundle, error=error)
 
     def _in_session(
         self, name: str, sink: DisplaySink, call: Callable[[Any, int, ProgressCallback], T]
-    ) -> tuple[T | None, ErrorInfo | None, ErrorReport | None]:
+    ) -> tuple[T | None, ErrorInfo | None]:
         """Start the session if needed and make ``call(client, session_id, on_progress)`` under a
-        progress bar: its value, or Spark's error, or our failure."""
+        progress bar: its value, or the error (Spark's, or our failure)."""
         from .sql.errors import QueryFailed
 
         session_id: int | None = None
@@ -381,18 +366,18 @@ class Engine:
             client = self._registry.client(self._registry.get(name).endpoint)
             progress = StatementProgress(sink, mode=self._config.kernel.progress)
             try:
-                return call(client, session_id, progress.update), None, None
+                return call(client, session_id, progress.update), None
             finally:
                 progress.close()
         except QueryFailed as exc:
-            return None, spark_message(exc.error), None
+            return None, spark_message(exc.error)
         except SessionLost as exc:
             self._registry.forget(name)
             if client is not None and session_id is not None and self._transfer is not None:
                 self._transfer.forget(client, session_id)
-            return None, None, describe_error(exc)
+            return None, report_to_error(describe_error(exc))
         except (EngineError, LivyError) as exc:
-            return None, None, describe_error(exc)
+            return None, report_to_error(describe_error(exc))
 
     def complete(self, name: str, code: str, cursor: int, *, kind: SessionKind | str | None = None) -> list[str]:
         """Completion candidates from the named session; never starts a session, never raises.

@@ -10,8 +10,9 @@
 
 Errors of the Livy client (:class:`sparkwire.livy.LivyError`) pass through the engine unchanged: they
 already say what happened and what to do. :func:`describe_error` turns any of them into an
-:class:`ErrorReport` (a name and one message, never a Python traceback or a secret), which the kernel
-sends as an error reply and the magics raise.
+:class:`ErrorReport` (a name and one message, never a Python traceback or a secret);
+:func:`message_error` makes the :class:`~.tracebacks.ErrorInfo` results carry from it, which the
+kernel sends as an error reply and the magics raise.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sparkwire.livy import LivyError
+
+from .tracebacks import ErrorInfo
 
 __all__ = [
     "ConfigError",
@@ -29,6 +32,8 @@ __all__ = [
     "SessionLost",
     "UnknownSession",
     "describe_error",
+    "message_error",
+    "report_to_error",
 ]
 
 
@@ -123,3 +128,19 @@ def describe_error(error: BaseException) -> ErrorReport:
         f"sparkwire failed unexpectedly ({type(error).__name__}: {text}). This is a bug in sparkwire; "
         "please report it with the steps that led here. Running the cell again may work.",
     )
+
+
+def message_error(ename: str, message: str) -> ErrorInfo:
+    """An error of ours as Jupyter shows it: no Python traceback, just the message.
+
+    :param ename: the name, e.g. ``"SessionLost"``, ``"UsageError"``.
+    :param message: what happened and what to do.
+    :return: the error; its ``traceback`` is the message's lines, the first prefixed by the name.
+    """
+    lines = message.splitlines() or [""]
+    return ErrorInfo(ename, message, (f"{ename}: {lines[0]}", *lines[1:]))
+
+
+def report_to_error(report: ErrorReport) -> ErrorInfo:
+    """:return: the failure as the error results carry (:func:`message_error`)."""
+    return message_error(report.ename, report.message)

@@ -1,9 +1,9 @@
 """What the engine's DataFrame calls return: :class:`SqlResult` (``%%sql``, ``-o``, a DataFrame last
 expression) and :class:`SendOutcome` (``%%send_to_spark``).
 
-Like :class:`~.core.CellResult` they carry failures instead of raising them: ``error`` is Spark's
-(the query failed remotely: its class and message, without the helper's frames), ``failure`` is ours
-(unreachable endpoint, lost session, interrupt, unreadable answer).
+Like :class:`~.core.CellResult` they carry failures instead of raising them, in one ``error``: Spark's
+(the query failed remotely: its class and message, without the helper's frames), or ours as one
+message (unreachable endpoint, lost session, interrupt, unreadable answer).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import ErrorReport
 from .rendering import ErrorInfo
 from .tracebacks import format_error
 
@@ -44,19 +43,17 @@ class SqlResult:
 
     :param result: the fetched rows and schema, or ``None`` (failed, or no DataFrame to fetch).
     :param bundle: the MIME bundle showing it (typed HTML table, text, chart view where widgets render).
-    :param error: the query's remote failure (Spark's message).
-    :param failure: what went wrong here.
+    :param error: the query's remote failure (Spark's message), or what went wrong here.
     """
 
     result: QueryResult | None = None
     bundle: Mapping[str, Any] | None = None
     error: ErrorInfo | None = None
-    failure: ErrorReport | None = None
 
     @property
     def ok(self) -> bool:
         """Whether nothing failed."""
-        return self.error is None and self.failure is None
+        return self.error is None
 
     @property
     def frame(self) -> pd.DataFrame | None:
@@ -68,38 +65,22 @@ class SqlResult:
         """The truncation notice (``"Showing 1,000 of more than 1,000 rows ..."``), or ``None``."""
         return None if self.result is None else self.result.notice
 
-    @property
-    def shown_error(self) -> ErrorInfo | None:
-        """The error to show (remote, or ours as one message), or ``None``."""
-        if self.failure is not None:
-            lines = self.failure.message.splitlines() or [""]
-            return ErrorInfo(self.failure.ename, self.failure.message,
-                             (f"{self.failure.ename}: {lines[0]}", *lines[1:]))
-        return self.error
-
 
 @dataclass(frozen=True)
 class SendOutcome:
     """The outcome of :meth:`~.core.Engine.send_to_spark`.
 
     :param sent: what was sent, or ``None`` on failure.
-    :param error: the remote failure (Spark's message).
-    :param failure: what went wrong here.
+    :param error: the remote failure (Spark's message), or what went wrong here.
     """
 
     sent: SendResult | None = None
     error: ErrorInfo | None = None
-    failure: ErrorReport | None = None
 
     @property
     def ok(self) -> bool:
         """Whether the value arrived."""
-        return self.error is None and self.failure is None
-
-    @property
-    def shown_error(self) -> ErrorInfo | None:
-        """The error to show (remote, or ours as one message), or ``None``."""
-        return SqlResult(error=self.error, failure=self.failure).shown_error
+        return self.error is None
 
     def summary(self) -> str:
         """One line saying what arrived, e.g. ``Sent 3 rows x 2 columns to df (arrow).``"""

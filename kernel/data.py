@@ -45,7 +45,7 @@ def sql(ctx: Context, args: argparse.Namespace, body: str) -> ErrorInfo | None:
         raise UsageError(f"%%sql: {exc}. Run %%help for the flags.") from None
     outcome = ctx.engine.sql(ctx.name, query, sink=ctx.sink)
     if not outcome.ok:
-        return outcome.shown_error
+        return outcome.error
     if query.output_var is not None:
         ctx.user_ns[query.output_var] = outcome.frame
     if outcome.bundle is not None:
@@ -69,7 +69,7 @@ def send_to_spark(ctx: Context, args: argparse.Namespace) -> ErrorInfo | None:
     except ValueError as exc:
         raise UsageError(f"%%send_to_spark: {exc}.") from None
     if not outcome.ok:
-        return outcome.shown_error
+        return outcome.error
     ctx.out.stream(outcome.summary() + "\n")
     return None
 
@@ -103,7 +103,7 @@ def spark(ctx: Context, args: argparse.Namespace, body: str) -> ErrorInfo | None
         return error
     outcome = ctx.engine.sql(ctx.name, query, sink=ctx.sink)
     if not outcome.ok:
-        return outcome.shown_error
+        return outcome.error
     assert args.output is not None
     ctx.user_ns[args.output] = outcome.frame
     return None

@@ -29,6 +29,7 @@ from sparkwire.engine import (
     ErrorInfo,
     IPythonDisplaySink,
     describe_error,
+    message_error,
     report_to_error,
 )
 from sparkwire.livy import LivyError
@@ -324,9 +325,7 @@ def _strip_local_magic(lines: list[str]) -> list[str]:
 
 
 def _usage_error(exc: UsageError) -> ErrorInfo:
-    message = str(exc)
-    lines = message.splitlines() or [""]
-    return ErrorInfo("UsageError", message, (f"UsageError: {lines[0]}", *lines[1:]))
+    return message_error("UsageError", str(exc))
 
 
 def _as_replacements(token: str, candidates: list[str]) -> list[str]:

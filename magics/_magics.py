@@ -237,8 +237,6 @@ class SparkMagics(Magics):
                                                  max_rows=args.maxrows, sink=self._sink())
         except ValueError as exc:
             raise UsageError(f"%%send_to_spark: {exc}.") from None
-        if outcome.failure is not None:
-            raise spark_error_from_report(outcome.failure)
         if outcome.error is not None:
             raise spark_error(outcome.error)
         show_text(outcome.summary())

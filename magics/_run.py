@@ -17,7 +17,7 @@ from sparkwire.livy import Output, SessionKind
 if TYPE_CHECKING:  # the transfer module loads pandas and pyarrow: only when a cell needs them
     from sparkwire.engine.sql.transfer import QueryResult
 
-from ._errors import SparkError, spark_error, spark_error_from_report
+from ._errors import SparkError, spark_error
 from ._output import show_bundle, show_rendered
 
 __all__ = ["CellOptions", "CellRunner"]
@@ -134,8 +134,6 @@ class CellRunner:
     @staticmethod
     def _checked(shown: SqlResult) -> QueryResult:
         """The result, or the exception the user sees: Spark's error, or our one-message failure."""
-        if shown.failure is not None:
-            raise spark_error_from_report(shown.failure)
         if shown.error is not None:
             raise spark_error(shown.error)
         assert shown.result is not None

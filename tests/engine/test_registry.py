@@ -155,8 +155,8 @@ def test_engine_forgets_a_lost_session_and_starts_a_new_one() -> None:
     assert first.ok and first.rendered.stdout == "ran 1\n" and first.session_id == 0
     del fake.sessions[0]  # deleted behind our back
     lost = engine.run("main", "2")
-    assert lost.failure is not None and lost.failure.ename == "SessionLost"
-    assert "no longer exists" in lost.failure.message and "run the cell again" in lost.failure.message
+    assert lost.error is not None and lost.error.ename == "SessionLost"
+    assert "no longer exists" in lost.error.evalue and "run the cell again" in lost.error.evalue
     assert lost.error is not None and lost.error.traceback[0].startswith("SessionLost: Session 0")
     again = engine.run("main", "3")
     assert again.ok and again.session_id == 1
