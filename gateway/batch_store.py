@@ -10,13 +10,12 @@ Layout under the gateway's ``work_dir``::
 Unlike session ids, batch ids are never reused: a new gateway continues after the highest id on
 disk, so an id a client kept (Airflow's Livy operator lost its ids) still means the same batch.
 
-:class:`BatchRun` ties a record to its log: :class:`LogScanner` reads the application id, the
-Spark UI address and the start of the SparkContext from spark-submit's output as it grows.
+:class:`LogScanner` reads the application id, the Spark UI address and the start of the SparkContext
+from spark-submit's output as it grows (``batches.BatchRun`` ties a record, its log and its process).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -25,14 +24,9 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .log_file import SessionLogFile
-
-if TYPE_CHECKING:
-    from .batches import BatchProcess
-
-__all__ = ["FINAL_BATCH_STATES", "BatchRecord", "BatchRun", "BatchStore", "LogScanner", "now_ms"]
+__all__ = ["FINAL_BATCH_STATES", "BatchRecord", "BatchStore", "LogScanner", "now_ms"]
 
 log = logging.getLogger("sparkwire.gateway")
 
@@ -202,54 +196,3 @@ class LogScanner:
 
 
 # -- one batch ---------------------------------------------------------------------------------
-class BatchRun:
-    """A batch record with its log and, while it runs, its process and monitor task."""
-
-    def __init__(self, record: BatchRecord, store: BatchStore) -> None:
-        self.record = record
-        self.log = SessionLogFile(store.log_path(record.id))
-        self.process: BatchProcess | None = None
-        self.scanner = LogScanner(store.log_path(record.id))
-        self.monitor: asyncio.Task[None] | None = None
-        self.stopping = False  # a client asked to kill it and the kill is under way
-        self._store = store
-
-    def save(self) -> None:
-        """Persist the record."""
-        self._store.save(self.record)
-
-    def observe(self) -> None:
-        """Take the application id, UI address and ``running`` from the log."""
-        if not self.scanner.done:
-            self.scanner.scan()
-        record, scanner = self.record, self.scanner
-        changed = False
-        if scanner.app_id and scanner.app_id != record.app_id:
-            record.app_id = scanner.app_id
-            changed = True
-        if scanner.spark_ui_url and scanner.spark_ui_url != record.spark_ui_url:
-            record.spark_ui_url = scanner.spark_ui_url
-            changed = True
-        if record.state == "starting" and (scanner.app_id or scanner.context_started):
-            record.state = "running"
-            changed = True
-        if changed:
-            self.save()
-
-    def finish(self, state: str, note: str, exit_code: int | None = None) -> None:
-        """Record the final state and say why in the log."""
-        self.observe()
-        self.log.note(note)
-        self.record.state = state
-        self.record.exit_code = exit_code
-        self.record.finished = now_ms()
-        self.save()
-
-    def finish_from(self, exit_code: int | None, after: str = "") -> None:
-        """Finish from spark-submit's exit code (0 is ``success``; None means nobody saw it end)."""
-        if exit_code is None:
-            self.finish("dead", f"the batch process ended{after}, but its exit code was not recorded: "
-                                f"its outcome is unknown")
-        else:
-            state = "success" if exit_code == 0 else "dead"
-            self.finish(state, f"spark-submit exited with code {exit_code}{after}", exit_code)

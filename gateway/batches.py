@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .batch_paths import check_batch_conf, resolve_batch_path, resolve_path_list
-from .batch_store import BatchRecord, BatchRun, BatchStore, now_ms
+from .batch_store import BatchRecord, BatchStore, LogScanner, now_ms
 from .errors import BadRequest, GatewayError
+from .log_file import SessionLogFile
 from .models import CreateBatchRequest
 from .secrets_scrub import mask_text
 from .session_network import forced_ui_conf, ui_environment
@@ -34,7 +35,7 @@ from .spark_submit import SparkJobSpec, submit_args
 from .validation import parse_id
 from .worker_process import ShutdownStatus, default_python, session_environment, signal_process_group
 
-__all__ = ["BatchManager", "BatchNotFound", "BatchProcess", "Ended", "resolve_batch_path"]
+__all__ = ["BatchManager", "BatchNotFound", "BatchProcess", "BatchRun", "Ended", "resolve_batch_path"]
 
 log = logging.getLogger("sparkwire.gateway")
 
@@ -167,6 +168,59 @@ class BatchProcess:
 
 
 # -- the registry ------------------------------------------------------------------------------
+class BatchRun:
+    """A batch record with its log and, while it runs, its process and monitor task."""
+
+    def __init__(self, record: BatchRecord, store: BatchStore) -> None:
+        self.record = record
+        self.log = SessionLogFile(store.log_path(record.id))
+        self.process: BatchProcess | None = None
+        self.scanner = LogScanner(store.log_path(record.id))
+        self.monitor: asyncio.Task[None] | None = None
+        self.stopping = False  # a client asked to kill it and the kill is under way
+        self._store = store
+
+    def save(self) -> None:
+        """Persist the record."""
+        self._store.save(self.record)
+
+    def observe(self) -> None:
+        """Take the application id, UI address and ``running`` from the log."""
+        if not self.scanner.done:
+            self.scanner.scan()
+        record, scanner = self.record, self.scanner
+        changed = False
+        if scanner.app_id and scanner.app_id != record.app_id:
+            record.app_id = scanner.app_id
+            changed = True
+        if scanner.spark_ui_url and scanner.spark_ui_url != record.spark_ui_url:
+            record.spark_ui_url = scanner.spark_ui_url
+            changed = True
+        if record.state == "starting" and (scanner.app_id or scanner.context_started):
+            record.state = "running"
+            changed = True
+        if changed:
+            self.save()
+
+    def finish(self, state: str, note: str, exit_code: int | None = None) -> None:
+        """Record the final state and say why in the log."""
+        self.observe()
+        self.log.note(note)
+        self.record.state = state
+        self.record.exit_code = exit_code
+        self.record.finished = now_ms()
+        self.save()
+
+    def finish_from(self, exit_code: int | None, after: str = "") -> None:
+        """Finish from spark-submit's exit code (0 is ``success``; None means nobody saw it end)."""
+        if exit_code is None:
+            self.finish("dead", f"the batch process ended{after}, but its exit code was not recorded: "
+                                f"its outcome is unknown")
+        else:
+            state = "success" if exit_code == 0 else "dead"
+            self.finish(state, f"spark-submit exited with code {exit_code}{after}", exit_code)
+
+
 class BatchManager:
     """All batches of one gateway, on disk and in memory; made in the app's lifespan.
 

@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from .auth import authenticated_user
-from .batch_store import BatchRun
-from .batches import BatchManager
+from .batches import BatchManager, BatchRun
 from .deps import Access, DoAs, Paging, User, paging
 from .models import AppInfo, BatchListOut, BatchOut, CreateBatchRequest, LogOut, MessageOut, SessionStateOut
 

@@ -6,18 +6,19 @@ to the running interpreter, so the kernel runs in the environment sparkwire is i
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jupyter_client.kernelspec import KernelSpecManager
-
-__all__ = ["DISPLAY_NAME", "KERNEL_NAME", "install_kernel_spec", "kernel_spec"]
+__all__ = ["DISPLAY_NAME", "EPILOG", "KERNEL_NAME", "add_arguments", "install_kernel_spec", "kernel_spec", "main",
+           "run"]
 
 KERNEL_NAME = "remote-pyspark"
 DISPLAY_NAME = "Remote PySpark"
@@ -53,6 +54,8 @@ def install_kernel_spec(
     :param display_name: the name shown in the launcher.
     :return: the directory the kernelspec was installed to.
     """
+    from jupyter_client.kernelspec import KernelSpecManager  # not for `sparkwire --help`
+
     package = resources.files("sparkwire.kernel").joinpath("resources")
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp, kernel_name)
@@ -69,7 +72,61 @@ def install_kernel_spec(
     return installed
 
 
-if __name__ == "__main__":
-    from .cli import main
+EPILOG = """\
+examples:
+  sparkwire install-kernel --sys-prefix   # into this (virtual) environment: recommended
+  sparkwire install-kernel --user         # for the current user
+  sparkwire install-kernel --prefix /opt/jupyter
 
+Without an option it installs for the current user, or system-wide when run as root.
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``install-kernel``'s options, and :func:`run` as its handler."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--user", action="store_true", help="install for the current user")
+    where.add_argument("--sys-prefix", action="store_true", help=f"install into this environment ({sys.prefix})")
+    where.add_argument("--prefix", help="install under PREFIX/share/jupyter/kernels")
+    parser.add_argument("--name", default=None, help="kernel name (default remote-pyspark)")
+    parser.add_argument("--display-name", default=None, help="name in the launcher (default 'Remote PySpark')")
+    parser.set_defaults(handler=run)
+
+
+def _is_root() -> bool:
+    try:
+        return os.geteuid() == 0
+    except AttributeError:  # Windows
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    """``install-kernel``: install where ``args`` say. :return: the exit code."""
+    prefix = sys.prefix if args.sys_prefix else args.prefix
+    user = bool(args.user) or (prefix is None and not _is_root())
+    try:
+        path = install_kernel_spec(user=user, prefix=prefix, kernel_name=args.name or KERNEL_NAME,
+                                   display_name=args.display_name or DISPLAY_NAME)
+    except OSError as exc:
+        print(f"sparkwire install-kernel: cannot write the kernelspec: {exc}. Try --user or --sys-prefix.",
+              file=sys.stderr)
+        return 1
+    print(f"Installed the {args.display_name or DISPLAY_NAME!r} kernel in {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``install-kernel`` on its own (``python -m sparkwire.kernel.install``).
+
+    :param argv: the arguments.
+    :return: the exit code.
+    """
+    parser = argparse.ArgumentParser(prog="python -m sparkwire.kernel.install", epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return run(args)
+
+
+if __name__ == "__main__":
     sys.exit(main())
