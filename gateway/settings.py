@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from sparkwire.livy import Secret
+
 from .worker_socket import MAX_SOCKET_PATH
 
 __all__ = ["ENV_PREFIX", "GatewaySettings", "Secret", "SettingsError", "load_settings"]
@@ -25,29 +27,6 @@ ENV_PREFIX = "SPARKWIRE_GATEWAY_"
 
 class SettingsError(ValueError):
     """The settings are invalid or unsafe; the message says which setting and what to do."""
-
-
-class Secret:
-    """A string that never shows itself in repr, str or logs."""
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        """:return: the secret value; call only where it is compared or sent."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    def __str__(self) -> str:
-        return "**********"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 @dataclass(frozen=True)

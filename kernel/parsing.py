@@ -14,6 +14,8 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
+from sparkwire.engine.send_flags import SEND_TO_SPARK_FLAGS, add_flags
+
 __all__ = ["MAGICS", "REMOTE_MAGICS", "Command", "UsageError", "help_bundle", "parse_arguments", "parse_cell"]
 
 
@@ -78,13 +80,9 @@ def _pretty() -> _Parser:
 
 
 def _send_to_spark() -> _Parser:
-    p = _parser("%%send_to_spark", "Send a local variable (a pandas DataFrame or a string) to the session.")
-    p.add_argument("-i", "--input", required=True, metavar="VAR", help="the local variable (from %%local cells)")
-    p.add_argument("-t", "--type", choices=("df", "str"), default="df", metavar="df|str",
-                   help="df: a pandas DataFrame, sent as a Spark DataFrame (default); str: a string")
-    p.add_argument("-n", "--name", required=True, metavar="NAME", help="the variable's name in the session")
-    p.add_argument("-m", "--maxrows", type=int, default=-1, metavar="MAXROWS",
-                   help="send at most this many rows of a DataFrame (default -1: all)")
+    p = _parser("%%send_to_spark", "Send a local variable (a pandas DataFrame or a string, from %%local "
+                                   "cells) to the session.")
+    add_flags(p.add_argument, SEND_TO_SPARK_FLAGS)
     return p
 
 

@@ -14,6 +14,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 from IPython.core import magic_arguments as _magic_arguments
 from IPython.core.error import UsageError
+from sparkwire.engine.send_flags import SEND_TO_SPARK_FLAGS, add_flags
 from sparkwire.livy import Secret, SessionKind
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "mask",
     "parse_line",
     "password_in",
+    "send_to_spark_args",
     "session_args",
 ]
 
@@ -92,6 +94,18 @@ def _apply(func: F, decorators: list[Decorator]) -> F:
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
+
+
+def send_to_spark_args(func: F) -> F:
+    """Add ``%%send_to_spark``'s flags (declared once in :mod:`sparkwire.engine.send_flags`) and ``-s``.
+
+    :param func: the magic.
+    :return: the magic with the flags.
+    """
+    decorators: list[Decorator] = []
+    add_flags(lambda *names, **options: decorators.append(argument(*names, **options)), SEND_TO_SPARK_FLAGS)
+    decorators.append(argument("-s", "--session", metavar="NAME", help="the session (optional with one session)"))
+    return _apply(func, decorators)
 
 
 def session_args(func: F) -> F:

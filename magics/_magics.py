@@ -22,6 +22,7 @@ from ._args import (
     mask,
     parse_line,
     password_in,
+    send_to_spark_args,
     session_args,
 )
 from ._commands import SessionCommands, pick_session
@@ -200,13 +201,7 @@ class SparkMagics(Magics):
         return None
 
     @magic_arguments()
-    @argument("-i", "--input", required=True, metavar="VAR", help="the local variable to send")
-    @argument("-t", "--type", type=str.lower, choices=("df", "str"), default="df", metavar="TYPE",
-              help="df: a pandas DataFrame, sent as a Spark DataFrame (default); str: a string")
-    @argument("-n", "--name", required=True, metavar="NAME", help="the variable's name in the session")
-    @argument("-m", "--maxrows", type=int, default=-1, metavar="MAXROWS",
-              help="send at most this many rows of a DataFrame (default -1: all)")
-    @argument("-s", "--session", metavar="NAME", help="the session (optional with one session)")
+    @send_to_spark_args
     @_line_cell_magic
     def send_to_spark(self, line: str, cell: str | None = None) -> None:
         """Send a local pandas DataFrame or string to a remote session, as sparkmagic's ``%%send_to_spark``.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._config import SparkwirePanel
-from ._endpoints import DEFAULT_URL, Endpoint, EndpointConfig, load_endpoints
+from ._endpoints import DEFAULT_URL, Endpoint, PanelEndpoints, load_endpoints
 from ._state import SETTINGS_KEY, PanelState
 from .handlers import NAMESPACE, setup_handlers
 
@@ -20,7 +20,7 @@ __all__ = [
     "NAMESPACE",
     "SETTINGS_KEY",
     "Endpoint",
-    "EndpointConfig",
+    "PanelEndpoints",
     "PanelState",
     "SparkwirePanel",
     "load_endpoints",

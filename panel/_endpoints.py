@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from sparkwire.engine.config import DEFAULT_URL, load_config
-from sparkwire.engine.config import EndpointConfig as EngineEndpoint
+from sparkwire.engine.config import DEFAULT_URL, EndpointConfig, load_config
 from sparkwire.engine.endpoints import endpoint_auth
 from sparkwire.livy import Auth, RetryPolicy, redact_url
 
-__all__ = ["DEFAULT_URL", "Endpoint", "EndpointConfig", "load_endpoints"]
+__all__ = ["DEFAULT_URL", "Endpoint", "PanelEndpoints", "load_endpoints"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ class Endpoint:
 
 
 @dataclass(frozen=True)
-class EndpointConfig:
+class PanelEndpoints:
     """The endpoints in configuration order, and the named session profiles (Livy session bodies).
 
     :param endpoints: the endpoints.
@@ -87,7 +86,7 @@ class EndpointConfig:
         return next((endpoint for endpoint in self.endpoints if endpoint.name == name), None)
 
 
-def _endpoint(config: EngineEndpoint, session_defaults: Mapping[str, Any], default: bool) -> Endpoint:
+def _endpoint(config: EndpointConfig, session_defaults: Mapping[str, Any], default: bool) -> Endpoint:
     return Endpoint(
         name=config.name,
         url=config.url,
@@ -103,7 +102,7 @@ def _endpoint(config: EngineEndpoint, session_defaults: Mapping[str, Any], defau
     )
 
 
-def load_endpoints() -> EndpointConfig:
+def load_endpoints() -> PanelEndpoints:
     """Load the configuration now (it may change while the server runs).
 
     :return: the endpoints, the default one first, and the profiles; never empty.
@@ -111,7 +110,7 @@ def load_endpoints() -> EndpointConfig:
     """
     config = load_config()
     names = [config.default_endpoint, *(name for name in config.endpoints if name != config.default_endpoint)]
-    return EndpointConfig(
+    return PanelEndpoints(
         endpoints=tuple(
             _endpoint(config.endpoints[name], config.session_defaults, name == config.default_endpoint)
             for name in names

@@ -18,7 +18,7 @@ from sparkwire.engine.errors import ConfigError
 from sparkwire.engine.session_body import merge_bodies, spec_from_body
 from sparkwire.livy import BatchSpec, SessionSpec
 
-from ._endpoints import Endpoint, EndpointConfig
+from ._endpoints import Endpoint, PanelEndpoints
 from ._errors import PanelRequestError
 
 __all__ = ["batch_spec", "decode_json", "session_spec"]
@@ -55,7 +55,7 @@ def _optional_str(body: Mapping[str, Any], key: str) -> str | None:
     return value
 
 
-def session_spec(body: Mapping[str, Any], config: EndpointConfig, endpoint: Endpoint) -> SessionSpec:
+def session_spec(body: Mapping[str, Any], config: PanelEndpoints, endpoint: Endpoint) -> SessionSpec:
     """Build the spec of a new session.
 
     :param body: the decoded request body.

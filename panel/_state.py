@@ -9,12 +9,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Final
 
 from sparkwire.livy import LivyClient, RetryPolicy, Timeout
 
 from ._config import SparkwirePanel
-from ._endpoints import Endpoint, EndpointConfig, load_endpoints
+from ._endpoints import Endpoint, PanelEndpoints, load_endpoints
 
 __all__ = ["SETTINGS_KEY", "FirstSeen", "PanelState"]
 
@@ -68,24 +69,33 @@ class FirstSeen:
             return frozenset(self._earlier.get((endpoint, kind), ()))
 
 
+@dataclass(frozen=True)
+class _CachedClient:
+    key: tuple[Any, ...]  # the endpoint's connection settings the client was made with
+    client: LivyClient
+
+
 class PanelState:
     """The objects the handlers share.
 
     :param config: the extension's settings.
     :param loader: loads the endpoint configuration (per request, so edits apply without a restart).
+
+    Nothing closes it: jupyter_server gives a module extension no shutdown hook, and the pool's threads
+    and the clients' connections end with the server process.
     """
 
     def __init__(
-        self, config: SparkwirePanel, loader: Callable[[], EndpointConfig] = load_endpoints
+        self, config: SparkwirePanel, loader: Callable[[], PanelEndpoints] = load_endpoints
     ) -> None:
         self.config = config
         self.first_seen = FirstSeen()
         self.executor = ThreadPoolExecutor(max_workers=max(1, config.workers), thread_name_prefix="sparkwire-panel")
         self._loader = loader
-        self._clients: dict[str, tuple[tuple[Any, ...], LivyClient]] = {}
+        self._clients: dict[str, _CachedClient] = {}
         self._lock = threading.Lock()
 
-    def endpoints(self) -> EndpointConfig:
+    def endpoints(self) -> PanelEndpoints:
         """:return: the endpoint configuration as it is now."""
         return self._loader()
 
@@ -98,8 +108,8 @@ class PanelState:
         key = endpoint.cache_key()
         with self._lock:
             cached = self._clients.get(endpoint.name)
-            if cached is not None and cached[0] == key:
-                return cached[1]
+            if cached is not None and cached.key == key:
+                return cached.client
             client = LivyClient(
                 endpoint.url,
                 auth=endpoint.auth,
@@ -111,14 +121,5 @@ class PanelState:
             )
             # A replaced client is not closed here: another request may still be using it; its
             # connections close when it is collected.
-            self._clients[endpoint.name] = (key, client)
+            self._clients[endpoint.name] = _CachedClient(key, client)
         return client
-
-    def close(self) -> None:
-        """Close every client and stop the threads (when the server stops)."""
-        with self._lock:
-            clients = [client for _, client in self._clients.values()]
-            self._clients.clear()
-        for client in clients:
-            client.close()
-        self.executor.shutdown(wait=False, cancel_futures=True)

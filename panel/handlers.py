@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,7 +40,7 @@ from sparkwire.livy import (
     StatementNotFound,
 )
 
-from ._endpoints import Endpoint, EndpointConfig
+from ._endpoints import Endpoint, PanelEndpoints
 from ._errors import PanelRequestError, error_answer
 from ._json import batch_json, endpoint_json, log_json, session_json
 from ._kinds import session_kinds
@@ -66,6 +67,15 @@ def _list_all(fetch: Callable[[int, int], tuple[Sequence[T], int]], limit: int) 
     return items, False
 
 
+@dataclass(frozen=True)
+class _Target:
+    """The endpoint a request names, with the configuration it came from and its client."""
+
+    endpoints: PanelEndpoints
+    endpoint: Endpoint
+    client: LivyClient
+
+
 class _PanelHandler(APIHandler):
     """Shared plumbing: find the endpoint, run a Livy call on the pool, answer JSON or an error."""
 
@@ -75,13 +85,13 @@ class _PanelHandler(APIHandler):
         state: PanelState = self.settings[SETTINGS_KEY]
         return state
 
-    def _endpoint(self, name: str) -> tuple[EndpointConfig, Endpoint, LivyClient]:
+    def _endpoint(self, name: str) -> _Target:
         config = self.panel.endpoints()
         endpoint = config.endpoint(name)
         if endpoint is None:
             known = ", ".join(e.name for e in config.endpoints)
             raise PanelRequestError(f"No endpoint named {name!r} is configured (configured: {known}).", 404)
-        return config, endpoint, self.panel.client(endpoint)
+        return _Target(config, endpoint, self.panel.client(endpoint))
 
     def _log_window(self) -> tuple[int | None, int]:
         """:return: the first line asked for (None: the last lines) and how many, from ``?from=&size=``."""
@@ -146,7 +156,7 @@ class SessionsHandler(_PanelHandler):
         """
 
         def work() -> Reply:
-            _, _, client = self._endpoint(endpoint)
+            client = self._endpoint(endpoint).client
 
             def fetch(start: int, size: int) -> tuple[Sequence[Session], int]:
                 page = client.list_sessions(start, size)
@@ -168,8 +178,8 @@ class SessionsHandler(_PanelHandler):
         body = self.request.body
 
         def work() -> Reply:
-            config, found, client = self._endpoint(endpoint)
-            session = client.create_session(session_spec(decode_json(body), config, found))
+            target = self._endpoint(endpoint)
+            session = target.client.create_session(session_spec(decode_json(body), target.endpoints, target.endpoint))
             seen = self.panel.first_seen.stamp(endpoint, "session", [session.id], complete=False)
             return 201, session_json(session, seen[session.id])
 
@@ -187,7 +197,7 @@ class KindsHandler(_PanelHandler):
         """
 
         def work() -> Reply:
-            return 200, session_kinds(self._endpoint(endpoint)[2])
+            return 200, session_kinds(self._endpoint(endpoint).client)
 
         await self._answer(work)
 
@@ -204,7 +214,7 @@ class SessionHandler(_PanelHandler):
         """
 
         def work() -> Reply:
-            self._endpoint(endpoint)[2].delete_session(int(item_id))
+            self._endpoint(endpoint).client.delete_session(int(item_id))
             return 204, None
 
         await self._answer(work)
@@ -223,7 +233,7 @@ class SessionLogHandler(_PanelHandler):
 
         def work() -> Reply:
             start, size = self._log_window()
-            return 200, log_json(self._endpoint(endpoint)[2].session_log(int(item_id), start, size))
+            return 200, log_json(self._endpoint(endpoint).client.session_log(int(item_id), start, size))
 
         await self._answer(work)
 
@@ -244,7 +254,7 @@ class BatchesHandler(_PanelHandler):
         """
 
         def work() -> Reply:
-            _, _, client = self._endpoint(endpoint)
+            client = self._endpoint(endpoint).client
 
             def fetch(start: int, size: int) -> tuple[Sequence[Batch], int]:
                 page = client.list_batches(start, size)
@@ -273,8 +283,8 @@ class BatchesHandler(_PanelHandler):
         root_dir = Path(self.settings.get("server_root_dir") or ".")
 
         def work() -> Reply:
-            _, found, client = self._endpoint(endpoint)
-            batch = client.create_batch(batch_spec(decode_json(body), root_dir, found.proxy_user))
+            target = self._endpoint(endpoint)
+            batch = target.client.create_batch(batch_spec(decode_json(body), root_dir, target.endpoint.proxy_user))
             seen = self.panel.first_seen.stamp(endpoint, "batch", [batch.id], complete=False)
             return 201, batch_json(batch, seen[batch.id])
 
@@ -293,7 +303,7 @@ class BatchHandler(_PanelHandler):
         """
 
         def work() -> Reply:
-            self._endpoint(endpoint)[2].delete_batch(int(item_id))
+            self._endpoint(endpoint).client.delete_batch(int(item_id))
             return 204, None
 
         await self._answer(work)
@@ -312,7 +322,7 @@ class BatchLogHandler(_PanelHandler):
 
         def work() -> Reply:
             start, size = self._log_window()
-            return 200, log_json(self._endpoint(endpoint)[2].batch_log(int(item_id), start, size))
+            return 200, log_json(self._endpoint(endpoint).client.batch_log(int(item_id), start, size))
 
         await self._answer(work)
 
