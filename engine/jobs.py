@@ -9,7 +9,7 @@ seen to last seen running), so clock differences with the cluster do not matter.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -149,6 +149,43 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+@dataclass(frozen=True)
+class _Row:
+    """One line of the live view, a job or one of its stages: what the text and the HTML both draw."""
+
+    job: JobProgress
+    stage: StageProgress | None = None
+
+    @property
+    def state(self) -> str:
+        if self.stage is None:
+            return self.job.status
+        return "skipped" if self.job._skipped(self.stage) else self.stage.status
+
+    @property
+    def done(self) -> int:
+        return self.job.completed if self.stage is None else self.stage.completed
+
+    @property
+    def total(self) -> int:
+        return self.job.tasks if self.stage is None else self.stage.tasks
+
+    @property
+    def active(self) -> int:
+        return 0 if self.stage is None else self.stage.active
+
+    @property
+    def note(self) -> str:
+        """E.g. `` (2 running, 1 failed)``."""
+        return _tasks_note(self.active, self.job.failed if self.stage is None else self.stage.failed)
+
+
+def _rows(jobs: Sequence[JobProgress]) -> Iterator[_Row]:
+    for job in jobs:
+        yield _Row(job)
+        yield from (_Row(job, stage) for stage in job.stages)
+
+
 def jobs_text(jobs: Sequence[JobProgress], durations: Mapping[int, float], *, headline: str) -> str:
     """The live view as text: a headline, then each job and its stages with task bars.
 
@@ -158,15 +195,14 @@ def jobs_text(jobs: Sequence[JobProgress], durations: Mapping[int, float], *, he
     :return: the text.
     """
     lines = [headline]
-    for job in jobs:
-        lines.append(f"  job {job.job_id} {job.status:<9} {format_duration(durations.get(job.job_id, 0.0)):>9}  "
-                     f"{_bar(job.completed, job.tasks)} {job.completed}/{job.tasks} tasks"
-                     f"{_tasks_note(0, job.failed)}")
-        for stage in job.stages:
-            state = "skipped" if job._skipped(stage) else stage.status
-            lines.append(f"    stage {stage.stage_id:<4} {_clip(stage.name):<{_NAME}} {state:<8} "
-                         f"{_bar(stage.completed, stage.tasks, 10)} {stage.completed}/{stage.tasks}"
-                         f"{_tasks_note(stage.active, stage.failed)}")
+    for row in _rows(jobs):
+        job, stage = row.job, row.stage
+        if stage is None:
+            lines.append(f"  job {job.job_id} {row.state:<9} {format_duration(durations.get(job.job_id, 0.0)):>9}  "
+                         f"{_bar(row.done, row.total)} {row.done}/{row.total} tasks{row.note}")
+        else:
+            lines.append(f"    stage {stage.stage_id:<4} {_clip(stage.name):<{_NAME}} {row.state:<8} "
+                         f"{_bar(row.done, row.total, 10)} {row.done}/{row.total}{row.note}")
     return "\n".join(lines)
 
 
@@ -191,19 +227,17 @@ def jobs_html(jobs: Sequence[JobProgress], durations: Mapping[int, float], *, he
     :return: the markup (names escaped).
     """
     rows = []
-    for job in jobs:
+    for row in _rows(jobs):
+        job, stage = row.job, row.stage
         colour = _COLOURS.get(job.status, "#757575")
-        rows.append(f"<tr><td><b>job {job.job_id}</b></td><td style='color:{colour}'>{html.escape(job.status)}</td>"
-                    f"<td>{format_duration(durations.get(job.job_id, 0.0))}</td>"
-                    f"<td>{_html_bar(job.completed, job.tasks, 0, colour)}</td>"
-                    f"<td>{job.completed}/{job.tasks}{html.escape(_tasks_note(0, job.failed))}</td></tr>")
-        for stage in job.stages:
-            state = "skipped" if job._skipped(stage) else stage.status
+        bar = f"<td>{_html_bar(row.done, row.total, row.active, colour)}</td>"
+        count = f"<td>{row.done}/{row.total}{html.escape(row.note)}</td></tr>"
+        if stage is None:
+            rows.append(f"<tr><td><b>job {job.job_id}</b></td><td style='color:{colour}'>{html.escape(row.state)}</td>"
+                        f"<td>{format_duration(durations.get(job.job_id, 0.0))}</td>{bar}{count}")
+        else:
             rows.append(f"<tr><td style='padding-left:1.5em'>stage {stage.stage_id}</td>"
-                        f"<td>{html.escape(state)}</td><td>{html.escape(_clip(stage.name))}</td>"
-                        f"<td>{_html_bar(stage.completed, stage.tasks, stage.active, colour)}</td>"
-                        f"<td>{stage.completed}/{stage.tasks}"
-                        f"{html.escape(_tasks_note(stage.active, stage.failed))}</td></tr>")
+                        f"<td>{html.escape(row.state)}</td><td>{html.escape(_clip(stage.name))}</td>{bar}{count}")
     return (f'<div class="sparkwire-jobs"><div>{html.escape(headline)}</div>'
             f'<table style="font-size:90%">{"".join(rows)}</table></div>')
 

@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import html
 import time
-import uuid
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
 
 from sparkwire.livy import Statement
 
 from .config import ProgressMode
 from .display import DisplaySink
 from .jobs import JobProgress, jobs_html, jobs_summary, jobs_text
-from .progress import Clock, StatementProgress, format_duration
+from .progress import Clock, LiveDisplay, StatementProgress, format_duration
 
 __all__ = ["JobsFetcher", "StatementView"]
-
-_WIDGET_MIME: Final = "application/vnd.jupyter.widget-view+json"
 
 JobsFetcher = Callable[[int], "list[JobProgress] | None"]
 """Gets a statement's jobs by statement id; ``None`` when the server does not report jobs."""
@@ -64,15 +61,13 @@ class StatementView:
         self._first_seen: dict[int, float] = {}
         self._last_running: dict[int, float] = {}
         self._statement: Statement | None = None
-        self._display_id: str | None = None
-        self._last_text = ""
-        self._last_sent = 0.0
+        self._live = LiveDisplay(sink, mode, min_interval)
         self._widget: Any = None
 
     @property
     def shown(self) -> bool:
         """Whether the view (jobs or bar) is on screen."""
-        return self._display_id is not None or (self._bar is not None and self._bar.shown)
+        return self._live.shown or (self._bar is not None and self._bar.shown)
 
     @property
     def jobs(self) -> list[JobProgress]:
@@ -91,7 +86,7 @@ class StatementView:
             self._bar.update(statement)
             return
         now = self._clock()
-        if self._display_id is None and now - self._start < self._delay:
+        if not self._live.shown and now - self._start < self._delay:
             return
         if not self._refresh(statement.id, now):
             # No jobs route (a real Livy): the progress bar, shown at once since the delay has passed.
@@ -124,23 +119,15 @@ class StatementView:
     def _draw(self, statement: Statement, now: float) -> None:
         headline = self._headline(statement, now)
         text = jobs_text(self._jobs, self._durations(), headline=headline)
-        if self._display_id is None:
-            self._display_id = uuid.uuid4().hex
-            bundle: dict[str, Any] = {"text/plain": text}
-            use_widget = self._mode == "widget" or (self._mode == "auto" and self._sink.widgets_available())
-            widget = self._make_widget() if use_widget else None
+        if not self._live.shown:
+            widget = self._make_widget() if self._live.wants_widget() else None
             if widget is not None:
                 widget.value = jobs_html(self._jobs, self._durations(), headline=headline)
-                bundle[_WIDGET_MIME] = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
-            self._sink.display(bundle, display_id=self._display_id)
-            self._last_text, self._last_sent = text, now
-            return
-        if self._widget is not None:
+            self._live.show(text, now, widget)
+        elif self._widget is not None:
             self._widget.value = jobs_html(self._jobs, self._durations(), headline=headline)
-            return
-        if text != self._last_text and now - self._last_sent >= self._min_interval:
-            self._sink.update({"text/plain": text}, display_id=self._display_id)
-            self._last_text, self._last_sent = text, now
+        else:
+            self._live.update_text(text, now)
 
     def _make_widget(self) -> Any:
         try:
@@ -158,15 +145,13 @@ class StatementView:
         if self._widget is not None:
             self._widget.close()
             self._widget = None
-        if self._display_id is None:
+        if not self._live.shown:
             return
         statement = self._statement
         if statement is not None:
             self._refresh(statement.id, self._clock())
         if not self._jobs or statement is None:
-            self._sink.clear(display_id=self._display_id)
-        else:
-            line = jobs_summary(self._jobs, self._clock() - self._start, statement.id)
-            self._sink.update({"text/plain": line, "text/html": f"<div class='sparkwire-jobs-summary'>{html.escape(line)}</div>"},
-                              display_id=self._display_id)
-        self._display_id = None
+            self._live.clear()
+            return
+        line = jobs_summary(self._jobs, self._clock() - self._start, statement.id)
+        self._live.leave({"text/plain": line, "text/html": f"<div class='sparkwire-jobs-summary'>{html.escape(line)}</div>"})

@@ -19,7 +19,7 @@ from sparkwire.livy import Session, Statement
 from .config import ProgressMode
 from .display import DisplaySink
 
-__all__ = ["SessionStartView", "StatementProgress", "format_bar", "format_duration"]
+__all__ = ["LiveDisplay", "SessionStartView", "StatementProgress", "format_bar", "format_duration"]
 
 _WIDGET_MIME: Final = "application/vnd.jupyter.widget-view+json"
 Clock = Callable[[], float]
@@ -52,6 +52,59 @@ def format_bar(fraction: float | None, elapsed: float, *, width: int = 30, label
     return f"[{bar}] {percent}  {format_duration(elapsed)}{tail}"
 
 
+class LiveDisplay:
+    """One output updated in place while a statement runs: the plumbing the bar and the jobs view share.
+
+    :param sink: where to draw.
+    :param mode: ``auto`` (widget if the sink renders widgets, else text), ``widget`` or ``text``.
+    :param min_interval: least seconds between two text updates.
+    """
+
+    def __init__(self, sink: DisplaySink, mode: ProgressMode, min_interval: float) -> None:
+        self.sink = sink
+        self._mode = mode
+        self._min_interval = min_interval
+        self.display_id: str | None = None
+        self._last_text = ""
+        self._last_sent = 0.0
+
+    @property
+    def shown(self) -> bool:
+        """Whether it is on screen."""
+        return self.display_id is not None
+
+    def wants_widget(self) -> bool:
+        """:return: whether to draw with a widget rather than text."""
+        return self._mode == "widget" or (self._mode == "auto" and self.sink.widgets_available())
+
+    def show(self, text: str, now: float, widget: Any = None) -> None:
+        """Display ``text``, or ``widget`` (an ipywidget) with ``text`` as its fallback."""
+        self.display_id = uuid.uuid4().hex
+        bundle: dict[str, Any] = {"text/plain": text}
+        if widget is not None:
+            bundle[_WIDGET_MIME] = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
+        self.sink.display(bundle, display_id=self.display_id)
+        self._last_text, self._last_sent = text, now
+
+    def update_text(self, text: str, now: float) -> None:
+        """Replace the text: only when it changed, and at most once per ``min_interval``."""
+        if self.display_id is not None and text != self._last_text and now - self._last_sent >= self._min_interval:
+            self.sink.update({"text/plain": text}, display_id=self.display_id)
+            self._last_text, self._last_sent = text, now
+
+    def leave(self, bundle: dict[str, Any]) -> None:
+        """Replace it by ``bundle`` for good: it stays in the output, no longer updated."""
+        if self.display_id is not None:
+            self.sink.update(bundle, display_id=self.display_id)
+            self.display_id = None
+
+    def clear(self) -> None:
+        """Remove it from the output."""
+        if self.display_id is not None:
+            self.sink.clear(display_id=self.display_id)
+            self.display_id = None
+
+
 class StatementProgress:
     """The progress bar of one statement; feed it each polled statement, then :meth:`close` it.
 
@@ -71,15 +124,11 @@ class StatementProgress:
         min_interval: float = 0.25,
         clock: Clock = time.monotonic,
     ) -> None:
-        self._sink = sink
         self._mode = mode
         self._delay = delay
-        self._min_interval = min_interval
         self._clock = clock
         self._start = clock()
-        self._display_id: str | None = None
-        self._last_text = ""
-        self._last_sent = 0.0
+        self._live = LiveDisplay(sink, mode, min_interval)
         self._widget: Any = None
         self._bar: Any = None
         self._label: Any = None
@@ -87,7 +136,7 @@ class StatementProgress:
     @property
     def shown(self) -> bool:
         """Whether the bar is on screen."""
-        return self._display_id is not None
+        return self._live.shown
 
     def update(self, statement: Statement) -> None:
         """Show or refresh the bar from a polled statement (a callback for ``wait_for_statement``).
@@ -98,30 +147,18 @@ class StatementProgress:
             return
         now = self._clock()
         elapsed = now - self._start
-        if self._display_id is None and elapsed < self._delay:
+        if not self._live.shown and elapsed < self._delay:
             return
         text = format_bar(statement.progress, elapsed, label=f"statement {statement.id}")
-        if self._display_id is None:
-            self._show(statement, text, now)
-            return
-        if self._widget is not None:
-            self._set_widget(statement, text)
-            return
-        if text != self._last_text and now - self._last_sent >= self._min_interval:
-            self._sink.update({"text/plain": text}, display_id=self._display_id)
-            self._last_text, self._last_sent = text, now
-
-    def _show(self, statement: Statement, text: str, now: float) -> None:
-        self._display_id = uuid.uuid4().hex
-        bundle: dict[str, Any] = {"text/plain": text}
-        use_widget = self._mode == "widget" or (self._mode == "auto" and self._sink.widgets_available())
-        if use_widget:
-            widget = self._make_widget()
+        if not self._live.shown:
+            widget = self._make_widget() if self._live.wants_widget() else None
             if widget is not None:
                 self._set_widget(statement, text)
-                bundle[_WIDGET_MIME] = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
-        self._sink.display(bundle, display_id=self._display_id)
-        self._last_text, self._last_sent = text, now
+            self._live.show(text, now, widget)
+        elif self._widget is not None:
+            self._set_widget(statement, text)
+        else:
+            self._live.update_text(text, now)
 
     def _make_widget(self) -> Any:
         try:
@@ -145,9 +182,7 @@ class StatementProgress:
             for widget in (self._bar, self._label, self._widget):
                 widget.close()
             self._widget = None
-        if self._display_id is not None:
-            self._sink.clear(display_id=self._display_id)
-            self._display_id = None
+        self._live.clear()
 
 
 class SessionStartView:

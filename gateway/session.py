@@ -290,11 +290,16 @@ class InteractiveSession:
                 # Stored now: the process may forget it (it keeps final lines until acknowledged).
                 await self._worker.send({"op": "ack", "id": event.get("id")})
         if not self._stopping and not self.is_final:
-            code = await self._worker.wait(5.0)
-            said = "unknown: the process was re-attached" if code == -1 else str(code)
-            self._die(f"the session process exited unexpectedly (exit code {said}); "
-                      f"the lines above say why")
-            await self._worker.shutdown(budget=2.0)
+            await self._worker_exited(await self._worker.wait(5.0))
+
+    async def _worker_exited(self, code: int | None) -> None:
+        """The process ended unasked (seen by the socket's EOF or by :meth:`_watch_worker`, whichever
+        comes first): the session dies, once, and the process group goes too."""
+        if self._stopping or self.is_final:
+            return
+        said = "unknown: the process was re-attached" if code == -1 else str(code)
+        self._die(f"the session process exited unexpectedly (exit code {said}); the lines above say why")
+        await self._worker.shutdown(budget=2.0)  # its process group and descendants go too
 
     def _handle(self, event: dict[str, Any]) -> None:
         kind = event.get("ev")
@@ -499,8 +504,7 @@ class InteractiveSession:
                 return
             code = self._worker.poll()
             if code is not None:
-                self._die(f"the session process exited unexpectedly (exit code {code}); the lines above say why")
-                await self._worker.shutdown(budget=2.0)  # its process group and descendants go too
+                await self._worker_exited(code)
                 return
             await asyncio.to_thread(self._worker.track_descendants)  # reads /proc: keep it off the loop
             if not self._ready.is_set():
