@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 import requests
-from sparkwire.livy import LivyClient, SessionKind, SessionSpec, wait_for_session
 
 from bench.stats import percentile, summary_ms
+from sparkwire.livy import LivyClient, SessionKind, SessionSpec, wait_for_session
 from tests.support.gateway_process import start_gateway
 from tests.support.livy_http import HEADERS
 
@@ -53,6 +53,7 @@ def _round_trip(http: requests.Session, url: str, session_id: int, code: str) ->
 
 def _in_process_repl(code: str) -> list[float]:
     from pyspark.sql import SparkSession
+
     from sparkwire.gateway.worker.namespace import make_namespace
     from sparkwire.gateway.worker.repl import PythonRepl
 

@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ipykernel.ipkernel import IPythonKernel
+
+from sparkwire import __version__
 from sparkwire.engine import (
     Engine,
     EngineError,
@@ -33,8 +35,6 @@ from sparkwire.engine import (
     report_to_error,
 )
 from sparkwire.livy import LivyError
-
-from sparkwire import __version__
 
 from . import commands, data
 from .parsing import MAGICS, Command, UsageError, help_bundle, parse_arguments, parse_cell

@@ -50,6 +50,7 @@ def load_ipython_extension(ip: Any) -> None:
     :raises UsageError: if the configuration is invalid (the message says which file and key).
     """
     from IPython.core.error import UsageError
+
     from sparkwire.engine import ConfigError, Engine
 
     try:

@@ -14,6 +14,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 from IPython.core import magic_arguments as _magic_arguments
 from IPython.core.error import UsageError
+
 from sparkwire.engine.send_flags import SEND_TO_SPARK_FLAGS, add_flags
 from sparkwire.livy import Secret, SessionKind
 

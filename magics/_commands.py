@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from IPython.core.error import UsageError
+
 from sparkwire.engine import (
     ConfigError,
     DisplaySink,

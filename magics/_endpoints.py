@@ -13,6 +13,7 @@ import dataclasses
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from IPython.core.error import UsageError
+
 from sparkwire.engine import ConfigError, EndpointConfig, SparkwireConfig
 from sparkwire.engine.endpoint_config import auth_name, resolve_auth
 from sparkwire.livy import Secret

@@ -9,10 +9,11 @@ from typing import Any, TypeVar
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from traitlets import Bool, CaselessStrEnum, Float, Integer
+
 from sparkwire.batch.cli import run_batch_command
 from sparkwire.engine import DisplaySink, Engine, IPythonDisplaySink, describe_error
 from sparkwire.engine.sql.query import DEFAULT_MAX_ROWS, DEFAULT_SAMPLE_FRACTION
-from traitlets import Bool, CaselessStrEnum, Float, Integer
 
 from ._args import (
     argument,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
+
 from sparkwire.engine import DisplaySink, Engine, SessionHandle, SqlResult
 from sparkwire.engine.sql.query import SampleMethod, SqlQuery
 from sparkwire.livy import Output, SessionKind

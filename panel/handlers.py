@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
+
 from sparkwire.engine.errors import ConfigError
 from sparkwire.livy import (
     Batch,

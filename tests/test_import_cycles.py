@@ -8,9 +8,10 @@ ones (in a function, under ``TYPE_CHECKING``) included, plus the packages Python
 from __future__ import annotations
 
 import ast
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 

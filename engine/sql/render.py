@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+
 from sparkwire.engine.rendering import Table, table_text
 
 from .schema import SparkField, simple_type

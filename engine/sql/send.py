@@ -40,6 +40,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+
 from sparkwire.engine.execution import ProgressCallback
 from sparkwire.livy import LivyClient
 

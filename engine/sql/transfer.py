@@ -30,6 +30,7 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 import pyarrow as pa
+
 from sparkwire.engine.execution import ProgressCallback, execute
 from sparkwire.engine.rendering import render_error
 from sparkwire.livy import LivyClient, Output, SessionKind

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from sparkwire.batch import GAP_MARKER, LogFollower, batch_exit_code, follow_batch
 from sparkwire.batch.cli import endpoint_for, parse_conf
 from sparkwire.engine.errors import ConfigError

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from sparkwire.engine import ConfigError, SessionRegistry
 from sparkwire.engine.config import load_config, parse_config
 from sparkwire.engine.endpoints import endpoint_auth

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from sparkwire.engine import DEFAULT_URL, ConfigError, load_config, parse_config
 from sparkwire.engine.config import ConfigWarning
 from sparkwire.livy import Secret
-
 from tests.support.sparkmagic_example import HONOURED, example_config
 
 

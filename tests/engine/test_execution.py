@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+
 from sparkwire.engine import (
     Engine,
     ExecutionInterrupted,

@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 
 import requests
-from sparkwire.engine import SessionRegistry, parse_config
 
+from sparkwire.engine import SessionRegistry, parse_config
 from tests.support.livy_http import HEADERS
 
 TIMEOUT = 4

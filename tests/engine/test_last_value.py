@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+
 from sparkwire.engine import LAST_DATAFRAME_VAR, Engine, load_config
 from sparkwire.engine.last_value import augment, take_marker
 from sparkwire.gateway.worker.repl import PythonRepl

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
 from sparkwire.engine import LIVY_TABLE_MIME, render_error, render_output, table_from_livy, table_text
 from sparkwire.livy import Output
 

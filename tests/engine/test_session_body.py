@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sparkwire.engine import ConfigError, merge_bodies, spec_from_body
 from sparkwire.livy import SessionKind
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+
 from sparkwire.engine.tracebacks import (
     Frame,
     format_error,

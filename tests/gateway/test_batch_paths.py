@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from sparkwire.gateway.batch_paths import check_batch_conf, resolve_batch_path, resolve_path_list
 from sparkwire.gateway.errors import BadRequest
-
 from tests.support.gateway_process import RunningGateway
 from tests.support.livy_http import HEADERS
 

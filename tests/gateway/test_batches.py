@@ -14,11 +14,11 @@ import psutil
 import pyspark
 import pytest
 import requests
+
 from sparkwire.gateway.batch_store import BatchRecord, BatchStore, LogScanner
 from sparkwire.gateway.batches import BatchManager, resolve_batch_path
 from sparkwire.gateway.errors import BadRequest
 from sparkwire.gateway.settings import GatewaySettings
-
 from tests.support.gateway_process import RunningGateway, start_gateway
 from tests.support.livy_http import HEADERS
 

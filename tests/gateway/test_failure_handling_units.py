@@ -9,6 +9,7 @@ import time
 
 import psutil
 import pytest
+
 from sparkwire.gateway.process_tree import DescendantTracker, descendants
 from sparkwire.gateway.settings import SettingsError, load_settings
 from sparkwire.gateway.validation import parse_id

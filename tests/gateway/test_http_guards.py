@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from sparkwire.gateway.http_guards import host_allowed
 
+from sparkwire.gateway.http_guards import host_allowed
 from tests.support.gateway_process import RunningGateway
 from tests.support.livy_http import HEADERS
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from sparkwire.kernel.install import install_kernel_spec
 from sparkwire.livy import AuthenticationFailed, KerberosAuth, LivyClient
-
 from tests.kernel.conftest import kernel_environment, start_kernel
 from tests.support.gateway_process import RunningGateway, start_gateway
 from tests.support.kdc import Kdc, kdc_available, start_kdc

@@ -18,11 +18,11 @@ from typing import Any
 import psutil
 import pytest
 import requests
+
 from sparkwire.gateway.models import CreateSessionRequest
 from sparkwire.gateway.pool import matches_pool
 from sparkwire.gateway.settings import SettingsError, load_settings
 from sparkwire.gateway.users import add_user
-
 from tests.support.gateway_process import RunningGateway, start_gateway
 from tests.support.livy_http import HEADERS
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from pyspark.sql import SparkSession
+
 from sparkwire.gateway.worker.namespace import make_namespace
 from sparkwire.gateway.worker.repl import PythonRepl
 from sparkwire.gateway.worker.result import ExecutionResult

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from sparkwire.gateway.worker.magics import use_headless_matplotlib
 from sparkwire.gateway.worker.repl import PythonRepl
 from sparkwire.gateway.worker.table import TableError, convert, to_table

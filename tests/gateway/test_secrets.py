@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from sparkwire.gateway.auth import parse_authorization
 from sparkwire.gateway.secrets_scrub import MASK, mask_conf, mask_text
 from sparkwire.gateway.settings import SettingsError, load_settings
 from sparkwire.gateway.spark_submit import SparkJobSpec, submit_args
-
 from tests.support.gateway_process import RunningGateway, start_gateway
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import requests
-from sparkwire.gateway.worker.main import conf_defaults
 
+from sparkwire.gateway.worker.main import conf_defaults
 from tests.support.livy_http import HEADERS, create_session, run, wait_session
 
 SLOW_STAGES = (

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from sparkwire.gateway.settings import GatewaySettings, Secret, SettingsError, load_settings
 
 

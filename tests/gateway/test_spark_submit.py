@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sparkwire.gateway.spark_submit import SparkJobSpec, spark_conf_for, submit_args
 
 FULL = SparkJobSpec(

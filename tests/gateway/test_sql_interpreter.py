@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from pyspark.sql import SparkSession
+
 from sparkwire.gateway.worker.sql import run_sql
 
 

@@ -17,9 +17,9 @@ from typing import Any
 import psutil
 import pytest
 import requests
+
 from sparkwire.gateway.access import AccessPolicy, Forbidden
 from sparkwire.gateway.users import UserDirectory, UsersFileError, add_user
-
 from tests.support.gateway_process import RunningGateway, start_gateway
 from tests.support.livy_http import HEADERS
 

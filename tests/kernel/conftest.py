@@ -16,6 +16,7 @@ from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from jupyter_client.session import Session
+
 from sparkwire.kernel.install import KERNEL_NAME, install_kernel_spec
 
 TIMEOUT = 120  # seconds for a cell that may start a session (a JVM) on a busy 2-core machine

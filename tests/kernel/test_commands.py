@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+
 from sparkwire.engine import ConfigError, Engine, NullSink, parse_config
 from sparkwire.kernel import commands
 from sparkwire.kernel.parsing import Command, UsageError, parse_arguments
-
 from tests.engine.fake_livy import FakeLivy
 
 

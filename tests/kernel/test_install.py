@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from sparkwire.kernel.install import KERNEL_NAME, kernel_spec
 
 from sparkwire.cli import main
+from sparkwire.kernel.install import KERNEL_NAME, kernel_spec
 
 
 def test_kernel_spec_runs_this_python_with_signal_interrupts() -> None:

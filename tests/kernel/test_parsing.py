@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sparkwire.kernel.parsing import Command, UsageError, help_bundle, parse_arguments, parse_cell
 
 

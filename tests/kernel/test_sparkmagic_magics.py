@@ -7,6 +7,7 @@ sql, local, send_to_spark, cleanup, delete, pretty (cell magics) and matplot (a 
 from __future__ import annotations
 
 import pytest
+
 from sparkwire.engine.rendering import Table
 from sparkwire.engine.show_table import split_show_output
 from sparkwire.kernel.parsing import MAGICS, parse_cell

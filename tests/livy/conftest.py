@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
 from sparkwire.livy import LivyClient, RetryPolicy, Timeout
 
 Handler = Callable[["Exchange"], None]

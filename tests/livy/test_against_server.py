@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+
 from sparkwire.livy import (
     LivyClient,
     SessionKind,

@@ -16,6 +16,7 @@ import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
 from sparkwire.livy import (
     AuthenticationFailed,
     AwsSigV4Auth,

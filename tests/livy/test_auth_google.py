@@ -16,8 +16,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import crypt, jwt
-from sparkwire.livy import CredentialsUnavailable, GoogleAuth, LivyClient, auth_from_config
 
+from sparkwire.livy import CredentialsUnavailable, GoogleAuth, LivyClient, auth_from_config
 from tests.support.auth_helpers import GATEWAY_TOKEN
 from tests.support.gateway_process import RunningGateway
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+
 from sparkwire.livy import KerberosAuth, MissingDependency, auth_from_config
 
 requests_kerberos = pytest.importorskip("requests_kerberos", reason="the kerberos extra is not installed")

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from sparkwire.engine import ConfigError
 from sparkwire.engine.config import parse_config
 from sparkwire.engine.endpoints import make_client
 from sparkwire.livy import BearerAuth, EndpointUnreachable, LivyClient
-
 from tests.support.auth_helpers import GATEWAY_TOKEN
 from tests.support.gateway_process import RunningGateway
 from tests.support.tls_proxy import Certificates, make_certificates, mtls_proxy

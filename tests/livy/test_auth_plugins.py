@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from sparkwire.engine import ConfigError
 from sparkwire.engine.config import parse_config
 from sparkwire.engine.endpoints import make_client
@@ -20,7 +21,6 @@ from sparkwire.livy import (
     LivyClient,
     auth_from_config,
 )
-
 from tests.support.auth_helpers import AUTH_MODULE, GATEWAY_TOKEN, write_auth_module
 from tests.support.gateway_process import RunningGateway
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from sparkwire.livy import (
     AuthenticationFailed,
     BearerAuth,
@@ -18,7 +19,6 @@ from sparkwire.livy import (
     SessionSpec,
     auth_from_config,
 )
-
 from tests.support.auth_helpers import GATEWAY_TOKEN, rotating_token_command, runs
 from tests.support.gateway_process import RunningGateway
 

@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 import requests
+
 from sparkwire.livy import (
     BatchNotFound,
     BatchSpec,

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 import requests
+
 from sparkwire.livy import (
     DEFAULT_TIMEOUT,
     USE_CLIENT_DEFAULT,

@@ -7,6 +7,7 @@ import inspect
 import typing
 from types import ModuleType
 
+from sparkwire import livy
 from sparkwire.livy import (
     _auth,
     _auth_config,
@@ -24,8 +25,6 @@ from sparkwire.livy import (
     _version,
     _waiting,
 )
-
-from sparkwire import livy
 
 # Modules whose whole __all__ is public API; the others (_transport, _responses, _urls, _calls,
 # _batches) export helpers for each other and only some names to users.

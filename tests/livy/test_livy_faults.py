@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pytest
 import requests
+
 from sparkwire.livy import (
     AuthenticationFailed,
     BadRequest,

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+
 from sparkwire.livy import (
     BUSY_STATES,
     FINAL_STATEMENT_STATES,

@@ -7,6 +7,7 @@ tests/kernel/test_gateway_restart.py.
 from __future__ import annotations
 
 import pytest
+
 from sparkwire.livy import EndpointUnreachable
 from sparkwire.livy._reconnect import poll_through_restart
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+
 from sparkwire.engine.config import parse_config
 from sparkwire.engine.endpoints import make_client
 from sparkwire.livy import BatchSpec, LivyClient, ServerError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sparkwire.livy import BatchSpec, SessionKind, SessionSpec, Version
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+
 from sparkwire.livy import (
     BUSY_STATES,
     READY_STATES,

@@ -12,8 +12,8 @@ import pytest
 import requests
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
-from sparkwire.magics import SparkError
 
+from sparkwire.magics import SparkError
 from tests.support.auth_helpers import (
     AUTH_MODULE,
     GATEWAY_TOKEN,

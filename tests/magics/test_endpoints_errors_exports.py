@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from IPython.core.error import UsageError
+
+from sparkwire import magics
 from sparkwire.engine import EndpointConfig, ErrorInfo, SparkwireConfig, parse_config
 from sparkwire.livy import Secret
 from sparkwire.magics import _errors, _magics
 from sparkwire.magics._args import mask, password_in
 from sparkwire.magics._endpoints import resolve_endpoint
-
-from sparkwire import magics
 
 
 def _config() -> SparkwireConfig:

@@ -12,9 +12,9 @@ import pytest
 import requests
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
+
 from sparkwire.magics import SparkError, SparkMagics
 from sparkwire.magics._manage import SessionsView
-
 from tests.support.gateway_process import RunningGateway
 
 from .conftest import AUTH, PASSWORD, USER, gateway_sessions

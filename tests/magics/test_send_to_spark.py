@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
+
 from sparkwire.magics import SparkError, SparkMagics
 
 HOSTILE = [

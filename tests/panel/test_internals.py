@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sparkwire.engine.errors import ConfigError
 from sparkwire.livy import (
     AuthenticationFailed,

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from sparkwire.panel._kinds import ALL_KINDS, kinds_from_version
-
 from tests.panel.api import Fetch, call
 from tests.panel.conftest import FakeLivy, FakeRequest
 

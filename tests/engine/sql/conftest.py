@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from sparkwire.livy import LivyClient, SessionKind, SessionSpec, run_statement, wait_for_session
 
 # Literals in the tests' queries are read in this zone, and timestamps come back in it.

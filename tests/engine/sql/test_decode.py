@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pytest
+
 from sparkwire.engine.sql import (
     SparkField,
     arrow_type,

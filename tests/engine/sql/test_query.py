@@ -10,6 +10,7 @@ import tokenize
 from typing import Any
 
 import pytest
+
 from sparkwire.engine.sql import (
     DEFAULT_MAX_ROWS,
     DISPLAY_MAX_ROWS,

@@ -8,6 +8,7 @@ import sys
 
 import pandas as pd
 import pytest
+
 from sparkwire.engine.sql import (
     PLOTLY_MIME,
     WIDGET_MIME,

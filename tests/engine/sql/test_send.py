@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+
 from sparkwire.engine.sql import SqlQuery, SqlTransfer, send_to_spark
 from sparkwire.livy import LivyClient, run_statement
 

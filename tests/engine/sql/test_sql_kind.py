@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sparkwire.engine.sql import QueryFailed, SqlError, SqlQuery, SqlTransfer
 from sparkwire.livy import LivyClient, SessionKind
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from sparkwire.engine.sql import (
     QueryFailed,
     SqlQuery,
