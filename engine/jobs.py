@@ -151,39 +151,23 @@ def _plural(count: int, word: str) -> str:
 
 @dataclass(frozen=True)
 class _Row:
-    """One line of the live view, a job or one of its stages: what the text and the HTML both draw."""
+    """One line of the live view, a job (``stage`` None) or one of its stages: what text and HTML draw."""
 
     job: JobProgress
-    stage: StageProgress | None = None
-
-    @property
-    def state(self) -> str:
-        if self.stage is None:
-            return self.job.status
-        return "skipped" if self.job._skipped(self.stage) else self.stage.status
-
-    @property
-    def done(self) -> int:
-        return self.job.completed if self.stage is None else self.stage.completed
-
-    @property
-    def total(self) -> int:
-        return self.job.tasks if self.stage is None else self.stage.tasks
-
-    @property
-    def active(self) -> int:
-        return 0 if self.stage is None else self.stage.active
-
-    @property
-    def note(self) -> str:
-        """E.g. `` (2 running, 1 failed)``."""
-        return _tasks_note(self.active, self.job.failed if self.stage is None else self.stage.failed)
+    stage: StageProgress | None
+    state: str
+    done: int
+    total: int
+    active: int
+    note: str  # e.g. " (2 running, 1 failed)"
 
 
 def _rows(jobs: Sequence[JobProgress]) -> Iterator[_Row]:
     for job in jobs:
-        yield _Row(job)
-        yield from (_Row(job, stage) for stage in job.stages)
+        yield _Row(job, None, job.status, job.completed, job.tasks, 0, _tasks_note(0, job.failed))
+        for stage in job.stages:
+            yield _Row(job, stage, "skipped" if job._skipped(stage) else stage.status, stage.completed, stage.tasks,
+                       stage.active, _tasks_note(stage.active, stage.failed))
 
 
 def jobs_text(jobs: Sequence[JobProgress], durations: Mapping[int, float], *, headline: str) -> str:

@@ -14,7 +14,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
-from sparkwire.engine.send_flags import SEND_TO_SPARK_FLAGS, add_flags
+from sparkwire.engine.send_flags import add_send_to_spark_flags
 
 __all__ = ["MAGICS", "REMOTE_MAGICS", "Command", "UsageError", "help_bundle", "parse_arguments", "parse_cell"]
 
@@ -82,7 +82,7 @@ def _pretty() -> _Parser:
 def _send_to_spark() -> _Parser:
     p = _parser("%%send_to_spark", "Send a local variable (a pandas DataFrame or a string, from %%local "
                                    "cells) to the session.")
-    add_flags(p.add_argument, SEND_TO_SPARK_FLAGS)
+    add_send_to_spark_flags(p.add_argument)
     return p
 
 

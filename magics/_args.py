@@ -15,7 +15,7 @@ from typing import Any, Final, Protocol, TypeVar
 from IPython.core import magic_arguments as _magic_arguments
 from IPython.core.error import UsageError
 
-from sparkwire.engine.send_flags import SEND_TO_SPARK_FLAGS, add_flags
+from sparkwire.engine.send_flags import add_send_to_spark_flags
 from sparkwire.livy import Secret, SessionKind
 
 __all__ = [
@@ -104,7 +104,7 @@ def send_to_spark_args(func: F) -> F:
     :return: the magic with the flags.
     """
     decorators: list[Decorator] = []
-    add_flags(lambda *names, **options: decorators.append(argument(*names, **options)), SEND_TO_SPARK_FLAGS)
+    add_send_to_spark_flags(lambda *names, **options: decorators.append(argument(*names, **options)))
     decorators.append(argument("-s", "--session", metavar="NAME", help="the session (optional with one session)"))
     return _apply(func, decorators)
 
