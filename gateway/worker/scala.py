@@ -17,6 +17,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .magics import MagicError
+from .scala_magics import json_expression, magic_data, magic_variable, split_magics
 from .scala_output import scala_result
 
 __all__ = ["CLASS_DIR_CONF", "ScalaRepl", "ScalaUnavailable", "scala_version"]
@@ -35,6 +37,7 @@ import spark.sql
 import org.apache.spark.sql.functions._"""
 _WARM_UP = "import org.apache.spark.SparkContext._"
 _MAX_CANDIDATES = 500
+_MAGIC_VALUE = "sparkwireMagicJson"  # the REPL value a %json/%table line's JSON text goes into
 
 
 class ScalaUnavailable(Exception):
@@ -111,24 +114,63 @@ class ScalaRepl:
     def execute(self, code: str) -> Any:
         """Interpret one statement on the calling thread (the one whose Spark job group is set).
 
+        Lines starting with ``%`` are Livy's ``%json``/``%table`` magics (:mod:`.scala_magics`).
+
         :return: an :class:`~.result.ExecutionResult`.
         """
+        from .result import ExecutionResult
+
+        steps = split_magics(code)
         with self._lock:
             self._thread = self._jvm.java.lang.Thread.currentThread()
-            self._report.getBuffer().setLength(0)
-            self._stdout.reset()
-            for variable in self._console_vars:  # per thread, so set on the thread that runs the code
-                getattr(variable, "value_$eq")(self._stdout_stream)
             try:
-                outcome = str(self._intp.interpret(code).toString())
+                if steps == [("scala", code)]:
+                    return self._interpret(code)
+                texts: list[str] = []
+                data: dict[str, Any] = {}
+                for kind, part in steps:
+                    if kind == "magic":
+                        data = self._magic(part)
+                        continue
+                    result = self._interpret(part)
+                    if not result.is_ok:
+                        return result
+                    texts.append(str(result.data.get("text/plain", "")))
+            except MagicError as exc:
+                return ExecutionResult.error(exc.ename, exc.evalue, [f"{exc.ename}: {exc.evalue}\n"])
             finally:
                 self._thread = None
                 self._jvm.java.lang.Thread.interrupted()  # clear a cancel's interrupt before the next statement
-            self._stdout_stream.flush()
-            report = str(self._report.toString())
-            stdout = str(self._stdout.toString("UTF-8"))
-            exception = self._new_exception() if outcome == "Error" else None
+        text = "\n".join(text for text in texts if text)
+        if text or not data:
+            data["text/plain"] = text
+        return ExecutionResult.ok(data)
+
+    def _interpret(self, code: str) -> Any:
+        self._report.getBuffer().setLength(0)
+        self._stdout.reset()
+        for variable in self._console_vars:  # per thread, so set on the thread that runs the code
+            getattr(variable, "value_$eq")(self._stdout_stream)
+        outcome = str(self._intp.interpret(code).toString())
+        self._stdout_stream.flush()
+        report = str(self._report.toString())
+        stdout = str(self._stdout.toString("UTF-8"))
+        exception = self._new_exception() if outcome == "Error" else None
         return scala_result(outcome, report, stdout, exception)
+
+    def _magic(self, line: str) -> dict[str, Any]:
+        """Run a ``%json``/``%table`` line: the REPL renders the value as JSON into a value of its own."""
+        name, variable = magic_variable(line)
+        if not self._intp.valueOfTerm(variable).isDefined():
+            raise MagicError("KeyError", repr(variable))
+        self._report.getBuffer().setLength(0)
+        outcome = str(self._intp.interpret(f"val {_MAGIC_VALUE} = {json_expression(variable)}").toString())
+        said = str(self._report.toString())
+        self._report.getBuffer().setLength(0)
+        found = self._intp.valueOfTerm(_MAGIC_VALUE) if outcome == "Success" else None
+        if found is None or not found.isDefined():
+            raise MagicError("Exception", f"%{name} cannot show {variable} as JSON: {said.strip()}")
+        return magic_data(name, str(found.get()))
 
     def interrupt(self) -> None:
         """Interrupt the JVM thread running the current statement (a ``Thread.sleep``, a blocking wait)."""

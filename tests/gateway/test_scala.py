@@ -152,3 +152,19 @@ def test_sparkr_is_refused_naming_what_is_missing(gateway_url: str) -> None:
 def test_version_lists_the_kinds_it_runs(gateway_url: str) -> None:
     version = requests.get(f"{gateway_url}/version", timeout=10).json()
     assert version["kinds"] == ["pyspark", "sql", "shared", "spark"]
+
+
+def test_json_and_table_magics(gateway_url: str, scala_session: int) -> None:
+    statement = run(gateway_url, scala_session,
+                    'case class Sale(item: String, qty: Int)\nval sales = Seq(Sale("tea", 2), Sale("jam", 1))\n%table sales')
+    data = statement["output"]["data"]
+    assert data["application/vnd.livy.table.v1+json"] == {
+        "headers": [{"name": "item", "type": "STRING_TYPE"}, {"name": "qty", "type": "INT_TYPE"}],
+        "data": [["tea", 2], ["jam", 1]]}
+    assert "val sales" in data["text/plain"]
+    assert run(gateway_url, scala_session, '%json sales')["output"]["data"] == {
+        "application/json": [{"item": "tea", "qty": 2}, {"item": "jam", "qty": 1}]}
+    missing = run(gateway_url, scala_session, "%json noSuchValue")["output"]
+    assert missing["status"] == "error" and missing["ename"] == "KeyError"
+    unknown = run(gateway_url, scala_session, "%plot sales")["output"]
+    assert unknown["ename"] == "UnknownMagic"
