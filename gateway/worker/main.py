@@ -149,7 +149,6 @@ class Worker:
             warming.join()
             if warming.error is not None:
                 raise warming.error
-            self._scala.bind_spark()
         self._repl = PythonRepl(make_namespace(self.spark))
         # PySpark installs its own SIGINT handler in SparkContext; ours interrupts only a cancelled statement.
         signal.signal(signal.SIGINT, self._on_sigint)
@@ -165,7 +164,7 @@ class Worker:
 
         SparkContext._ensure_initialized()  # launches the JVM the SparkContext will use
         self._scala = ScalaRepl(SparkContext._jvm, self._class_dir)
-        warming = _WarmUp(self._scala.warm_up)
+        warming = _WarmUp(self._scala.start)
         warming.start()
         return warming
 
@@ -175,8 +174,7 @@ class Worker:
             from .scala import ScalaRepl
 
             repl = ScalaRepl(self.spark.sparkContext._jvm, self._class_dir)
-            repl.warm_up()
-            repl.bind_spark()
+            repl.start()
             self._scala = repl
         return self._scala
 
