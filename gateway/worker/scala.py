@@ -152,7 +152,7 @@ class ScalaRepl:
         report = str(self._report.toString())
         stdout = str(self._stdout.toString("UTF-8"))
         exception = self._new_exception() if outcome == "Error" else None
-        return scala_result(outcome, report, stdout, exception)
+        return scala_result(outcome, report, stdout, exception, code)
 
     def _magic(self, line: str) -> dict[str, Any]:
         """Run a ``%json``/``%table`` line: the REPL renders the value as JSON into a value of its own."""
