@@ -1,5 +1,5 @@
 """The panel in a real JupyterLab and headless Chromium: open it, create a session, see it become idle,
-attach a notebook to it, open its log, delete it; submit a batch from the file browser, follow and
+attach a notebook to it and watch the live Spark jobs view under a cell, open its log, delete it; submit a batch from the file browser, follow and
 search its log, and kill it. Screenshots go to test-output/panel/; with ``DOCS_SCREENSHOTS=1``
 the ones docs/panel.md shows are also copied into docs/images/ (commit them to refresh the docs).
 
@@ -33,6 +33,10 @@ DOCS_PNGS = ("panel-session-idle.png", "panel-attach-notebook.png", "panel-sessi
 
 
 BATCH_FILE = "sleepy.py"
+# Two stages (a shuffle) of four tasks each, every task sleeping: a few seconds of visible progress.
+JOBS_CELL = ("import time\n"
+             "pairs = sc.parallelize(range(8), 4).map(lambda x: (x % 2, x)).map(lambda kv: time.sleep(1.5) or kv)\n"
+             "print(sorted(pairs.reduceByKey(lambda a, b: a + b).collect()))")
 
 
 @pytest.fixture
@@ -62,7 +66,7 @@ def test_panel_drives_sessions_and_batches(lab: RunningLab) -> None:
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     env = {**os.environ, "LAB_URL": lab.url, "LAB_TOKEN": lab.token, "ENDPOINT": "gateway",
            "CHROMIUM": CHROMIUM, "SCREENSHOT_DIR": str(SCREENSHOTS), "SESSION_TIMEOUT_MS": "150000",
-           "BATCH_FILE": BATCH_FILE}
+           "BATCH_FILE": BATCH_FILE, "JOBS_CELL": JOBS_CELL}
     node = shutil.which("node") or "node"
     result = subprocess.run([node, str(SCRIPT)], check=False, cwd=SCRIPT.parent.parent, env=env, capture_output=True,
                             text=True, timeout=SCRIPT_TIMEOUT)
@@ -71,15 +75,25 @@ def test_panel_drives_sessions_and_batches(lab: RunningLab) -> None:
     assert result.returncode == 0, detail
     names = [step["step"] for step in steps]
     assert names[-1] == "done", detail
-    for step in ("panel open", "inline error shown", "session created", "session idle", "notebook attached", "log shown",
+    for step in ("panel open", "inline error shown", "session created", "session idle", "notebook attached",
+                 "live jobs shown", "live jobs collapsed", "log shown",
                  "session deleted", "batch submitted", "log followed", "log searched", "batch killed"):
         assert step in names, detail
     (offered,) = [step["kinds"] for step in steps if step["step"] == "session kinds offered"]
     assert offered == ["pyspark", "sql", "shared"], detail
-    for name in ("panel-session-idle.png", "panel-attach-notebook.png", "panel-session-log.png",
+    for name in ("panel-session-idle.png", "panel-attach-notebook.png", "notebook-jobs-live.png",
+                 "notebook-jobs-done.png", "panel-session-log.png",
                  "panel-session-deleted.png", "panel-batch-submitted.png", "panel-batch-log-follow.png",
                  "panel-batch-log-search.png", "panel-batch-killed.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000
+    (live,) = [step for step in steps if step["step"] == "live jobs shown"]
+    assert live["widget"] and live["kernelBusy"], detail  # a widget in Lab; the kernel busy while it runs
+    assert "job 0" in live["text"] and "stage 0" in live["text"] and "stage 1" in live["text"], detail
+    assert "RUNNING" in live["text"] and live["text"] != live["firstText"], detail  # updated in place
+    (collapsed,) = [step for step in steps if step["step"] == "live jobs collapsed"]
+    assert collapsed["summary"].startswith("Spark: 1 job, 2 stages, 8 tasks in "), detail
+    assert collapsed["liveLeft"] == 0, detail
+    assert any("[(0, 12), (1, 16)]" in text for text in collapsed["outputs"]), detail
     (followed,) = [step for step in steps if step["step"] == "log followed"]
     assert followed["ticksAfter"] > followed["ticksBefore"], detail
     if os.environ.get("DOCS_SCREENSHOTS") == "1":
