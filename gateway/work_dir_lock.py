@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from .settings import ENV_PREFIX
+
 __all__ = ["LOCK_NAME", "WorkDirBusy", "WorkDirLock", "lock_work_dir"]
 
 LOCK_NAME: Final = "gateway.lock"
@@ -36,7 +38,8 @@ class WorkDirBusy(Exception):
         super().__init__(
             f"{holder} is already running on the work dir {work_dir} (it holds {work_dir / LOCK_NAME}). Two "
             f"gateways on one work dir would share its session store, sockets and batch records. Stop that "
-            f"gateway, or start this one with --work-dir pointing at another directory.")
+            f"gateway, or start this one with --work-dir (or {ENV_PREFIX}WORK_DIR) pointing at another "
+            f"directory.")
 
 
 @dataclass

@@ -244,6 +244,16 @@ try {
     }
     report('log searched', { matches: matches.length });
     await screenshot('panel-batch-log-search.png');
+    // While it runs, its Spark UI link is the gateway's proxy, and Spark's UI answers behind it.
+    const batchUi = batchItem.getByRole('link', { name: 'Spark UI' });
+    await batchUi.waitFor({ timeout: 60000 });
+    const batchUiUrl = await batchUi.getAttribute('href');
+    const uiPage = await page.request.get(`${batchUiUrl}jobs/`);
+    report('batch spark ui', {
+      url: batchUiUrl,
+      status: uiPage.status(),
+      sparkJobs: (await uiPage.text()).includes('Spark Jobs')
+    });
     await batchItem.getByRole('button', { name: `Kill batch ${batchId}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Kill' }).click();
     await section
