@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from .deps import ViewableSession
 from .errors import BadRequest, SparkUiUnavailable
 from .routes_batches import Batches, ViewableBatch
+from .session import FINAL_SESSION_STATES
 
 __all__ = ["router"]
 
@@ -56,6 +57,9 @@ async def session_ui_root(session_ref: str, session: ViewableSession) -> Redirec
 @router.api_route("/sessions/{session_ref}/ui/{path:path}", methods=["GET", "HEAD"], summary="The session's Spark UI")
 async def spark_ui(session_ref: str, path: str, session: ViewableSession, request: Request) -> Response:
     target = session.spark_ui_url
+    if session.state in FINAL_SESSION_STATES:
+        raise SparkUiUnavailable(f"Session {session.info.id} has ended ({session.state}), and its Spark UI ended with "
+                                 f"it; its log stays at /sessions/{session.info.id}/log.")
     if not target:
         raise SparkUiUnavailable(f"Session {session.info.id} has no Spark UI now (state {session.state}, or the UI is "
                                  f"disabled with spark.ui.enabled=false).")
