@@ -66,6 +66,8 @@ def lab(gateway: RunningGateway, tmp_path: Path) -> Iterator[RunningLab]:
         running.stop()
 
 
+# Above the script's own limit, so that a slow run fails with the script's steps rather than pytest's.
+@pytest.mark.timeout(SCRIPT_TIMEOUT + 120)
 def test_panel_drives_sessions_and_batches(lab: RunningLab, gateway: RunningGateway) -> None:
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     env = {**os.environ, "LAB_URL": lab.url, "LAB_TOKEN": lab.token, "ENDPOINT": "gateway",
