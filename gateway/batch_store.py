@@ -46,6 +46,8 @@ class BatchRecord:
     :param file: the application as spark-submit received it (local paths resolved).
     :param state: ``starting``, ``running``, ``success``, ``dead`` or ``killed``.
     :param pid: the launch wrapper's pid, which is also the process group id; None before launch.
+    :param spark_ui_url: the UI address the driver logged (its own, not reachable from elsewhere).
+    :param ui_port: the port the gateway gave the driver's UI (``spark.ui.port``); None with the UI off.
     :param exit_code: spark-submit's exit code once known; None while running or when unknowable.
     :param created: epoch ms of the request; ``finished`` likewise, 0 while running.
     """
@@ -60,6 +62,7 @@ class BatchRecord:
     state: str = "starting"
     app_id: str | None = None
     spark_ui_url: str | None = None
+    ui_port: int | None = None
     pid: int | None = None
     exit_code: int | None = None
     created: int = field(default_factory=now_ms)
@@ -152,8 +155,8 @@ class LogScanner:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._offset = 0
-        self._ui_port: str | None = None
         self._driver_host: str | None = None
+        self.ui_port: int | None = None
         self.app_id: str | None = None
         self.spark_ui_url: str | None = None
         self.context_started = False
@@ -161,7 +164,7 @@ class LogScanner:
     @property
     def done(self) -> bool:
         """:return: True once there is nothing more to learn from the log."""
-        return self.app_id is not None and self.spark_ui_url is not None
+        return self.app_id is not None and self.spark_ui_url is not None and self.ui_port is not None
 
     def scan(self) -> None:
         """Read the complete lines written since the last call."""
@@ -184,15 +187,15 @@ class LogScanner:
         if self.app_id is None and (match := _APP_ID.search(line)):
             self.app_id = match.group(1)
         self.context_started = self.context_started or bool(_CONTEXT_UP.search(line))
+        if self.ui_port is None and (match := _UI_PORT.search(line)):
+            self.ui_port = int(match.group(1))
         if self.spark_ui_url is None:
             if match := _UI_URL.search(line):
                 self.spark_ui_url = match.group(1)
-            elif match := _UI_PORT.search(line):
-                self._ui_port = match.group(1)
             elif match := _DRIVER_HOST.search(line):
                 self._driver_host = match.group(1)
-            if self.spark_ui_url is None and self._ui_port and self._driver_host:
-                self.spark_ui_url = f"http://{self._driver_host}:{self._ui_port}"
+            if self.spark_ui_url is None and self.ui_port and self._driver_host:
+                self.spark_ui_url = f"http://{self._driver_host}:{self.ui_port}"
 
 
 # -- one batch ---------------------------------------------------------------------------------

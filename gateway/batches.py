@@ -17,6 +17,7 @@ import importlib.util
 import logging
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from .errors import BadRequest, GatewayError
 from .log_file import SessionLogFile
 from .models import CreateBatchRequest
 from .secrets_scrub import mask_text
-from .session_network import forced_ui_conf, ui_environment
+from .session_network import forced_ui_conf, ui_bind_address, ui_environment
 from .settings import GatewaySettings
 from .spark_submit import SparkJobSpec, submit_args
 from .validation import parse_id
@@ -180,6 +181,13 @@ class BatchRun:
         self.stopping = False  # a client asked to kill it and the kill is under way
         self._store = store
 
+    @property
+    def ui_port(self) -> int | None:
+        """The port ``/batches/{id}/ui/`` proxies: the one the gateway gave the UI, once the log says the UI
+        started there (not another port Spark moved to, nor one the application names), while the batch runs."""
+        port = self.record.ui_port
+        return port if port is not None and not self.record.is_final and self.scanner.ui_port == port else None
+
     def save(self) -> None:
         """Persist the record."""
         self._store.save(self.record)
@@ -300,6 +308,7 @@ class BatchManager:
             return resolve_path_list(values, dirs, what)
 
         file = resolve_batch_path(request.file, dirs, "file")
+        ui_port = self._ui_port(request.conf)
         spec = SparkJobSpec(
             name=request.name, proxy_user=do_as or request.proxy_user, driver_memory=request.driver_memory,
             driver_cores=request.driver_cores, executor_memory=request.executor_memory,
@@ -307,11 +316,13 @@ class BatchManager:
             jars=paths(request.jars, "jars"), py_files=paths(request.py_files, "pyFiles"),
             files=paths(request.files, "files"), archives=paths(request.archives, "archives"),
             queue=request.queue,
-            conf={**check_batch_conf(request.conf, dirs), **forced_ui_conf(self._settings, request.conf)},
+            conf={**check_batch_conf(request.conf, dirs), **forced_ui_conf(self._settings, request.conf),
+                  **({"spark.ui.port": str(ui_port)} if ui_port is not None else {})},
         )
         spark_home = spark_distribution()
         record = BatchRecord(id=self._next_id, file=file, name=request.name, owner=owner,
-                             proxy_user=spec.proxy_user, class_name=request.class_name, args=list(request.args))
+                             proxy_user=spec.proxy_user, class_name=request.class_name, args=list(request.args),
+                             ui_port=ui_port)
         self._next_id += 1
         run = BatchRun(record, self._store)
         self._batches[record.id] = run
@@ -328,6 +339,28 @@ class BatchManager:
             return run
         self._launch(run, command)
         return run
+
+    def _ui_port(self, conf: dict[str, str]) -> int | None:
+        """A free port for the batch's Spark UI, which ``/batches/{id}/ui/`` proxies; None with the UI off.
+
+        The gateway picks it (over any ``spark.ui.port`` the request names): the UI is reached through the
+        proxy, and a known port means the proxy never forwards to a port the application's log names.
+        """
+        given = {**self._settings.spark_conf, **conf}
+        if given.get("spark.ui.enabled", "true").strip().lower() == "false":
+            return None
+        host = ui_bind_address(self._settings)
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, 0))
+            return int(probe.getsockname()[1])
+
+    def ui_target(self, run: BatchRun) -> str | None:
+        """:return: the URL of a running batch's Spark UI on this host, or None when it has none now."""
+        port = run.ui_port
+        if port is None:
+            return None
+        host = ui_bind_address(self._settings)
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def _running_count(self) -> int:
         return sum(1 for r in self._batches.values() if r.process is not None and not r.record.is_final)

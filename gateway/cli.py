@@ -66,7 +66,8 @@ def register(subparsers: Any) -> None:
                              "loopback bind, 0 elsewhere)")
     parser.add_argument("--idle-timeout", type=float, help="seconds before an idle session is stopped "
                                                            "(default 3600; 0 = never)")
-    parser.add_argument("--work-dir", type=Path, help="where session logs go (default ~/.sparkwire/gateway)")
+    parser.add_argument("--work-dir", type=Path, help="state, session logs and batch records (default "
+                                                      "~/.sparkwire/gateway); one gateway per work dir")
     parser.add_argument("--batch-dir", dest="batch_dirs", type=Path, action="append", metavar="DIR",
                         help="a directory batches may take local files from; repeat for more "
                              "(default: the directory the gateway starts in)")
@@ -174,7 +175,21 @@ def _run(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:  # e.g. a broken install of one of the extra's dependencies
         print(missing_extra_message(exc.name), file=sys.stderr)
         return 2
-    serve(settings, log_level=args.log_level, authenticator=authenticator)
+    from .work_dir_lock import WorkDirBusy, lock_work_dir
+
+    try:
+        lock = lock_work_dir(settings.work_dir)
+    except WorkDirBusy as exc:
+        print(f"sparkwire gateway: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"sparkwire gateway: cannot use the work dir {settings.work_dir} ({exc.strerror or exc}); "
+              f"choose another with --work-dir.", file=sys.stderr)
+        return 2
+    try:
+        serve(settings, log_level=args.log_level, authenticator=authenticator)
+    finally:
+        lock.release()
     return 0
 
 

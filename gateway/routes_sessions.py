@@ -17,7 +17,7 @@ from .models import (
     SessionOut,
     SessionStateOut,
 )
-from .session import InteractiveSession
+from .session import FINAL_SESSION_STATES, InteractiveSession
 
 __all__ = ["router", "session_out"]
 
@@ -31,7 +31,9 @@ def session_out(session: InteractiveSession, base_url: str = "/") -> SessionOut:
         gateway's reverse proxy (``/sessions/{id}/ui/``), not at the UI's own loopback port.
     """
     info = session.info
-    ui_url = f"{base_url}sessions/{info.id}/ui/" if session.spark_ui_url else None
+    # An ended session's UI ended with it: no link to a page that cannot answer.
+    live = session.spark_ui_url and session.state not in FINAL_SESSION_STATES
+    ui_url = f"{base_url}sessions/{info.id}/ui/" if live else None
     return SessionOut(
         id=info.id, name=info.name, app_id=session.app_id, owner=info.owner, proxy_user=info.proxy_user,
         state=session.state, kind=info.kind,

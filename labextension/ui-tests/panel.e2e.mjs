@@ -97,6 +97,8 @@ try {
   await title.getByRole('button', { name: 'Session' }).click();
   const dialog = page.getByRole('dialog');
   // Only the kinds the endpoint runs (the gateway: pyspark, sql, shared).
+  // The dialog opens once the endpoint's kinds are known: wait for it before reading them.
+  await dialog.getByLabel('Kind').waitFor({ timeout: 20000 });
   const kinds = await dialog.getByLabel('Kind').locator('option').allTextContents();
   report('session kinds offered', { kinds });
   await dialog.getByLabel('Kind').selectOption('pyspark');
@@ -132,6 +134,47 @@ try {
   await notebook.locator('.jp-Toolbar-kernelName', { hasText: 'Remote PySpark' }).waitFor({ timeout: 30000 });
   report('notebook attached', { tab: await page.locator('.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel').first().textContent() });
   await screenshot('panel-attach-notebook.png');
+
+  // Run the attach cell, then a multi-stage Spark job of a few seconds: while it runs, the live view
+  // under the cell is a widget listing its job and stages with task progress; when done it collapses
+  // to one summary line.
+  const cells = notebook.locator('.jp-CodeCell');
+  const runCell = async index => {
+    const cell = cells.nth(index);
+    await cell.locator('.cm-content').click();
+    await page.keyboard.press('Shift+Enter');
+    return cell;
+  };
+  const finished = (cell, timeout) =>
+    cell.locator('.jp-InputPrompt').filter({ hasText: /\[\d+\]/ }).waitFor({ timeout });
+  // A cell run before the kernel is connected would be dropped: wait until it is idle.
+  await page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').waitFor({ timeout: 60000 });
+  await finished(await runCell(0), 60000);
+  if ((await cells.count()) < 2) {
+    throw new Error('running the last cell did not add a new one');
+  }
+  await cells.nth(1).locator('.cm-content').fill(env.JOBS_CELL);
+  const jobsCell = await runCell(1);
+  const live = jobsCell.locator('.jp-OutputArea-output .sparkwire-jobs');
+  await live.filter({ hasText: 'RUNNING' }).filter({ hasText: /stage \d+/ }).waitFor({ timeout: 60000 });
+  const firstText = await live.textContent();
+  const asWidget = (await jobsCell.locator('.widget-html-content .sparkwire-jobs').count()) > 0;
+  const busy = await page.locator('.jp-Notebook-ExecutionIndicator[data-status="busy"]').count();
+  // It updates in place: some of the job's 8 tasks done while it still runs.
+  await live.filter({ hasText: 'RUNNING' }).filter({ hasText: /(?<!\d)[1-7]\/8(?!\d)/ }).waitFor({ timeout: 60000 });
+  const liveText = await live.textContent();
+  report('live jobs shown', { firstText, text: liveText, widget: asWidget, kernelBusy: busy > 0 });
+  await screenshot('notebook-jobs-live.png');
+  await finished(jobsCell, 120000);
+  const summary = jobsCell.locator('.jp-OutputArea-output .sparkwire-jobs-summary');
+  await summary.waitFor({ timeout: 10000 });
+  const outputs = await jobsCell.locator('.jp-OutputArea-output').allTextContents();
+  report('live jobs collapsed', {
+    summary: await summary.textContent(),
+    liveLeft: await live.count(),
+    outputs
+  });
+  await screenshot('notebook-jobs-done.png');
 
   // Its log opens in the main area and refreshes.
   await item.getByRole('button', { name: `Show log of session ${id}` }).click();
@@ -201,6 +244,16 @@ try {
     }
     report('log searched', { matches: matches.length });
     await screenshot('panel-batch-log-search.png');
+    // While it runs, its Spark UI link is the gateway's proxy, and Spark's UI answers behind it.
+    const batchUi = batchItem.getByRole('link', { name: 'Spark UI' });
+    await batchUi.waitFor({ timeout: 60000 });
+    const batchUiUrl = await batchUi.getAttribute('href');
+    const uiPage = await page.request.get(`${batchUiUrl}jobs/`);
+    report('batch spark ui', {
+      url: batchUiUrl,
+      status: uiPage.status(),
+      sparkJobs: (await uiPage.text()).includes('Spark Jobs')
+    });
     await batchItem.getByRole('button', { name: `Kill batch ${batchId}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Kill' }).click();
     await section

@@ -293,7 +293,7 @@ def test_log_scanner_finds_the_application_and_its_ui(tmp_path: Path) -> None:
     )
     scanner = LogScanner(log)
     scanner.scan()
-    assert scanner.context_started and scanner.spark_ui_url == "http://10.1.2.3:4041"
+    assert scanner.context_started and scanner.spark_ui_url == "http://10.1.2.3:4041" and scanner.ui_port == 4041
     assert scanner.app_id is None  # the gateway's note is not Spark's, and the last line is incomplete
     with open(log, "a") as out:
         out.write("96605/events_1_local-1795443196605.zstd\n")

@@ -6,6 +6,7 @@ Users: alice and bob (ordinary), viewer (view_users), admin (superuser); imperso
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -220,6 +221,63 @@ def test_spark_ui_is_on_loopback_and_reached_through_the_gateway(team: Team, ali
     listening = [c.laddr.ip for p in [worker, *worker.children(recursive=True)]
                  for c in p.net_connections("tcp") if c.status == psutil.CONN_LISTEN]
     assert listening and all(ip.removeprefix("::ffff:") in ("127.0.0.1", "::1") for ip in listening), listening
+
+
+# Starts Spark, runs a job, then waits for the file named by its argument (the test ends it that way).
+UI_BATCH = ("import os, sys, time\nfrom pyspark.sql import SparkSession\n"
+            "spark = SparkSession.builder.getOrCreate()\nprint('counted', spark.range(1000).count(), flush=True)\n"
+            "deadline = time.time() + 300\nwhile not os.path.exists(sys.argv[1]) and time.time() < deadline:\n"
+            "    time.sleep(0.2)\nspark.stop()\n")
+
+
+def test_a_batchs_spark_ui_is_reached_through_the_gateway_while_it_runs(team: Team) -> None:
+    batch_dir = team.gateway.work_dir.parent
+    (batch_dir / "ui_batch.py").write_text(UI_BATCH)
+    stop = batch_dir / "ui_batch.stop"
+    alice, bob, viewer = team.as_user("alice"), team.as_user("bob"), team.as_user("viewer")
+    # The gateway picks the UI port: one the request names is overridden, not trusted.
+    reply = alice.post(f"{team.url}/batches", json={"file": "ui_batch.py", "args": [str(stop)],
+                                                    "conf": {"spark.ui.port": "4040"}}, timeout=30)
+    assert reply.status_code == 201, reply.text
+    batch_id = reply.json()["id"]
+    ui = f"{team.url}/batches/{batch_id}/ui/"
+    try:
+        deadline = time.monotonic() + 180
+        while (batch := alice.get(f"{team.url}/batches/{batch_id}", timeout=10).json())["appInfo"]["sparkUiUrl"] is None:
+            assert batch["state"] in ("starting", "running") and time.monotonic() < deadline, batch
+            if batch["state"] == "starting":
+                early = alice.get(ui, timeout=10)
+                assert early.status_code == 404 and "no Spark UI yet" in early.json()["msg"], early.text
+            time.sleep(0.3)
+        assert batch["state"] == "running" and batch["appInfo"]["sparkUiUrl"] == ui, batch
+        # The UI answers "Spark is starting up" until the SparkContext is ready.
+        while "Spark Jobs" not in (page := alice.get(f"{ui}jobs/", timeout=30)).text and time.monotonic() < deadline:
+            assert page.status_code == 200 and "starting up" in page.text, page.text[:500]
+            time.sleep(0.3)
+        assert page.status_code == 200 and "Spark Jobs" in page.text, page.text[:500]
+        assert f'href="/batches/{batch_id}/ui/static/' in page.text
+        redirect = alice.get(f"{team.url}/batches/{batch_id}/ui", timeout=30, allow_redirects=False)
+        assert redirect.status_code == 307 and redirect.headers["location"] == f"/batches/{batch_id}/ui/"
+        assert viewer.get(f"{ui}jobs/", timeout=30).status_code == 200  # view_users see every batch
+        assert requests.get(f"{ui}jobs/", timeout=10).status_code == 401
+        refused = bob.get(f"{ui}jobs/", timeout=10)
+        assert refused.status_code == 403 and "Spark Jobs" not in refused.text
+        log = alice.get(f"{team.url}/batches/{batch_id}/log", params={"size": -1}, timeout=10).json()["log"]
+        (port,) = {m.group(1) for line in log if (m := re.search(r"service 'SparkUI' on port (\d+)", line))}
+        assert port != "4040", log
+        listed = [b for b in alice.get(f"{team.url}/batches", timeout=10).json()["sessions"] if b["id"] == batch_id]
+        assert listed[0]["appInfo"]["sparkUiUrl"] == ui
+    finally:
+        stop.write_text("")
+    deadline = time.monotonic() + 120
+    while (batch := alice.get(f"{team.url}/batches/{batch_id}", timeout=10).json())["state"] in ("starting", "running"):
+        assert time.monotonic() < deadline, batch
+        time.sleep(0.3)
+    assert batch["state"] == "success" and batch["appInfo"]["sparkUiUrl"] is None, batch
+    ended = alice.get(f"{ui}jobs/", timeout=10)
+    assert ended.status_code == 404, ended.text
+    assert ended.json()["msg"] == (f"Batch {batch_id} has ended (success), and its Spark UI ended with it; its log "
+                                   f"stays at /batches/{batch_id}/log."), ended.text
 
 
 def _run_pid(client: requests.Session, url: str, session_id: int) -> int:

@@ -140,6 +140,7 @@ def test_the_live_view_is_a_widget_once_a_widget_frontend_connects(kernel: Runni
                                                   "target_name": "jupyter.widget.control"},
                                     metadata={"version": "1.0.0"})
     kernel.kc.shell_channel.send(opening)
+    assert kernel.run("1").status == "ok"  # the session is up (its start view is another display)
     run = kernel.run("import time\ntime.sleep(1.5)\nsc.parallelize(range(4), 2).map(lambda x: time.sleep(0.5)).count()")
     assert run.status == "ok", run.reply
     (view,) = [d["data"] for d in run.of_type("display_data") if d["transient"].get("display_id")]
@@ -148,6 +149,10 @@ def test_the_live_view_is_a_widget_once_a_widget_frontend_connects(kernel: Runni
     (summary,) = [d["data"] for d in run.of_type("update_display_data")][-1:]
     assert summary["text/plain"].startswith("Spark: 1 job, 1 stage, 2 tasks in ")  # collapsed when done
     assert run.of_type("comm_open") and run.of_type("comm_close")  # the widgets are closed at the end
+    values = [m["data"]["state"]["value"] for m in run.of_type("comm_msg")
+              if m["data"].get("method") == "update" and "value" in m["data"].get("state", {})]
+    # The widget itself is updated in place while the job runs (Lab shows these, not the text).
+    assert any("job 0" in v and "RUNNING" in v for v in values) and len(set(values)) > 2, values
 
 
 def test_shutdown_deletes_the_session(kernel: RunningKernel, gateway_url: str) -> None:
