@@ -196,6 +196,3 @@ class LogScanner:
                 self._driver_host = match.group(1)
             if self.spark_ui_url is None and self.ui_port and self._driver_host:
                 self.spark_ui_url = f"http://{self._driver_host}:{self.ui_port}"
-
-
-# -- one batch ---------------------------------------------------------------------------------
