@@ -39,15 +39,12 @@ from ._states import (
 __all__ = ["BATCH_FOLLOW_SCHEDULE", "CANCEL_SCHEDULE", "SESSION_SCHEDULE", "STATEMENT_SCHEDULE", "Schedule",
            "run_statement", "wait_for_batch", "wait_for_session", "wait_for_statement"]
 
-T = TypeVar("T")
-
-
 class _Stateful(Protocol):
     @property
     def state(self) -> object: ...
 
 
-S = TypeVar("S", bound=_Stateful)
+T = TypeVar("T", bound=_Stateful)
 
 SessionCallback = Callable[[Session], None]
 StatementCallback = Callable[[Statement], None]
@@ -113,18 +110,25 @@ def _poll(
     deadline: _Deadline,
     expired: Callable[[T], LivyError],
     on_poll: Callable[[T], None] | None = None,
+    on_state: Callable[[T], None] | None = None,
     seen: T | None = None,
 ) -> T:
-    """The wait loop: fetch, report to ``on_poll``, return once ``done`` (which may raise), else sleep.
+    """The wait loop: fetch, report to ``on_poll`` (then to ``on_state`` if the state changed), return
+    once ``done`` (which may raise), else sleep.
 
     :param seen: what the caller already holds (e.g. the answer to its create request): judged first,
         so the first request waits one interval.
     :raises LivyError: ``expired(last)`` when the deadline passes first.
     """
     item = fetch() if seen is None else seen
+    last: object = None
     while True:
         if on_poll is not None:
             on_poll(item)
+        if item.state != last:
+            last = item.state
+            if on_state is not None:
+                on_state(item)
         if done(item):
             return item
         if not deadline.sleep_or_expire():
@@ -200,24 +204,7 @@ def wait_for_session(
     return _poll(lambda: poll_through_restart(lambda: client.get_session(session_id), wait=reconnect_wait,
                                               on_notice=on_notice, url=client.url),
                  ready, deadline=_Deadline(timeout, intervals or SESSION_SCHEDULE.intervals()), expired=expired,
-                 on_poll=_each_and_changes(on_poll, on_state), seen=seen)
-
-
-def _each_and_changes(
-    on_poll: Callable[[S], None] | None, on_state: Callable[[S], None] | None
-) -> Callable[[S], None]:
-    """One ``on_poll`` for a loop: ``on_poll`` for every poll, then ``on_state`` when the state changed."""
-    last: list[object] = []
-
-    def report(item: S) -> None:
-        if on_poll is not None:
-            on_poll(item)
-        if last != [item.state]:
-            last[:] = [item.state]
-            if on_state is not None:
-                on_state(item)
-
-    return report
+                 on_poll=on_poll, on_state=on_state, seen=seen)
 
 
 def wait_for_statement(
@@ -314,7 +301,7 @@ def wait_for_batch(
     return _poll(lambda: client.get_batch(batch_id),
                  lambda batch: batch.state in FINAL_STATES or (stop is not None and stop.is_set()),
                  deadline=_Deadline(timeout, intervals or SESSION_SCHEDULE.intervals(), stop), expired=expired,
-                 on_poll=_each_and_changes(on_poll, on_state))
+                 on_poll=on_poll, on_state=on_state)
 
 
 def run_statement(
