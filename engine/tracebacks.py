@@ -50,6 +50,7 @@ _SQLSTATE: Final = re.compile(r"SQLSTATE: (?P<state>[0-9A-Z]{5})")
 _LINE_POS: Final = re.compile(r";? line (?P<line>\d+) pos (?P<pos>\d+);?\s*$")
 _SQL_CONTEXT: Final = re.compile(r"^== SQL(?: of [^(]*)? \(line (?P<line>\d+), position (?P<pos>\d+)\) ==$")
 _QUALIFIED_PREFIX: Final = re.compile(r"^(?:[A-Za-z_][\w]*\.)+(?=[A-Za-z_]\w*: )")
+_TASK_FAILURE: Final = re.compile(r"(Task \d+ in stage [\d.]+ failed \d+ times?)")
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,85 @@ def _details_lines(details: SparkErrorDetails, sql: str | None) -> list[str]:
     return lines
 
 
+def _frame_lines(frames: Sequence[Frame], code: str | None, verbose: bool) -> tuple[list[str], int]:
+    """The frames as the cell shows them: the user's named ``Cell line N`` with the text they typed.
+
+    :return: the lines, and how many PySpark/py4j frames were left out.
+    """
+    out: list[str] = []
+    hidden = 0
+    for frame in frames:
+        if frame.internal and not verbose:
+            hidden += 1
+            continue
+        if frame.in_cell:
+            where = f"  Cell line {frame.lineno}" + (
+                f", in {frame.name}" if frame.name and frame.name != "<module>" else "")
+            source = _cell_line(code, frame.lineno) or frame.source
+        else:
+            where = f'  File "{frame.filename}", line {frame.lineno}' + (f", in {frame.name}" if frame.name else "")
+            source = frame.source
+        out.append(where)
+        if source:
+            out.append(f"    {source}")
+            if frame.caret and source == frame.source:
+                out.append(frame.caret)
+    return out, hidden
+
+
+@dataclass(frozen=True)
+class _TaskError:
+    """A Python error raised inside a Spark task, as the driver's exception message carries it.
+
+    :param headline: the driver-side exception's first line (``Py4JJavaError: An error occurred ...``).
+    :param failure: Spark's ``Task 0 in stage 3.0 failed 1 times`` when the message says so, else ``""``.
+    :param worker: the Python worker's own traceback.
+    :param rest: how many non-blank message lines are left out (JVM stacks, the repeated ``Caused by``).
+    """
+
+    headline: str
+    failure: str
+    worker: ParsedTraceback
+    rest: int
+
+
+def _python_task_error(lines: Sequence[str]) -> _TaskError | None:
+    """Find the Python worker's traceback that a failed task's message embeds, if there is one.
+
+    A UDF or an RDD function that raises makes Spark fail the task with a ``PythonException`` whose text
+    is the worker's whole traceback (``worker.py``, ``serializers.py``... then the user's frame), wrapped
+    in the driver's exception and followed by JVM stacks and, for RDDs, the same traceback again.
+    """
+    start = next((i for i, line in enumerate(lines) if line.rstrip().endswith(_HEADER)), None)
+    if start is None:
+        return None
+    end = start + 1
+    while end < len(lines) and not (_JAVA_STACK_LINE.match(lines[end]) or lines[end].startswith(
+            ("Driver stacktrace:", "Caused by:"))):
+        end += 1
+    worker = parse_traceback([_HEADER, *lines[start + 1:end]])
+    if not worker.exception:
+        return None
+    before = " ".join(lines[:start + 1])
+    failure = _TASK_FAILURE.search(before)
+    rest = sum(1 for line in lines[end:] if line.strip()) + sum(1 for line in lines[1:start] if line.strip())
+    return _TaskError(lines[0].rstrip(), failure.group(1) if failure else "", worker, rest)
+
+
+def _task_error_lines(task: _TaskError, code: str | None) -> tuple[list[str], int, int]:
+    """What the cell shows for an error in a Spark task: where it failed and the worker's error, once.
+
+    :return: the lines, how many PySpark frames were left out, and how many report lines.
+    """
+    where = f"A Spark task failed ({task.failure})" if task.failure else "A Spark task failed"
+    frames, hidden = _frame_lines(task.worker.frames, code, False)
+    exception = list(task.worker.exception)
+    exception[0] = _QUALIFIED_PREFIX.sub("", exception[0])
+    # "PythonException:" alone (a UDF's error) says nothing the next line doesn't.
+    headline = [task.headline] if not task.headline.rstrip().endswith((_HEADER, ":")) else []
+    return [*headline, f"{where}; the error in its Python worker:", *frames, *exception], hidden, task.rest
+
+
 def format_error(
     ename: str | None,
     evalue: str | None,
@@ -267,23 +347,7 @@ def format_error(
     out: list[str] = []
     hidden = 0
     if parsed.frames:
-        for frame in parsed.frames:
-            if frame.internal and not verbose:
-                hidden += 1
-                continue
-            if frame.in_cell:
-                where = f"  Cell line {frame.lineno}" + (
-                    f", in {frame.name}" if frame.name and frame.name != "<module>" else "")
-                source = _cell_line(None if sql else code, frame.lineno) or frame.source
-            else:
-                where = f'  File "{frame.filename}", line {frame.lineno}' + (
-                    f", in {frame.name}" if frame.name else "")
-                source = frame.source
-            out.append(where)
-            if source:
-                out.append(f"    {source}")
-                if frame.caret and source == frame.source:
-                    out.append(frame.caret)
+        out, hidden = _frame_lines(parsed.frames, None if sql else code, verbose)
         if out and parsed.header:
             out.insert(0, _HEADER)
     elif verbose and parsed.java_frames:
@@ -296,6 +360,12 @@ def format_error(
         exception = f"{name}: {value}".rstrip().split("\n") if value else [name]
     elif not verbose:
         exception[0] = _QUALIFIED_PREFIX.sub("", exception[0])
+    task = None if verbose else _python_task_error(exception)
+    if task is not None:
+        exception, task_hidden, report_lines = _task_error_lines(task, None if sql else code)
+        hidden += task_hidden
+    else:
+        report_lines = 0
     exception, dropped = _short_message(exception, verbose)
     out += exception
     out += _details_lines(spark_error_details(value), code if sql else None)
@@ -304,6 +374,8 @@ def format_error(
         notes.append(f"{hidden} PySpark/py4j frame{'s' if hidden != 1 else ''}")
     if dropped:
         notes.append(f"{dropped} JVM stack line{'s' if dropped != 1 else ''}")
+    if report_lines:
+        notes.append(f"{report_lines} line{'s' if report_lines != 1 else ''} of Spark's task failure report")
     if not verbose and parsed.java_frames:
         notes.append(f"{len(parsed.java_frames)} JVM frame{'s' if len(parsed.java_frames) != 1 else ''}")
     if notes:

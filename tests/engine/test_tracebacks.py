@@ -248,3 +248,54 @@ def test_an_error_without_traceback_is_its_name_and_message() -> None:
 def test_spark_error_details_are_read_from_the_message(message: str, expected: tuple[object, ...]) -> None:
     details = spark_error_details(message)
     assert (details.error_class, details.sqlstate, details.line, details.position) == expected
+
+
+_WORKER = "/venv/lib/python3.11/site-packages/pyspark/python/lib/pyspark.zip/pyspark"
+WORKER_TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    f'  File "{_WORKER}/worker.py", line 2044, in main\n    process()\n'
+    f'  File "{_WORKER}/worker.py", line 2036, in process\n    serializer.dump_stream(out_iter, outfile)\n'
+    f'  File "{_WORKER}/util.py", line 131, in wrapper\n    return f(*args, **kwargs)\n'
+    "           ^^^^^^^^^^^^^^^^^^\n"
+    '  File "<stdin>", line 2, in <lambda>\n'
+    "ZeroDivisionError: division by zero\n"
+)
+JVM_TAIL = (
+    "\n\tat org.apache.spark.api.python.BasePythonRunner$ReaderIterator.handlePythonException(PythonRunner.scala:581)\n"
+    "\tat org.apache.spark.executor.Executor$TaskRunner.run(Executor.scala:650)\n"
+)
+RDD_TASK_MESSAGE = (
+    "An error occurred while calling z:org.apache.spark.api.python.PythonRDD.collectAndServe.\n"
+    ": org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 0.0 failed 1 times, "
+    "most recent failure: Lost task 0.0 in stage 0.0 (TID 0) (10.0.0.5 executor driver): "
+    f"org.apache.spark.api.python.PythonException: {WORKER_TRACEBACK}{JVM_TAIL}\nDriver stacktrace:\n"
+    "\tat org.apache.spark.scheduler.DAGScheduler.abortStage(DAGScheduler.scala:2927)\n"
+    f"Caused by: org.apache.spark.api.python.PythonException: {WORKER_TRACEBACK}{JVM_TAIL}"
+)
+UDF_TASK_MESSAGE = (
+    "\n  An exception was thrown from the Python worker. Please see the stack trace below.\n"
+    f"{WORKER_TRACEBACK}"
+)
+
+
+@pytest.mark.parametrize(("ename", "evalue", "failure"), [
+    ("Py4JJavaError", RDD_TASK_MESSAGE, "A Spark task failed (Task 0 in stage 0.0 failed 1 times)"),
+    ("PythonException", UDF_TASK_MESSAGE, "A Spark task failed;"),
+], ids=["rdd-function", "udf"])
+def test_an_error_in_a_spark_task_shows_the_users_function_once_without_worker_frames(
+        ename: str, evalue: str, failure: str) -> None:
+    code = "rdd = sc.parallelize([1, 2])\nrdd.map(lambda x: x / 0).collect()"
+    traceback = ["Traceback (most recent call last):\n", '  File "<stdin>", line 2, in <module>\n',
+                 f'  File "{_APP}/py4j-0.10.9.7-src.zip/py4j/protocol.py", line 326, in get_return_value\n',
+                 f"pyspark.errors.exceptions.captured.{ename}: {evalue}"]
+    text = _text(format_error(ename, evalue, traceback, code=code))
+    assert failure in text, text
+    # The user's lambda, named by its cell line with the text they typed; the worker's frames hidden.
+    assert "  Cell line 2, in <lambda>\n    rdd.map(lambda x: x / 0).collect()" in text, text
+    assert text.count("ZeroDivisionError: division by zero") == 1, text
+    assert text.rstrip().split("\n")[-2] == "ZeroDivisionError: division by zero", text
+    for internal in ("worker.py", "serializers", "util.py", "\tat org.apache", "Driver stacktrace", "Caused by"):
+        assert internal not in text, text
+    assert "4 PySpark/py4j frames" in text, text  # 1 driver-side py4j frame, 3 in the worker
+    verbose = _text(format_error(ename, evalue, traceback, code=code, verbose=True))
+    assert "worker.py" in verbose and "A Spark task failed" not in verbose
