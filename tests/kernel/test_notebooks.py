@@ -102,7 +102,7 @@ def _error_text(cell: Any) -> str:
 def test_errors_name_the_users_line_and_hide_spark_internals(kernel: RunningKernel) -> None:
     """tests/files/errors_kernel.ipynb: each failing cell is tagged raises-exception, so all run."""
     notebook = run_notebook(nbformat.read(FILES / "errors_kernel.ipynb", as_version=4), kernel)
-    division, analysis, sql, after = notebook.cells
+    division, analysis, sql, task, after = notebook.cells
     shown = _error_text(division)
     assert "Cell line 3\n    ratio = x / y\nZeroDivisionError: division by zero" in shown, shown
     shown = _error_text(analysis)
@@ -115,6 +115,10 @@ def test_errors_name_the_users_line_and_hide_spark_internals(kernel: RunningKern
     shown = _error_text(sql)
     assert shown.count("The table or view `no_such_table` cannot be found") == 1, shown
     assert "Spark error class TABLE_OR_VIEW_NOT_FOUND" in shown and "org.apache" not in shown, shown
+    shown = _error_text(task)
+    assert "A Spark task failed (Task " in shown, shown
+    assert "Cell line 2, in inverse\n    return 1 / x\nZeroDivisionError: division by zero" in shown, shown
+    assert shown.count("ZeroDivisionError") == 1 and "worker.py" not in shown and "\tat " not in shown, shown
     assert "3" in "".join(o.get("text", "") for o in after.outputs)
 
 
