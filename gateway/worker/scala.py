@@ -84,7 +84,8 @@ class ScalaRepl:
             self._report = jvm.java.io.StringWriter()
             writer = jvm.java.io.PrintWriter(self._report, True)
             settings = jvm.scala.tools.nsc.Settings()
-            settings.processArgumentString(f"-usejavacp -Yrepl-class-based -Yrepl-outdir {class_dir}")
+            settings.processArgumentString("-usejavacp -Yrepl-class-based")
+            getattr(settings.Yreploutdir(), "value_$eq")(str(class_dir))  # a path may hold spaces: not an argument
             if version.startswith("2.13"):
                 reporter = jvm.scala.tools.nsc.interpreter.shell.ReplReporterImpl(settings, writer)
                 getattr(reporter, "maxPrintString_$eq")(0)  # show whole values, as Livy does
