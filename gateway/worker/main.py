@@ -160,9 +160,10 @@ class Worker:
         """Start the JVM alone, then the Scala compiler's first (slow) compile while SparkContext starts."""
         from pyspark import SparkContext
 
-        from .scala import ScalaRepl
+        from .scala import ScalaRepl, require_pinned_threads
 
         SparkContext._ensure_initialized()  # launches the JVM the SparkContext will use
+        require_pinned_threads(SparkContext._gateway)
         self._scala = ScalaRepl(SparkContext._jvm, self._class_dir)
         warming = _WarmUp(self._scala.start)
         warming.start()
@@ -171,8 +172,9 @@ class Worker:
     def _scala_repl(self) -> Any:
         """:return: the session's Scala REPL, started now if this is its first Scala statement."""
         if self._scala is None:
-            from .scala import ScalaRepl
+            from .scala import ScalaRepl, require_pinned_threads
 
+            require_pinned_threads(self.spark.sparkContext._gateway)
             repl = ScalaRepl(self.spark.sparkContext._jvm, self._class_dir)
             repl.start()
             self._scala = repl

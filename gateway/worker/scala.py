@@ -21,7 +21,7 @@ from .magics import MagicError
 from .scala_magics import json_expression, magic_data, magic_variable, split_magics
 from .scala_output import scala_result
 
-__all__ = ["CLASS_DIR_CONF", "ScalaRepl", "ScalaUnavailable", "scala_version"]
+__all__ = ["CLASS_DIR_CONF", "ScalaRepl", "ScalaUnavailable", "require_pinned_threads", "scala_version"]
 
 CLASS_DIR_CONF = "spark.repl.class.outputDir"
 """The Spark setting naming the folder of REPL classes that the driver serves to executors."""
@@ -43,6 +43,21 @@ _MAGIC_VALUE = "sparkwireMagicJson"  # the REPL value a %json/%table line's JSON
 
 class ScalaUnavailable(Exception):
     """This PySpark's JVM cannot run a Scala REPL (no compiler jars, or an interpreter API we do not know)."""
+
+
+def require_pinned_threads(gateway: Any) -> None:
+    """Check that py4j pairs each Python thread with one JVM thread (PySpark's default since 3.2).
+
+    Without it, consecutive calls may run on different JVM threads, and neither the statement's job
+    group nor its ``println`` capture would reach the code.
+
+    :param gateway: PySpark's py4j gateway.
+    :raises ScalaUnavailable: when ``PYSPARK_PIN_THREAD=false`` turned pairing off.
+    """
+    from py4j.clientserver import ClientServer
+
+    if not isinstance(gateway, ClientServer):
+        raise ScalaUnavailable("Scala statements need PySpark's pinned threads; unset PYSPARK_PIN_THREAD=false")
 
 
 def scala_version(jvm: Any) -> str:
@@ -69,7 +84,8 @@ class ScalaRepl:
             self._report = jvm.java.io.StringWriter()
             writer = jvm.java.io.PrintWriter(self._report, True)
             settings = jvm.scala.tools.nsc.Settings()
-            settings.processArgumentString(f"-usejavacp -Yrepl-class-based -Yrepl-outdir {class_dir}")
+            settings.processArgumentString("-usejavacp -Yrepl-class-based")
+            getattr(settings.Yreploutdir(), "value_$eq")(str(class_dir))  # a path may hold spaces: not an argument
             if version.startswith("2.13"):
                 reporter = jvm.scala.tools.nsc.interpreter.shell.ReplReporterImpl(settings, writer)
                 getattr(reporter, "maxPrintString_$eq")(0)  # show whole values, as Livy does
