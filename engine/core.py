@@ -25,6 +25,7 @@ from .execution import ProgressCallback, execute
 from .frames import SendOutcome, SqlResult, spark_message
 from .jobs import fetch_statement_jobs
 from .jobs_view import StatementView
+from .languages import completion_kind, runs_python
 from .last_value import augment, take_marker
 from .notices import ConnectionNotice
 from .progress import SessionStartView, StatementProgress
@@ -254,10 +255,9 @@ class Engine:
 
     def _runs_python(self, name: str, kind: SessionKind | str | None) -> bool:
         """Whether a statement of ``kind`` in the named session is Python (pyspark or shared session)."""
-        if kind is not None:
-            return str(getattr(kind, "value", kind)) == SessionKind.PYSPARK.value
-        return name in self._registry and self._registry.get(name).kind in (None, SessionKind.PYSPARK,
-                                                                             SessionKind.SHARED)
+        if kind is None and name not in self._registry:
+            return False
+        return runs_python(self._registry.get(name).kind if name in self._registry else None, kind)
 
     # DataFrames
 
@@ -408,9 +408,7 @@ class Engine:
         handle = self._registry.get(name)
         if handle.session_id is None:
             return []
-        language: Any = kind or handle.kind or SessionKind.PYSPARK
-        if language is SessionKind.SHARED:
-            language = SessionKind.PYSPARK
+        language = completion_kind(handle.kind, kind)
         try:
             client = self._registry.client(handle.endpoint)
             candidates: list[str] = client.complete(handle.session_id, code, language, cursor, timeout=5.0)

@@ -1,4 +1,4 @@
-"""``sparkwire install-kernel``: register the Remote PySpark kernel with Jupyter."""
+"""``sparkwire install-kernel``: register the Remote PySpark, Remote Spark (Scala) and Remote SparkR kernels."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ examples:
   sparkwire install-kernel --sys-prefix   # into this (virtual) environment: recommended
   sparkwire install-kernel --user         # for the current user
   sparkwire install-kernel --prefix /opt/jupyter
+  sparkwire install-kernel --sys-prefix --language scala   # only "Remote Spark (Scala)"
 
-Without an option it installs for the current user, or system-wide when run as root.
+Without an option it installs all three kernels (Remote PySpark, Remote Spark (Scala), Remote SparkR)
+for the current user, or system-wide when run as root.
 """
 
 
@@ -25,8 +27,12 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--user", action="store_true", help="install for the current user")
     where.add_argument("--sys-prefix", action="store_true", help=f"install into this environment ({sys.prefix})")
     where.add_argument("--prefix", help="install under PREFIX/share/jupyter/kernels")
-    parser.add_argument("--name", default=None, help="kernel name (default remote-pyspark)")
-    parser.add_argument("--display-name", default=None, help="name in the launcher (default 'Remote PySpark')")
+    parser.add_argument("--language", choices=("python", "scala", "r", "all"), default=None,
+                        help="which kernel: python (Remote PySpark), scala (Remote Spark (Scala)), "
+                             "r (Remote SparkR), or all (the default; python when --name or --display-name is given)")
+    parser.add_argument("--name", default=None, help="kernel name (default remote-pyspark, remote-spark-scala, "
+                                                     "remote-sparkr)")
+    parser.add_argument("--display-name", default=None, help="name in the launcher (default 'Remote PySpark'...)")
     parser.set_defaults(handler=_run)
 
 
@@ -36,8 +42,9 @@ def register(subparsers: Any) -> None:
     :param subparsers: the ``sparkwire`` command's subparsers.
     """
     parser = subparsers.add_parser(
-        "install-kernel", help="register the Remote PySpark kernel with Jupyter",
-        description="Install the 'Remote PySpark' kernelspec, running this Python.",
+        "install-kernel", help="register the Remote PySpark, Scala and SparkR kernels with Jupyter",
+        description="Install the 'Remote PySpark', 'Remote Spark (Scala)' and 'Remote SparkR' kernelspecs, "
+                    "running this Python.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_arguments(parser)
@@ -51,18 +58,30 @@ def _is_root() -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .install import DISPLAY_NAME, KERNEL_NAME, install_kernel_spec
+    from sparkwire.engine.languages import LANGUAGES
 
+    from .install import install_kernel_spec
+
+    one_kernel = bool(args.name or args.display_name)
+    wanted = args.language or ("python" if one_kernel else "all")
+    if wanted == "all" and one_kernel:
+        print("sparkwire install-kernel: --name and --display-name name one kernel; use --language python, "
+              "scala or r with them.", file=sys.stderr)
+        return 2
     prefix = sys.prefix if args.sys_prefix else args.prefix
     user = bool(args.user) or (prefix is None and not _is_root())
-    try:
-        path = install_kernel_spec(user=user, prefix=prefix, kernel_name=args.name or KERNEL_NAME,
-                                   display_name=args.display_name or DISPLAY_NAME)
-    except OSError as exc:
-        print(f"sparkwire install-kernel: cannot write the kernelspec: {exc}. Try --user or --sys-prefix.",
-              file=sys.stderr)
-        return 1
-    print(f"Installed the {args.display_name or DISPLAY_NAME!r} kernel in {path}")
+    for language in LANGUAGES:
+        if wanted not in ("all", language.name):
+            continue
+        display_name = args.display_name or language.display_name
+        try:
+            path = install_kernel_spec(user=user, prefix=prefix, kernel_name=args.name or language.kernel_name,
+                                       display_name=display_name, language=language.name)
+        except OSError as exc:
+            print(f"sparkwire install-kernel: cannot write the kernelspec: {exc}. Try --user or --sys-prefix.",
+                  file=sys.stderr)
+            return 1
+        print(f"Installed the {display_name!r} kernel in {path}")
     return 0
 
 

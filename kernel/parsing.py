@@ -14,7 +14,8 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
-__all__ = ["MAGICS", "REMOTE_MAGICS", "Command", "UsageError", "help_bundle", "parse_arguments", "parse_cell"]
+__all__ = ["MAGICS", "REMOTE_MAGICS", "Command", "UsageError", "brackets_status", "help_bundle", "parse_arguments",
+           "parse_cell"]
 
 
 class UsageError(Exception):
@@ -246,3 +247,37 @@ def help_bundle() -> dict[str, Any]:
               + "".join(f"<tr><td><code>{html.escape(u)}</code></td><td style='text-align:left'>"
                         f"{html.escape(s)}</td></tr>" for u, s in rows) + "</table>")
     return {"text/plain": text, "text/html": markup}
+
+
+_CLOSING: Final = {")": "(", "]": "[", "}": "{"}
+
+
+def brackets_status(code: str) -> dict[str, str]:
+    """A console's is_complete answer for Scala or R input: incomplete while a bracket or a string is open.
+
+    Quotes are followed (a bracket in ``"..."`` does not count); comments are not, which only makes a
+    console ask for one more line.
+
+    :param code: the input so far.
+    :return: ``{"status": "complete"}``, ``{"status": "incomplete", "indent": "  "}`` or ``{"status": "invalid"}``.
+    """
+    stack: list[str] = []
+    quote: str | None = None
+    escaped = False
+    for char in code:
+        if quote is not None:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            stack.append(char)
+        elif char in _CLOSING and (not stack or stack.pop() != _CLOSING[char]):
+            return {"status": "invalid"}
+    if stack or quote == '"':
+        return {"status": "incomplete", "indent": "  "}
+    return {"status": "complete"}
