@@ -340,6 +340,11 @@ class Engine:
             raise ValueError(f"-t str sends a str, not a {type(value).__name__}")
         if kind not in ("df", "str"):
             raise ValueError(f"kind must be 'df' or 'str', not {kind!r}")
+        session_kind = self._registry.get(name).kind if name in self._registry else None
+        if session_kind in (SessionKind.SPARKR, SessionKind.SQL):
+            raise ValueError(f"sending a local value needs a Python or Scala session; this one is {session_kind.value}")
+        if session_kind is SessionKind.SPARK:
+            from .sql.send_scala import send_to_scala as send_to_spark
         sent, error, failure = self._in_session(name, sink or NullSink(), lambda client, session_id, progress:
                                                 send_to_spark(self.transfer, client, session_id, value, var_name,
                                                               max_rows=max_rows, on_progress=progress))
