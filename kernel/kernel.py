@@ -295,6 +295,23 @@ class RemotePySparkKernel(IPythonKernel):
         return {"status": "ok", "matches": matches, "cursor_start": cursor - len(token), "cursor_end": cursor,
                 "metadata": {}}
 
+    async def do_inspect(self, code: str, cursor_pos: int, detail_level: int = 0,
+                         omit_sections: Any = ()) -> dict[str, Any]:
+        """Inspect in the local Python: for the Scala and R kernels only in ``%%local`` cells (the remote
+        names are not Python's).
+
+        :param code: the cell.
+        :param cursor_pos: the cursor's offset.
+        :param detail_level: 0 or 1 (``??``).
+        :param omit_sections: sections to leave out.
+        :return: the inspect reply's content.
+        """
+        if self._language.kind is not SessionKind.PYSPARK and not code.lstrip().startswith("%%local"):
+            return {"status": "ok", "found": False, "data": {}, "metadata": {}}
+        reply: dict[str, Any] = super().do_inspect(  # type: ignore[no-untyped-call]
+            code, cursor_pos, detail_level, omit_sections)
+        return reply
+
     async def do_is_complete(self, code: str) -> dict[str, Any]:
         """Whether a console should run the input or wait for more lines (Python's rules; for Scala and R,
         whether its brackets are closed).
