@@ -14,6 +14,7 @@ BENCHMARKS = {
     "load": "bench.gateway_load",
     "kernel-start": "bench.kernel_start",
     "pool": "bench.session_pool",
+    "scala": "bench.scala_sessions",
 }
 
 

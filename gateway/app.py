@@ -134,7 +134,9 @@ def create_app(settings: GatewaySettings, authenticator: Authenticator | None = 
     async def version() -> VersionOut:
         from sparkwire import __version__
 
-        return VersionOut(revision=__version__)
+        from .kinds import runnable_kinds
+
+        return VersionOut(revision=__version__, kinds=runnable_kinds())
 
     install_livy_openapi(app, auth_required=settings.auth_mode != "none")
     app.state.access = AccessPolicy.from_settings(settings)

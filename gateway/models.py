@@ -213,6 +213,7 @@ class VersionOut(BaseModel):
     date: str | None = None
     url: str | None = None
     gateway: str = "sparkwire"
+    kinds: list[str] = Field(default_factory=list)  # the session kinds this gateway runs (the panel offers these)
 
 
 def _scalar_as_string(item: Any) -> Any:

@@ -104,7 +104,7 @@ class SessionManager:
     def _outputs_dir(self, home: str) -> Path:
         return session_work_dir(self._settings.work_dir, home) / "outputs"
 
-    def _launch(self, home: str, env: dict[str, str]) -> WorkerLaunch:
+    def _launch(self, home: str, env: dict[str, str], kind: str = "pyspark") -> WorkerLaunch:
         settings = self._settings
         work_dir = session_work_dir(settings.work_dir, home)
         return WorkerLaunch(
@@ -117,7 +117,7 @@ class SessionManager:
                          "--grace", str(settings.worker_grace if settings.recovery else 0),
                          "--max-output-bytes", str(settings.max_output_bytes),
                          "--spill-dir", str(self._outputs_dir(home)),
-                         "--spill-bytes", str(settings.output_spill_bytes)),
+                         "--spill-bytes", str(settings.output_spill_bytes), "--kind", kind),
         )
 
     async def shutdown(self) -> None:
@@ -200,7 +200,7 @@ class SessionManager:
         launch = self._launch(info.home_name,
                               env={"PYSPARK_SUBMIT_ARGS": shlex.join([*args, "pyspark-shell"]),
                                    "PYSPARK_PYTHON": self._settings.python or default_python(),
-                                   **ui_environment(self._settings)})
+                                   **ui_environment(self._settings)}, kind=info.kind)
         return InteractiveSession(info, launch, statements_kept=self._settings.statements_kept,
                                   start_timeout=self._settings.start_timeout, store=self._store,
                                   outputs_dir=self._outputs_dir(info.home_name), liveness=self._liveness())

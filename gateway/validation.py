@@ -61,12 +61,12 @@ CONF_SCHEMA: dict[str, Any] = {
     "additionalProperties": _SCALAR_SCHEMA,
 }
 ARGS_SCHEMA: dict[str, Any] = {"type": "array", "maxItems": LIST_MAX_ITEMS, "items": _SCALAR_SCHEMA}
-# Kinds are checked in kinds.py, which explains the ones this gateway cannot run (spark, sparkr); the
-# spec lists those it runs, so spec-valid requests are accepted.
-SessionKind = Annotated[str, Field(max_length=SHORT_MAX_CHARS,
-                                   json_schema_extra={"enum": ["pyspark", "sql", "shared", "python", "pyspark3"]})]
-StatementKind = Annotated[str, Field(max_length=SHORT_MAX_CHARS,
-                                     json_schema_extra={"enum": ["pyspark", "sql", "python", "pyspark3"]})]
+# Kinds are checked in kinds.py, which explains the ones this gateway cannot run (sparkr, or spark without
+# Spark's Scala REPL); the spec lists those it runs, so spec-valid requests are accepted.
+SessionKind = Annotated[str, Field(max_length=SHORT_MAX_CHARS, json_schema_extra={
+    "enum": ["pyspark", "sql", "spark", "shared", "python", "pyspark3", "scala"]})]
+StatementKind = Annotated[str, Field(max_length=SHORT_MAX_CHARS, json_schema_extra={
+    "enum": ["pyspark", "sql", "spark", "python", "pyspark3", "scala"]})]
 Duration = Annotated[str, Field(max_length=40, pattern=DURATION_PATTERN)]
 
 

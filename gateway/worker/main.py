@@ -8,6 +8,10 @@ explained there.
 Threads: the main thread runs statements (signals, and so cancellation, reach only it); a reader
 thread takes messages off the socket, answers completion and handles cancel at once; a progress
 thread reports Spark task progress and the jobs and stages (:mod:`.jobs`) of the running statement.
+
+Scala statements (:mod:`.scala`) run in the JVM on the thread py4j pairs with the main thread; they are
+cancelled through their job group and a JVM interrupt, never a signal, which would break py4j's
+exchange with the JVM mid-call.
 """
 
 from __future__ import annotations
@@ -27,19 +31,35 @@ from types import FrameType
 from typing import Any
 
 from .channel import GatewayChannel
+from .scala import CLASS_DIR_CONF
 from .subreaper import become_subreaper
 
-__all__ = ["SESSION_CONF_DEFAULTS", "conf_defaults", "job_group", "main"]
+__all__ = ["SESSION_CONF_DEFAULTS", "conf_defaults", "job_group", "main", "submitted_conf"]
 
 # Above this a result is replaced by an error: the gateway and its clients hold outputs in memory.
 DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 # How long a session whose gateway vanished may take to stop Spark cleanly before it exits hard.
 ORPHAN_GRACE_SECONDS = 15.0
+# A cancelled Scala statement gets this long to end through its job group alone, then is interrupted
+# (again each period): an interrupt landing while the compiler reads its class path breaks it.
+SCALA_INTERRUPT_AFTER_SECONDS = 1.0
+SCALA_CANCEL_ATTEMPTS = 120
 
 
 SESSION_CONF_DEFAULTS = {"spark.ui.showConsoleProgress": "false"}
 """Spark settings a session gets unless its request or the gateway's ``spark_conf`` sets them: Spark's
 console progress bars would flood the session log (clients show progress themselves)."""
+
+
+def submitted_conf(submit_args: str) -> dict[str, str]:
+    """The ``--conf`` settings in spark-submit arguments.
+
+    :param submit_args: ``PYSPARK_SUBMIT_ARGS`` as the gateway wrote it (``--conf k=v`` pairs).
+    """
+    words = shlex.split(submit_args)
+    pairs = [words[i + 1] for i, word in enumerate(words[:-1]) if word == "--conf"]
+    pairs += [word.split("=", 1)[1] for word in words if word.startswith("--conf=")]
+    return dict((pair.split("=", 1) + [""])[:2] for pair in pairs)
 
 
 def conf_defaults(submit_args: str) -> dict[str, str]:
@@ -48,9 +68,7 @@ def conf_defaults(submit_args: str) -> dict[str, str]:
     :param submit_args: ``PYSPARK_SUBMIT_ARGS`` as the gateway wrote it (``--conf k=v`` pairs).
     :return: the settings to give the SparkSession builder.
     """
-    words = shlex.split(submit_args)
-    given = {words[i + 1].split("=", 1)[0] for i, word in enumerate(words[:-1]) if word == "--conf"}
-    given |= {word.split("=", 1)[1].split("=", 1)[0] for word in words if word.startswith("--conf=")}
+    given = submitted_conf(submit_args)
     return {key: value for key, value in SESSION_CONF_DEFAULTS.items() if key not in given}
 
 
@@ -65,16 +83,33 @@ class _Running:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.statement_id: int | None = None
+        self.kind = ""
         self.cancel_requested = False
         self.cancelled_early: set[int] = set()
+
+
+class _WarmUp(threading.Thread):
+    """Runs a start-up step beside the main thread, keeping its exception for the main thread to raise."""
+
+    def __init__(self, step: Any) -> None:
+        super().__init__(name="sparkwire-scala-warm-up", daemon=True)
+        self._step = step
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._step()
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread, which reports start failures
+            self.error = exc
 
 
 class Worker:
     """Owns the SparkSession and the interpreters for one Livy session."""
 
     def __init__(self, channel: GatewayChannel, sql_max_rows: int, max_output_bytes: int,
-                 spill: tuple[Path, int] | None = None) -> None:
+                 spill: tuple[Path, int] | None = None, eager_scala: bool = False) -> None:
         self._channel = channel
+        self._eager_scala = eager_scala  # a ``spark`` session: its Scala REPL starts before it is idle
         self._sql_max_rows = sql_max_rows
         self._max_output_bytes = max_output_bytes
         self._spill = spill  # (directory, size in bytes): outputs above the size go to a file there
@@ -85,6 +120,8 @@ class Worker:
         self._armed = False  # True only while a statement's code runs: SIGINT may interrupt it then
         self.spark: Any = None
         self._repl: Any = None
+        self._scala: Any = None  # the Scala REPL, once started (:meth:`_scala_repl`)
+        self._class_dir = Path.cwd() / "repl-classes"
 
     # -- start-up ------------------------------------------------------------------------------
     def start_spark(self) -> None:
@@ -94,16 +131,54 @@ class Worker:
         from .namespace import make_namespace
         from .repl import PythonRepl
 
+        submit_args = os.environ.get("PYSPARK_SUBMIT_ARGS", "")
         builder = SparkSession.builder
-        for key, value in conf_defaults(os.environ.get("PYSPARK_SUBMIT_ARGS", "")).items():
+        for key, value in conf_defaults(submit_args).items():
             builder = builder.config(key, value)
+        # Any statement may be Scala (Livy lets each name its kind), so every session gets the folder the
+        # Scala REPL compiles into, and Spark serves it to executors.
+        given_dir = submitted_conf(submit_args).get(CLASS_DIR_CONF)
+        if given_dir:
+            self._class_dir = Path(given_dir)
+        else:
+            self._class_dir.mkdir(mode=0o700, exist_ok=True)  # classes hold the session's code: private
+            builder = builder.config(CLASS_DIR_CONF, str(self._class_dir))
+        warming = self._start_scala_warm_up() if self._eager_scala else None
         self.spark = builder.getOrCreate()
+        if warming is not None:
+            warming.join()
+            if warming.error is not None:
+                raise warming.error
+            self._scala.bind_spark()
         self._repl = PythonRepl(make_namespace(self.spark))
         # PySpark installs its own SIGINT handler in SparkContext; ours interrupts only a cancelled statement.
         signal.signal(signal.SIGINT, self._on_sigint)
         sc = self.spark.sparkContext
         self._ready_event = {"ev": "ready", "app_id": sc.applicationId, "spark_ui_url": sc.uiWebUrl}
         self._channel.send(self._ready_event)
+
+    def _start_scala_warm_up(self) -> _WarmUp:
+        """Start the JVM alone, then the Scala compiler's first (slow) compile while SparkContext starts."""
+        from pyspark import SparkContext
+
+        from .scala import ScalaRepl
+
+        SparkContext._ensure_initialized()  # launches the JVM the SparkContext will use
+        self._scala = ScalaRepl(SparkContext._jvm, self._class_dir)
+        warming = _WarmUp(self._scala.warm_up)
+        warming.start()
+        return warming
+
+    def _scala_repl(self) -> Any:
+        """:return: the session's Scala REPL, started now if this is its first Scala statement."""
+        if self._scala is None:
+            from .scala import ScalaRepl
+
+            repl = ScalaRepl(self.spark.sparkContext._jvm, self._class_dir)
+            repl.warm_up()
+            repl.bind_spark()
+            self._scala = repl
+        return self._scala
 
     def hello(self) -> dict[str, Any]:
         """:return: the greeting for a (re)connecting gateway: who we are and whether Spark is up."""
@@ -176,19 +251,40 @@ class Worker:
                 self._running.cancelled_early.add(statement_id)
                 return
             self._running.cancel_requested = True
+            scala = self._running.kind == "spark"
         if self.spark is not None:
             self.spark.sparkContext.cancelJobGroup(job_group(statement_id))
+        if scala:
+            threading.Thread(target=self._keep_cancelling, args=(statement_id,), daemon=True,
+                             name="sparkwire-scala-cancel").start()
         # A signal delivered to the main thread also breaks out of pure-Python work and sleeps.
         if self._main_thread_id is not None:
             signal.pthread_kill(self._main_thread_id, signal.SIGINT)
 
+    def _keep_cancelling(self, statement_id: int) -> None:
+        """Cancel a Scala statement's jobs and interrupt its thread until it ends (bounded)."""
+        group = job_group(statement_id)
+        for _ in range(SCALA_CANCEL_ATTEMPTS):
+            time.sleep(SCALA_INTERRUPT_AFTER_SECONDS)
+            with self._running.lock:
+                if self._running.statement_id != statement_id:
+                    return
+            try:
+                self.spark.sparkContext.cancelJobGroup(group)  # jobs it started since the last cancel
+                if self._scala is not None:
+                    self._scala.interrupt()
+            except Exception:  # noqa: BLE001 - the JVM may be stopping; the statement ends either way
+                return
+
     def _complete(self, message: dict[str, Any]) -> None:
         candidates: list[str] = []
-        if self._repl is not None and message.get("kind", "pyspark") == "pyspark":
+        kind = message.get("kind", "pyspark")
+        completer = self._repl if kind == "pyspark" else self._scala if kind == "spark" else None
+        if completer is not None:
             code = str(message.get("code", ""))
             cursor = message.get("cursor")
             try:
-                candidates = self._repl.complete(code, len(code) if cursor is None else int(cursor))
+                candidates = completer.complete(code, len(code) if cursor is None else int(cursor))
             except Exception:  # noqa: BLE001 - completion is best effort; never disturb the session
                 candidates = []
         self._channel.send({"ev": "completion", "req": message.get("req"), "candidates": candidates})
@@ -241,6 +337,7 @@ class Worker:
                 self._send_cancelled(statement_id)
                 return
             self._running.statement_id = statement_id
+            self._running.kind = kind
             self._running.cancel_requested = False
         sc = self.spark.sparkContext
         sc.setJobGroup(job_group(statement_id), f"statement {statement_id}", interruptOnCancel=True)
@@ -248,7 +345,8 @@ class Worker:
         progress = threading.Thread(target=self._report_progress, args=(statement_id, done), daemon=True)
         progress.start()
         result: ExecutionResult | None = None
-        self._armed = True
+        # SIGINT would break a Scala statement's py4j call mid-exchange; _keep_cancelling stops those.
+        self._armed = kind != "spark"
         try:
             try:
                 # A cancel that came after the statement was marked running but before arming had its
@@ -278,7 +376,21 @@ class Worker:
             from .sql import run_sql
 
             return run_sql(self.spark, code, self._sql_max_rows)
+        if kind == "spark":
+            return self._run_scala(code)
         return self._repl.execute(code)
+
+    def _run_scala(self, code: str) -> Any:
+        from .result import ExecutionResult
+        from .scala import ScalaUnavailable
+
+        try:
+            repl = self._scala_repl()
+        except ScalaUnavailable as exc:
+            return ExecutionResult.error("ScalaUnavailable", f"This session cannot run Scala: {exc}", [])
+        if self._running.cancel_requested:  # cancelled while the REPL started, which no interrupt stops
+            raise KeyboardInterrupt
+        return repl.execute(code)
 
     def _send_cancelled(self, statement_id: int) -> None:
         self._channel.send_final(statement_id, (json.dumps({"ev": "cancelled", "id": statement_id}) + "\n").encode())
@@ -320,6 +432,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--spill-bytes", type=int, default=1024 * 1024)
     parser.add_argument("--sql-max-rows", type=int, default=1000)
     parser.add_argument("--max-output-bytes", type=int, default=DEFAULT_MAX_OUTPUT_BYTES)
+    parser.add_argument("--kind", default="pyspark",
+                        help="the session kind; 'spark' starts the Scala REPL before the session is idle")
     return parser.parse_args(argv)
 
 
@@ -332,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     become_subreaper()
     channel = GatewayChannel(args.socket, args.grace)
     worker = Worker(channel, args.sql_max_rows, args.max_output_bytes,
-                    (args.spill_dir, args.spill_bytes) if args.spill_dir else None)
+                    (args.spill_dir, args.spill_bytes) if args.spill_dir else None, eager_scala=args.kind == "spark")
     print(f"sparkwire: session process {os.getpid()} starting Spark "
           f"({os.environ.get('PYSPARK_SUBMIT_ARGS', 'default arguments')})", flush=True)
     reader = threading.Thread(target=worker.read_forever, name="sparkwire-reader", daemon=True)

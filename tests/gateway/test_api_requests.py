@@ -53,14 +53,13 @@ def test_bad_requests_get_4xx_with_a_message(gateway_url: str, pyspark_session: 
     post = lambda path, **kw: requests.post(gateway_url + path, headers=HEADERS, timeout=10, **kw)
     _assert_4xx(post("/sessions", data="{not json"), 400, "malformed json")
     _assert_4xx(post("/sessions", json={"kind": "cobol"}), 400, "unknown kind")
-    _assert_4xx(post("/sessions", json={"kind": "spark"}), 400, "does not run")
     _assert_4xx(post("/sessions", json={"kind": "sparkr"}), 400, "does not run")
     _assert_4xx(post("/sessions", json={"kind": "pyspark", "driverMemmory": "1g"}), 400, "driverMemmory")
     _assert_4xx(post("/sessions", json={"numExecutors": -2}), 400, "positive")
     _assert_4xx(post("/sessions", json={"ttl": "forever"}), 400, "duration")
     _assert_4xx(post("/sessions", json=["a", "list"]), 400, "invalid request")
     _assert_4xx(post(f"/sessions/{pyspark_session}/statements", json={}), 400, "code")
-    _assert_4xx(post(f"/sessions/{pyspark_session}/statements", json={"code": "1", "kind": "spark"}), 400,
+    _assert_4xx(post(f"/sessions/{pyspark_session}/statements", json={"code": "1", "kind": "sparkr"}), 400,
                 "does not run")
     _assert_4xx(post(f"/sessions/{pyspark_session}/statements", data="nope"), 400, "malformed json")
     get = lambda path, **kw: requests.get(gateway_url + path, timeout=10, **kw)

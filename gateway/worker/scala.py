@@ -1,0 +1,240 @@
+"""Spark's Scala REPL in the session's own JVM, driven over py4j: the ``spark`` statement kind.
+
+The Scala compiler's interpreter (``scala.tools.nsc.interpreter.IMain``, shipped in PySpark's jars
+with ``spark-repl``) runs in the JVM PySpark already started, so Scala, Python and SQL statements share
+one SparkContext, its temp views and its job groups. Each line is compiled as a class (``-Yrepl-class-based``)
+into the folder Spark serves to executors (``spark.repl.class.outputDir``), so closures defined in a
+statement run on executors.
+
+py4j runs each Python thread's calls on one JVM thread of its own, so code interpreted from the main
+thread runs where the worker set the statement's job group, and ``Console.out`` redirected there captures
+the statement's ``println``. The interpreter is not thread-safe: completion runs only while no statement does.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from .magics import MagicError
+from .scala_magics import json_expression, magic_data, magic_variable, split_magics
+from .scala_output import scala_result
+
+__all__ = ["CLASS_DIR_CONF", "ScalaRepl", "ScalaUnavailable", "scala_version"]
+
+CLASS_DIR_CONF = "spark.repl.class.outputDir"
+"""The Spark setting naming the folder of REPL classes that the driver serves to executors."""
+
+# What the interpreter runs before the first statement: Livy's and spark-shell's names, bound to the
+# worker's session. ``@transient`` keeps them out of the closures that line classes capture.
+_BIND_SPARK = """\
+@transient val spark = org.apache.spark.sql.SparkSession.active
+@transient val sc = spark.sparkContext
+@transient val sqlContext = spark.sqlContext
+import spark.implicits._
+import spark.sql
+import org.apache.spark.sql.functions._"""
+_WARM_UP = "import org.apache.spark.SparkContext._"
+_MAX_CANDIDATES = 500
+_MAGIC_VALUE = "sparkwireMagicJson"  # the REPL value a %json/%table line's JSON text goes into
+
+
+class ScalaUnavailable(Exception):
+    """This PySpark's JVM cannot run a Scala REPL (no compiler jars, or an interpreter API we do not know)."""
+
+
+def scala_version(jvm: Any) -> str:
+    """:return: the Scala library version of the JVM, e.g. ``"2.13.18"``."""
+    return str(jvm.scala.util.Properties.versionNumberString())
+
+
+class ScalaRepl:
+    """One Scala interpreter whose values live as long as the session.
+
+    Create it with the JVM as soon as the JVM runs (:meth:`warm_up` may overlap SparkContext start-up),
+    then :meth:`bind_spark` once the SparkSession exists.
+
+    :param jvm: PySpark's py4j JVM view.
+    :param class_dir: where compiled line classes go; Spark's ``spark.repl.class.outputDir``.
+    :raises ScalaUnavailable: when the interpreter cannot be created here.
+    """
+
+    def __init__(self, jvm: Any, class_dir: Path) -> None:
+        self._jvm = jvm
+        self._lock = threading.Lock()  # held while a statement runs: the interpreter is single-threaded
+        self._thread: Any = None  # the JVM thread running the current statement, for interrupt()
+        try:
+            version = scala_version(jvm)
+            self._report = jvm.java.io.StringWriter()
+            writer = jvm.java.io.PrintWriter(self._report, True)
+            settings = jvm.scala.tools.nsc.Settings()
+            settings.processArgumentString(f"-usejavacp -Yrepl-class-based -Yrepl-outdir {class_dir}")
+            if version.startswith("2.13"):
+                reporter = jvm.scala.tools.nsc.interpreter.shell.ReplReporterImpl(settings, writer)
+                getattr(reporter, "maxPrintString_$eq")(0)  # show whole values, as Livy does
+                self._intp = jvm.scala.tools.nsc.interpreter.IMain(settings, reporter)
+            elif version.startswith("2.12"):
+                self._intp = jvm.scala.tools.nsc.interpreter.IMain(settings, writer)
+            else:
+                raise ScalaUnavailable(f"Scala {version} is not supported (2.12 and 2.13 are)")
+        except ScalaUnavailable:
+            raise
+        except Exception as exc:  # py4j raises Py4JError or Py4JJavaError for a missing class
+            raise ScalaUnavailable(f"the Scala interpreter could not be created: {exc}") from exc
+        self._version = version
+        self._stdout = jvm.java.io.ByteArrayOutputStream()
+        self._stdout_stream = jvm.java.io.PrintStream(self._stdout, True, "UTF-8")
+        self._console_vars = _console_vars(jvm)
+        self._last_exception: Any = None
+
+    @property
+    def version(self) -> str:
+        """The Scala version the interpreter compiles for."""
+        return self._version
+
+    def warm_up(self) -> None:
+        """Initialise the compiler by compiling a first line: the slow part of starting, seconds long."""
+        with self._lock:
+            self._intp.interpret(_WARM_UP)
+            self._report.getBuffer().setLength(0)
+
+    def bind_spark(self) -> None:
+        """Bind ``spark``, ``sc`` and ``sqlContext`` to the running SparkSession, with spark-shell's imports.
+
+        :raises ScalaUnavailable: when the bindings do not compile (the log gets the compiler's words).
+        """
+        with self._lock:
+            result = self._intp.interpret(_BIND_SPARK)
+            said = str(self._report.toString())
+            self._report.getBuffer().setLength(0)
+        if str(result.toString()) != "Success":
+            raise ScalaUnavailable(f"binding spark in the Scala interpreter failed: {said.strip()}")
+
+    def execute(self, code: str) -> Any:
+        """Interpret one statement on the calling thread (the one whose Spark job group is set).
+
+        Lines starting with ``%`` are Livy's ``%json``/``%table`` magics (:mod:`.scala_magics`).
+
+        :return: an :class:`~.result.ExecutionResult`.
+        """
+        from .result import ExecutionResult
+
+        steps = split_magics(code)
+        with self._lock:
+            self._thread = self._jvm.java.lang.Thread.currentThread()
+            try:
+                if steps == [("scala", code)]:
+                    return self._interpret(code)
+                texts: list[str] = []
+                data: dict[str, Any] = {}
+                for kind, part in steps:
+                    if kind == "magic":
+                        data = self._magic(part)
+                        continue
+                    result = self._interpret(part)
+                    if not result.is_ok:
+                        return result
+                    texts.append(str(result.data.get("text/plain", "")))
+            except MagicError as exc:
+                return ExecutionResult.error(exc.ename, exc.evalue, [f"{exc.ename}: {exc.evalue}\n"])
+            finally:
+                self._thread = None
+                self._jvm.java.lang.Thread.interrupted()  # clear a cancel's interrupt before the next statement
+        text = "\n".join(text for text in texts if text)
+        if text or not data:
+            data["text/plain"] = text
+        return ExecutionResult.ok(data)
+
+    def _interpret(self, code: str) -> Any:
+        self._report.getBuffer().setLength(0)
+        self._stdout.reset()
+        for variable in self._console_vars:  # per thread, so set on the thread that runs the code
+            getattr(variable, "value_$eq")(self._stdout_stream)
+        outcome = str(self._intp.interpret(code).toString())
+        self._stdout_stream.flush()
+        report = str(self._report.toString())
+        stdout = str(self._stdout.toString("UTF-8"))
+        exception = self._new_exception() if outcome == "Error" else None
+        return scala_result(outcome, report, stdout, exception)
+
+    def _magic(self, line: str) -> dict[str, Any]:
+        """Run a ``%json``/``%table`` line: the REPL renders the value as JSON into a value of its own."""
+        name, variable = magic_variable(line)
+        if not self._intp.valueOfTerm(variable).isDefined():
+            raise MagicError("KeyError", repr(variable))
+        self._report.getBuffer().setLength(0)
+        outcome = str(self._intp.interpret(f"val {_MAGIC_VALUE} = {json_expression(variable)}").toString())
+        said = str(self._report.toString())
+        self._report.getBuffer().setLength(0)
+        found = self._intp.valueOfTerm(_MAGIC_VALUE) if outcome == "Success" else None
+        if found is None or not found.isDefined():
+            raise MagicError("Exception", f"%{name} cannot show {variable} as JSON: {said.strip()}")
+        return magic_data(name, str(found.get()))
+
+    def interrupt(self) -> None:
+        """Interrupt the JVM thread running the current statement (a ``Thread.sleep``, a blocking wait)."""
+        thread = self._thread
+        if thread is not None:
+            thread.interrupt()
+
+    def complete(self, code: str, cursor: int) -> list[str]:
+        """Completion candidates at ``cursor``; none while a statement runs (the compiler is busy).
+
+        :param code: the statement being edited.
+        :param cursor: a character offset into ``code``.
+        """
+        if not self._lock.acquire(blocking=False):
+            return []
+        try:
+            return self._candidates(code, max(0, min(cursor, len(code))))
+        finally:
+            self._lock.release()
+
+    def _candidates(self, code: str, cursor: int) -> list[str]:
+        jvm = self._jvm
+        names: list[str] = []
+        if self._version.startswith("2.13"):
+            completer = jvm.scala.tools.nsc.interpreter.shell.ReplCompletion(
+                self._intp, jvm.scala.tools.nsc.interpreter.shell.Accumulator())
+            found = completer.complete(code, cursor, True).candidates()
+            iterator = found.iterator()
+            while iterator.hasNext() and len(names) < _MAX_CANDIDATES:
+                names.append(str(iterator.next().name()))
+        else:
+            found = jvm.scala.tools.nsc.interpreter.PresentationCompilerCompleter(self._intp).complete(code, cursor)
+            iterator = found.candidates().iterator()
+            while iterator.hasNext() and len(names) < _MAX_CANDIDATES:
+                names.append(str(iterator.next()))
+        return list(dict.fromkeys(name for name in names if name))
+
+    def _new_exception(self) -> Any:
+        """:return: the exception the failed line raised, or None when it failed to compile.
+
+        The interpreter binds ``lastException`` when a line throws; a compile error leaves the old one.
+        """
+        try:
+            found = self._intp.valueOfTerm("lastException")
+            exception = found.get() if found.isDefined() else None
+        except Exception:  # noqa: BLE001 - a lookup failure only loses the exception's name
+            return None
+        if exception is None or (self._last_exception is not None and exception.equals(self._last_exception)):
+            return None
+        self._last_exception = exception
+        return exception
+
+
+def _console_vars(jvm: Any) -> list[Any]:
+    """Scala's ``Console.out`` and ``Console.err``: per-thread variables behind ``println``.
+
+    They are private (``Console.withOut`` would need a Scala function), so reflection reaches them: static
+    fields in Scala 2.13, fields of the ``Console`` object in 2.12.
+    """
+    console = jvm.java.lang.Class.forName("scala.Console$")
+    module = console.getField("MODULE$").get(None)
+    found = []
+    for name in ("outVar", "errVar"):
+        field = console.getDeclaredField(name)
+        field.setAccessible(True)
+        found.append(field.get(module))
+    return found
