@@ -21,9 +21,13 @@ from .tracebacks import ErrorInfo
 
 __all__ = ["format_scala_error", "is_scala_error"]
 
-_ERROR_LINE: Final = re.compile(r"^\s*(?:<console>:\d+: )?(?P<level>error|warning): (?P<message>.*)$")
-_CONSOLE_ERROR: Final = re.compile(r"^\s*<console>:\d+: error: ")
+_ERROR_LINE: Final = re.compile(
+    r"^\s*(?:<console>:\d+(?::\d+)?: |On line (?P<line>\d+): )?(?P<level>error|warning): (?P<message>.*)$")
+_CONSOLE_ERROR: Final = re.compile(r"^\s*<console>:\d+(?::\d+)?: error: ")
+# sparkwire's gateway: "<console>:LINE:COLUMN: error:" counts the cell's own lines (Livy's LINE counts its wrapper).
+_CELL_POSITION: Final = re.compile(r"^<console>:(?P<line>\d+):(?P<column>\d+): error: ", re.MULTILINE)
 _CARET: Final = re.compile(r"^\s*\^\s*$")
+_PROMPT: Final = 7  # the REPL indents what it echoes by the width of its "scala> " prompt
 _STACK: Final = re.compile(r"^\s*(at [\w$.<>/]+(\(.*\))?|\.\.\. \d+ (elided|more))\s*$")
 _REPL_FRAME: Final = re.compile(r"\(<console>:\d+\)|^\s*at \$line\d+\.|^\s*\.\.\. \d+ elided\s*$")
 _EXCEPTION: Final = re.compile(r"^(?P<cls>(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*)(?::\s?(?P<message>.*))?$")
@@ -32,6 +36,16 @@ _EXCEPTION: Final = re.compile(r"^(?P<cls>(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*)(?::\s
 def _lines(evalue: str | None, traceback: Sequence[str]) -> list[str]:
     text = [evalue or ""] + [str(entry) for entry in traceback]
     return [line for entry in text for line in entry.rstrip("\n").split("\n")]
+
+
+def _report(evalue: str | None, traceback: Sequence[str]) -> list[str]:
+    """The REPL's output as lines. Livy sends its first line as ``evalue`` and the rest as traceback;
+    sparkwire's gateway sends a summary as ``evalue`` and the whole report as traceback."""
+    rest = _lines(None, traceback)[1:]
+    first = (evalue or "").strip().split("\n")[0]
+    if _CELL_POSITION.match(evalue or "") or (rest and first and first in rest[0]):
+        return rest
+    return _lines(evalue, traceback)
 
 
 def is_scala_error(ename: str | None, evalue: str | None, traceback: Sequence[str]) -> bool:
@@ -58,6 +72,16 @@ def _find_in_cell(source: str, code: str | None) -> int | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def _cell_source(code: str | None, number: int, column: int) -> list[str]:
+    """``Cell line N:``, the line's text and a caret under the (1-based) column, if the cell has that line."""
+    lines = (code or "").split("\n")
+    if not 0 < number <= len(lines) or not lines[number - 1].strip():
+        return []
+    text = lines[number - 1]
+    indent = len(text) - len(text.lstrip())
+    return [f"  Cell line {number}:", f"    {text.strip()}", "    " + " " * max(column - 1 - indent, 0) + "^"]
+
+
 def format_scala_error(
     ename: str | None, evalue: str | None, traceback: Sequence[str] = (), *, code: str | None = None,
     verbose: bool = False,
@@ -72,7 +96,8 @@ def format_scala_error(
     :return: the error: each compile error as ``error: message`` with ``Cell line N`` and the source
         line with its caret; an exception as ``Class: message`` with its stack hidden unless ``verbose``.
     """
-    lines = _lines(evalue, traceback)
+    lines = _report(evalue, traceback)
+    positions = [(int(m["line"]), int(m["column"])) for m in _CELL_POSITION.finditer(evalue or "")]
     out: list[str] = []
     hidden = 0
     index = 0
@@ -82,7 +107,7 @@ def format_scala_error(
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if error is not None:
             out.append(f"{error['level']}: {error['message']}")
-        elif _CARET.match(following) and line.strip():
+        elif _CARET.match(following) and line.strip() and not _CARET.match(line):
             # An echoed source line with its caret: re-indent both, name the cell line.
             indent = len(line) - len(line.lstrip())
             column = max(following.index("^") - indent, 0)
@@ -90,11 +115,18 @@ def format_scala_error(
             if found is not None:
                 out.append(f"  Cell line {found}:")
             out += [f"    {line.strip()}", "    " + " " * column + "^"]
+            if positions:
+                positions.pop(0)
             index += 1
+        elif _CARET.match(line):
+            # A caret under a line the REPL did not echo (a one-line cell): the position says which.
+            if positions:
+                number, column = positions.pop(0)
+                out += _cell_source(code, number, column)
         elif _STACK.match(line) and not verbose:
             hidden += 1
         elif line.strip() or verbose:
-            out.append(line.rstrip())
+            out.append(line[_PROMPT:].rstrip() if line.startswith(" " * _PROMPT) else line.rstrip())
         index += 1
     while out and not out[-1].strip():
         out.pop()

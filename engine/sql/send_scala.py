@@ -76,8 +76,9 @@ def _b64(text: str) -> str:
 
 
 def _appends(buffer: str, data: str) -> str:
-    # Each a Unit block: a REPL prints the value of a top-level expression, here the whole buffer.
-    return "".join(f'{{ {buffer}.append("{data[i: i + LITERAL_CHARS]}"); () }}\n'
+    # Each a Unit block (a REPL prints a top-level expression's value, here the whole buffer), ended by
+    # ";": Scala reads a "{" on the next line as an argument of the line before.
+    return "".join(f'{{ {buffer}.append("{data[i: i + LITERAL_CHARS]}"); () }};\n'
                    for i in range(0, len(data), LITERAL_CHARS))
 
 
@@ -95,13 +96,13 @@ def scala_send_code(name: str, payload: str, *, schema: dict[str, Any] | None, c
     buffer = "sparkwire_upload_" + uuid.uuid4().hex  # lives only between the statements of a large send
     statements = []
     if len(pieces) > 1:
-        statements.append(f"var {buffer} = new java.lang.StringBuilder()\n" + _appends(buffer, pieces[0]))
+        statements.append(f"var {buffer} = new java.lang.StringBuilder();\n" + _appends(buffer, pieces[0]))
         statements += [_appends(buffer, piece) for piece in pieces[1:-1]]
         last = _appends(buffer, pieces[-1])
         text = f"{{ val t = {buffer}.toString; {buffer} = null; t }}"
     else:
         last = ""
-        text = "{ val b = new java.lang.StringBuilder()\n" + _appends("b", pieces[0]) + "b.toString }"
+        text = "{ val b = new java.lang.StringBuilder();\n" + _appends("b", pieces[0]) + "b.toString }"
     if schema is None:
         last += f"val `{name}`: String = {decode.format(text)}\n"
     else:

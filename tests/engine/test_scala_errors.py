@@ -48,6 +48,31 @@ def test_an_exception_hides_the_repl_stack_unless_verbose() -> None:
     assert "  at .<init>(<console>:1)" in verbose.traceback
 
 
+def test_the_gateways_shape_names_the_cell_line_once() -> None:
+    """sparkwire's gateway: ``<console>:LINE:COLUMN`` in evalue (the cell's own line), the report as traceback."""
+    error = format_error("Error", "<console>:2:9: error: not found: value undefinedName",
+                         ["       val b = undefinedName + 1\n", "               ^\n",
+                          "On line 2: error: not found: value undefinedName\n"], code="val a = 1\nval b = undefinedName + 1")
+    assert error.traceback == ("  Cell line 2:", "    val b = undefinedName + 1", "            ^",
+                               "error: not found: value undefinedName")
+
+
+def test_a_one_line_cell_gets_its_line_from_the_position() -> None:
+    """The REPL echoes no source for a one-line statement: the caret alone, placed by the column."""
+    error = format_error("Error", '<console>:1:14: error: type mismatch;\nfound   : String("s")\nrequired: Int',
+                         ["                    ^\n", "       error: type mismatch;\n",
+                          '        found   : String("s")\n', "        required: Int\n"], code='val x: Int = "s"')
+    assert error.traceback == ("  Cell line 1:", '    val x: Int = "s"', "                 ^", "error: type mismatch;",
+                               ' found   : String("s")', " required: Int")
+
+
+def test_the_gateways_exception_shows_its_message_once() -> None:
+    error = format_error("java.lang.RuntimeException", "boom",
+                         ["java.lang.RuntimeException: boom\n", "  ... 33 elided\n"])
+    assert error.traceback[0] == "java.lang.RuntimeException: boom"
+    assert len(error.traceback) == 2 and "1 JVM stack line hidden" in error.traceback[1]
+
+
 def test_python_errors_are_not_taken_for_scala() -> None:
     error = format_error("NameError", "name 'foo' is not defined",
                          ["Traceback (most recent call last):\n", '  File "<stdin>", line 1, in <module>\n',
