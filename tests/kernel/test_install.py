@@ -56,3 +56,19 @@ def test_install_one_language_with_its_own_name(tmp_path: Path, capsys: pytest.C
     assert [p.name for p in (tmp_path / "share" / "jupyter" / "kernels").iterdir()] == ["scala-prod"]
     assert main(["install-kernel", "--prefix", str(tmp_path), "--name", "x", "--language", "all"]) == 2
     assert "use --language python, scala or r" in capsys.readouterr().err
+
+
+def test_the_wheel_ships_each_kernelspec_as_the_installer_writes_it(repo_root: Path) -> None:
+    """pyproject's data-files put the three kernelspecs where Jupyter looks (the wheel test checks the
+    built wheel; this is the quick check of the same declaration)."""
+    import tomllib
+
+    data_files = tomllib.loads((repo_root / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    for language, name in (("python", "remote-pyspark"), ("scala", "remote-spark-scala"), ("r", "remote-sparkr")):
+        files = data_files[f"share/jupyter/kernels/{name}"]
+        assert sorted(Path(f).name for f in files) == ["kernel.json", "logo-32x32.png", "logo-64x64.png"]
+        assert all((repo_root / f).is_file() for f in files)
+        shipped = json.loads((repo_root / next(f for f in files if f.endswith(".json"))).read_text())
+        # Jupyter replaces a leading "python" with its own interpreter; the rest is what install-kernel writes.
+        assert shipped["argv"][0] == "python"
+        assert shipped == {**kernel_spec(language=language), "argv": ["python", *kernel_spec(language=language)["argv"][1:]]}
