@@ -213,7 +213,7 @@ class RemotePySparkKernel(IPythonKernel):
     def _run(self, command: Command | None, code: str, out: _Emitter) -> ErrorInfo | None:
         try:
             if command is not None and command.name == "help":
-                out.display(help_bundle())  # works even when the config is broken
+                out.display(help_bundle(self._language.display_name))  # works even when the config is broken
                 return None
             ctx = self._context(out, engine=self._get_engine())
             if command is None:

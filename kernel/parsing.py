@@ -231,9 +231,10 @@ def parse_arguments(command: Command) -> argparse.Namespace:
         parser.error(str(exc))
 
 
-def help_bundle() -> dict[str, Any]:
+def help_bundle(kernel: str = "Remote PySpark") -> dict[str, Any]:
     """The ``%%help`` text: each magic's usage and summary, then the remote REPL's magics.
 
+    :param kernel: the kernel's display name.
     :return: a bundle with ``text/html`` and ``text/plain``.
     """
     import html
@@ -241,9 +242,9 @@ def help_bundle() -> dict[str, Any]:
     rows = [(m.usage, m.summary) for m in MAGICS.values()] + [(u.split(":")[0], u.split(": ", 1)[1])
                                                               for u in REMOTE_MAGICS.values()]
     width = max(len(u) for u, _ in rows)
-    text = "Remote PySpark kernel: cells run in a Spark session through Livy. Magics:\n" + "\n".join(
+    text = f"{kernel} kernel: cells run in a Spark session through Livy. Magics:\n" + "\n".join(
         f"  {u.ljust(width)}  {s}" for u, s in rows)
-    markup = ("<p>Remote PySpark kernel: cells run in a Spark session through Livy. Magics:</p><table>"
+    markup = (f"<p>{html.escape(kernel)} kernel: cells run in a Spark session through Livy. Magics:</p><table>"
               + "".join(f"<tr><td><code>{html.escape(u)}</code></td><td style='text-align:left'>"
                         f"{html.escape(s)}</td></tr>" for u, s in rows) + "</table>")
     return {"text/plain": text, "text/html": markup}

@@ -54,6 +54,7 @@ def test_scala_kernel_info_names_scala_for_highlighting(kernel_dirs: list[str], 
         assert kernel.is_complete('val s = "a(b"') == "complete"
         assert kernel.is_complete("spark.range(3).count()") == "complete"
         assert kernel.is_complete("val x = (1))") == "invalid"
+        assert kernel.run("%%help").results[0]["text/plain"].startswith("Remote Spark (Scala) kernel: ")
         # %%local stays Python in every kernel.
         assert kernel.run("%%local\nprint(6 * 7)").stdout == "42\n"
     finally:
