@@ -97,7 +97,7 @@ def test_l_r_on_the_gateway_says_it_cannot_run_r(shell: InteractiveShell, gatewa
     assert "sparkr" in message and "400" in message
     assert "Traceback" not in message
     capsys.readouterr()
-    shell.run_line_magic("spark", "info")  # the name was not kept
+    shell.run_line_magic("spark", "info")  # the name was not kept, so it can be added again
     assert "This notebook has no sessions yet" in capsys.readouterr().out
 
 
