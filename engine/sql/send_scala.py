@@ -7,7 +7,8 @@ checked identifier, is back-quoted. DataFrame rows are JSON lines read with an e
 same types as for a Python session, :func:`~.send.spark_type_for`), so nothing is inferred remotely.
 
 Scala string constants are limited to 64 KiB, so the base64 text is appended to a buffer in literals
-of :data:`LITERAL_CHARS`; payloads above the transfer's ``chunk_bytes`` take several statements.
+of :data:`LITERAL_CHARS`; payloads above :data:`STATEMENT_CHARS` (or the transfer's smaller
+``chunk_bytes``) take several statements, the text gathered in a buffer variable that is emptied after.
 """
 
 from __future__ import annotations
@@ -30,10 +31,14 @@ from .schema import parse_schema, simple_type
 from .send import SendResult, _table
 from .transfer import SqlTransfer
 
-__all__ = ["LITERAL_CHARS", "scala_send_code", "send_to_scala"]
+__all__ = ["LITERAL_CHARS", "STATEMENT_CHARS", "scala_send_code", "send_to_scala"]
 
 LITERAL_CHARS: Final = 48_000
 """Base64 characters per Scala string literal (a class file constant holds at most 65,535 bytes)."""
+
+STATEMENT_CHARS: Final = 20 * LITERAL_CHARS
+"""Base64 characters per statement at most: the Scala compiler reads every literal, so a statement of
+several megabytes would take it far longer than a few of one."""
 
 # Types Spark's JSON reader cannot read back from the values below: sent as their text instead.
 _AS_TEXT: Final = frozenset({"daytime_interval", "yearmonth_interval"})
@@ -166,7 +171,8 @@ def send_to_scala(
                                     separators=(",", ":")) for i in range(len(frame)))
         rows = len(frame)
     payload = _b64(text)
-    statements = scala_send_code(name, payload, schema=schema, chunk_chars=max(transfer.chunk_bytes, LITERAL_CHARS))
+    chunk_chars = max(LITERAL_CHARS, min(transfer.chunk_bytes, STATEMENT_CHARS))
+    statements = scala_send_code(name, payload, schema=schema, chunk_chars=chunk_chars)
     for code in statements:
         output = execute(client, session_id, code, kind=SessionKind.SPARK, on_progress=on_progress,
                          timeout=transfer.timeout)

@@ -122,3 +122,19 @@ def test_a_notebook_mixes_a_python_and_a_scala_session(gateway_url: str, pyspark
     assert "python says 4" in outputs[6]
     assert outputs[7].strip() == "int64 [0, 10, 20]"
     assert "Deleted session" in outputs[8]
+
+
+def test_a_large_send_takes_several_scala_statements(gateway_url: str, scala_session: int) -> None:
+    """Past one statement's worth of base64 the text gathers in a buffer over several statements."""
+    from sparkwire.engine import execute
+    from sparkwire.engine.sql.send_scala import STATEMENT_CHARS, send_to_scala
+    from sparkwire.engine.sql.transfer import SqlTransfer
+    from sparkwire.livy import LivyClient
+
+    frame = pd.DataFrame({"n": range(20_000), "s": [f"row {i} \"quoted\" ü" for i in range(20_000)]})
+    with LivyClient(gateway_url) as livy:
+        sent = send_to_scala(SqlTransfer(timeout=300), livy, scala_session, frame, "big")
+        assert sent.payload_bytes > STATEMENT_CHARS and sent.statements == -(-sent.payload_bytes // STATEMENT_CHARS)
+        check = execute(livy, scala_session, 'println(big.count() + " " + big.filter("s LIKE \'%ü\'").count())',
+                        timeout=300)
+    assert check.ok and check.text is not None and "20000 20000" in check.text
