@@ -56,6 +56,9 @@ def test_c_sql_o_gives_typed_pandas(scala: InteractiveShell) -> None:
     # -n cuts, and the result says so.
     scala.run_cell_magic("spark", "-s sc -c sql -o two -q -n 2", "SELECT * FROM magic_t ORDER BY id")
     assert scala.user_ns["two"]["id"].tolist() == [0, 1]
+    # -m sample goes through a temporary view of the query and TABLESAMPLE (100 percent: every row).
+    scala.run_cell_magic("spark", "-s sc -c sql -o sampled -q -m sample -r 1.0", "SELECT id FROM magic_t")
+    assert sorted(scala.user_ns["sampled"]["id"].tolist()) == [0, 1, 2, 3]
 
 
 def test_o_copies_a_scala_dataframe_variable(scala: InteractiveShell) -> None:
