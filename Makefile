@@ -22,14 +22,14 @@ ifneq ($(SPARK35),0)
 	@$(MAKE) --no-print-directory test-spark35
 endif
 
-# The gateway's API, REPL, SQL-interpreter, SQL-transfer and standalone-master tests a second time, on
+# The gateway's API, REPL, SQL-interpreter, SQL-transfer, standalone-master and Scala tests a second time, on
 # PySpark 3.5 (the line many clusters run), in their own venv installed from this checkout with
 # .ci/spark35-constraints.txt. `make test SPARK35=0` skips them.
 SPARK35_VENV  := .venv-spark35
 SPARK35_STAMP := $(SPARK35_VENV)/.sparkwire-installed
 SPARK35_TESTS := tests/gateway/test_api_requests.py tests/gateway/test_repl.py \
                  tests/gateway/test_sql_interpreter.py tests/engine/sql/test_transfer.py \
-                 tests/gateway/test_standalone_master.py
+                 tests/gateway/test_standalone_master.py tests/gateway/test_scala.py
 
 test-spark35: check-java $(SPARK35_STAMP)
 	@echo "Gateway tests on $$($(SPARK35_VENV)/bin/python -c 'import pyspark; print("PySpark", pyspark.__version__)'):"

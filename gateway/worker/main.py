@@ -149,7 +149,6 @@ class Worker:
             warming.join()
             if warming.error is not None:
                 raise warming.error
-            self._scala.bind_spark()
         self._repl = PythonRepl(make_namespace(self.spark))
         # PySpark installs its own SIGINT handler in SparkContext; ours interrupts only a cancelled statement.
         signal.signal(signal.SIGINT, self._on_sigint)
@@ -161,22 +160,23 @@ class Worker:
         """Start the JVM alone, then the Scala compiler's first (slow) compile while SparkContext starts."""
         from pyspark import SparkContext
 
-        from .scala import ScalaRepl
+        from .scala import ScalaRepl, require_pinned_threads
 
         SparkContext._ensure_initialized()  # launches the JVM the SparkContext will use
+        require_pinned_threads(SparkContext._gateway)
         self._scala = ScalaRepl(SparkContext._jvm, self._class_dir)
-        warming = _WarmUp(self._scala.warm_up)
+        warming = _WarmUp(self._scala.start)
         warming.start()
         return warming
 
     def _scala_repl(self) -> Any:
         """:return: the session's Scala REPL, started now if this is its first Scala statement."""
         if self._scala is None:
-            from .scala import ScalaRepl
+            from .scala import ScalaRepl, require_pinned_threads
 
+            require_pinned_threads(self.spark.sparkContext._gateway)
             repl = ScalaRepl(self.spark.sparkContext._jvm, self._class_dir)
-            repl.warm_up()
-            repl.bind_spark()
+            repl.start()
             self._scala = repl
         return self._scala
 

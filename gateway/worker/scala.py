@@ -21,27 +21,43 @@ from .magics import MagicError
 from .scala_magics import json_expression, magic_data, magic_variable, split_magics
 from .scala_output import scala_result
 
-__all__ = ["CLASS_DIR_CONF", "ScalaRepl", "ScalaUnavailable", "scala_version"]
+__all__ = ["CLASS_DIR_CONF", "ScalaRepl", "ScalaUnavailable", "require_pinned_threads", "scala_version"]
 
 CLASS_DIR_CONF = "spark.repl.class.outputDir"
 """The Spark setting naming the folder of REPL classes that the driver serves to executors."""
 
-# What the interpreter runs before the first statement: Livy's and spark-shell's names, bound to the
-# worker's session. ``@transient`` keeps them out of the closures that line classes capture.
-_BIND_SPARK = """\
-@transient val spark = org.apache.spark.sql.SparkSession.active
-@transient val sc = spark.sparkContext
-@transient val sqlContext = spark.sqlContext
+# What the interpreter runs first: Livy's and spark-shell's names and imports. Lazy, so they compile
+# while the SparkContext is still starting (that first compile is the slow part of a REPL start) and
+# find the session on first use. ``@transient`` keeps them out of the closures that line classes capture.
+_BINDINGS = """\
+@transient lazy val spark = org.apache.spark.sql.SparkSession.active
+@transient lazy val sc = spark.sparkContext
+@transient lazy val sqlContext = spark.sqlContext
 import spark.implicits._
 import spark.sql
-import org.apache.spark.sql.functions._"""
-_WARM_UP = "import org.apache.spark.SparkContext._"
+import org.apache.spark.sql.functions._
+import org.apache.spark.SparkContext._"""
 _MAX_CANDIDATES = 500
 _MAGIC_VALUE = "sparkwireMagicJson"  # the REPL value a %json/%table line's JSON text goes into
 
 
 class ScalaUnavailable(Exception):
     """This PySpark's JVM cannot run a Scala REPL (no compiler jars, or an interpreter API we do not know)."""
+
+
+def require_pinned_threads(gateway: Any) -> None:
+    """Check that py4j pairs each Python thread with one JVM thread (PySpark's default since 3.2).
+
+    Without it, consecutive calls may run on different JVM threads, and neither the statement's job
+    group nor its ``println`` capture would reach the code.
+
+    :param gateway: PySpark's py4j gateway.
+    :raises ScalaUnavailable: when ``PYSPARK_PIN_THREAD=false`` turned pairing off.
+    """
+    from py4j.clientserver import ClientServer
+
+    if not isinstance(gateway, ClientServer):
+        raise ScalaUnavailable("Scala statements need PySpark's pinned threads; unset PYSPARK_PIN_THREAD=false")
 
 
 def scala_version(jvm: Any) -> str:
@@ -52,8 +68,7 @@ def scala_version(jvm: Any) -> str:
 class ScalaRepl:
     """One Scala interpreter whose values live as long as the session.
 
-    Create it with the JVM as soon as the JVM runs (:meth:`warm_up` may overlap SparkContext start-up),
-    then :meth:`bind_spark` once the SparkSession exists.
+    Create it with the JVM as soon as the JVM runs; :meth:`start` may overlap SparkContext start-up.
 
     :param jvm: PySpark's py4j JVM view.
     :param class_dir: where compiled line classes go; Spark's ``spark.repl.class.outputDir``.
@@ -69,7 +84,8 @@ class ScalaRepl:
             self._report = jvm.java.io.StringWriter()
             writer = jvm.java.io.PrintWriter(self._report, True)
             settings = jvm.scala.tools.nsc.Settings()
-            settings.processArgumentString(f"-usejavacp -Yrepl-class-based -Yrepl-outdir {class_dir}")
+            settings.processArgumentString("-usejavacp -Yrepl-class-based")
+            getattr(settings.Yreploutdir(), "value_$eq")(str(class_dir))  # a path may hold spaces: not an argument
             if version.startswith("2.13"):
                 reporter = jvm.scala.tools.nsc.interpreter.shell.ReplReporterImpl(settings, writer)
                 getattr(reporter, "maxPrintString_$eq")(0)  # show whole values, as Livy does
@@ -93,19 +109,15 @@ class ScalaRepl:
         """The Scala version the interpreter compiles for."""
         return self._version
 
-    def warm_up(self) -> None:
-        """Initialise the compiler by compiling a first line: the slow part of starting, seconds long."""
-        with self._lock:
-            self._intp.interpret(_WARM_UP)
-            self._report.getBuffer().setLength(0)
+    def start(self) -> None:
+        """Compile the bindings of ``spark``, ``sc`` and ``sqlContext``: the compiler's first, slow compile.
 
-    def bind_spark(self) -> None:
-        """Bind ``spark``, ``sc`` and ``sqlContext`` to the running SparkSession, with spark-shell's imports.
+        It may run before the SparkSession exists: the names are bound to it on first use.
 
-        :raises ScalaUnavailable: when the bindings do not compile (the log gets the compiler's words).
+        :raises ScalaUnavailable: when the bindings do not compile (the message has the compiler's words).
         """
         with self._lock:
-            result = self._intp.interpret(_BIND_SPARK)
+            result = self._intp.interpret(_BINDINGS)
             said = str(self._report.toString())
             self._report.getBuffer().setLength(0)
         if str(result.toString()) != "Success":
@@ -156,7 +168,7 @@ class ScalaRepl:
         report = str(self._report.toString())
         stdout = str(self._stdout.toString("UTF-8"))
         exception = self._new_exception() if outcome == "Error" else None
-        return scala_result(outcome, report, stdout, exception)
+        return scala_result(outcome, report, stdout, exception, code)
 
     def _magic(self, line: str) -> dict[str, Any]:
         """Run a ``%json``/``%table`` line: the REPL renders the value as JSON into a value of its own."""

@@ -1,5 +1,8 @@
 """Scala statements on the gateway: Spark's own Scala REPL in the session's JVM, over HTTP.
 
+The REPL's echo differs between Scala 2.13 (Spark 4: ``val x: Int = 1``) and 2.12 (Spark 3.5:
+``x: Int = 1``); the assertions hold for both, so ``make test-spark35`` can run this file too.
+
 One ``spark`` session serves most tests (each start is a Spark start plus a compiler start); the
 shared-kind tests use the run's shared session, whose Scala REPL starts on its first Scala statement.
 """
@@ -35,7 +38,7 @@ def _text(statement: dict[str, object]) -> str:
 
 
 def test_values_are_echoed_and_persist(gateway_url: str, scala_session: int) -> None:
-    assert _text(run(gateway_url, scala_session, "val x = 20")) == "val x: Int = 20"
+    assert _text(run(gateway_url, scala_session, "val x = 20")).endswith("x: Int = 20")
     assert _text(run(gateway_url, scala_session, "x + 22")).endswith(": Int = 42")
     assert "spark.sql.SparkSession" in _text(run(gateway_url, scala_session, "spark"))
 
@@ -43,14 +46,14 @@ def test_values_are_echoed_and_persist(gateway_url: str, scala_session: int) -> 
 def test_multi_line_definitions(gateway_url: str, scala_session: int) -> None:
     code = "case class Point(x: Int, y: Int) {\n  def norm2: Int = x * x + y * y\n}\ndef far(p: Point) = p.norm2 > 10\n"
     text = _text(run(gateway_url, scala_session, code))
-    assert "class Point" in text and "def far(p: Point): Boolean" in text
+    assert "class Point" in text and "far" in text and "Boolean" in text
     assert _text(run(gateway_url, scala_session, "far(Point(3, 4))")).endswith("Boolean = true")
 
 
 def test_println_comes_before_the_value(gateway_url: str, scala_session: int) -> None:
     text = _text(run(gateway_url, scala_session, 'println("hello from scala"); 1 + 1'))
-    assert text.split("\n") == ["hello from scala", "val res" + text.split("val res")[1].split("\n")[0]]
-    assert text.endswith(": Int = 2")
+    first, second = text.split("\n")
+    assert first == "hello from scala" and second.startswith(("val res", "res")) and second.endswith(": Int = 2")
 
 
 def test_compile_error_names_message_and_position(gateway_url: str, scala_session: int) -> None:
@@ -161,7 +164,7 @@ def test_json_and_table_magics(gateway_url: str, scala_session: int) -> None:
     assert data["application/vnd.livy.table.v1+json"] == {
         "headers": [{"name": "item", "type": "STRING_TYPE"}, {"name": "qty", "type": "INT_TYPE"}],
         "data": [["tea", 2], ["jam", 1]]}
-    assert "val sales" in data["text/plain"]
+    assert "sales: Seq[Sale]" in data["text/plain"]
     assert run(gateway_url, scala_session, '%json sales')["output"]["data"] == {
         "application/json": [{"item": "tea", "qty": 2}, {"item": "jam", "qty": 1}]}
     missing = run(gateway_url, scala_session, "%json noSuchValue")["output"]

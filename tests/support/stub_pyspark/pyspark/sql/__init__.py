@@ -29,6 +29,9 @@ class SparkSession:
     """``SparkSession.builder.getOrCreate()`` without Spark."""
 
     class _Builder:
+        def config(self, key: str, value: str) -> SparkSession._Builder:
+            return self
+
         def getOrCreate(self) -> SparkSession:
             return SparkSession()
 
