@@ -25,6 +25,7 @@ from .execution import ProgressCallback, execute
 from .frames import SendOutcome, SqlResult, spark_message
 from .jobs import fetch_statement_jobs
 from .jobs_view import StatementView
+from .languages import completion_kind, runs_python
 from .last_value import augment, take_marker
 from .notices import ConnectionNotice
 from .progress import SessionStartView, StatementProgress
@@ -239,10 +240,9 @@ class Engine:
 
     def _runs_python(self, name: str, kind: SessionKind | str | None) -> bool:
         """Whether a statement of ``kind`` in the named session is Python (pyspark or shared session)."""
-        if kind is not None:
-            return str(getattr(kind, "value", kind)) == SessionKind.PYSPARK.value
-        return name in self._registry and self._registry.get(name).kind in (None, SessionKind.PYSPARK,
-                                                                             SessionKind.SHARED)
+        if kind is None and name not in self._registry:
+            return False
+        return runs_python(self._registry.get(name).kind if name in self._registry else None, kind)
 
     # DataFrames
 
@@ -325,6 +325,11 @@ class Engine:
             raise ValueError(f"-t str sends a str, not a {type(value).__name__}")
         if kind not in ("df", "str"):
             raise ValueError(f"kind must be 'df' or 'str', not {kind!r}")
+        session_kind = self._registry.get(name).kind if name in self._registry else None
+        if session_kind in (SessionKind.SPARKR, SessionKind.SQL):
+            raise ValueError(f"sending a local value needs a Python or Scala session; this one is {session_kind.value}")
+        if session_kind is SessionKind.SPARK:
+            from .sql.send_scala import send_to_scala as send_to_spark
         sent, error = self._in_session(name, sink or NullSink(), lambda client, session_id, progress:
                                        send_to_spark(self.transfer, client, session_id, value, var_name,
                                                      max_rows=max_rows, on_progress=progress))
@@ -393,9 +398,7 @@ class Engine:
         handle = self._registry.get(name)
         if handle.session_id is None:
             return []
-        language: Any = kind or handle.kind or SessionKind.PYSPARK
-        if language is SessionKind.SHARED:
-            language = SessionKind.PYSPARK
+        language = completion_kind(handle.kind, kind)
         try:
             client = self._registry.client(handle.endpoint)
             candidates: list[str] = client.complete(handle.session_id, code, language, cursor, timeout=5.0)

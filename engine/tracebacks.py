@@ -7,7 +7,8 @@ A failed statement arrives as Livy's ``ename``, ``evalue`` and ``traceback`` (a 
   ``File "<stdin>", line N, in NAME`` frames (the cell's top-level frame removed) and PySpark/py4j frames
   from ``pyspark.zip`` and ``py4j-*.zip``, then ``Name: message`` over one or more lines;
 - sparkwire's gateway: the same, keeping the cell's top-level frame and each frame's source line;
-- either server's SQL interpreter: no Python frames at all, one JVM ``StackTraceElement`` per line.
+- either server's SQL interpreter: no Python frames at all, one JVM ``StackTraceElement`` per line;
+- Livy's Scala interpreter: handed to :mod:`.scala_errors`.
 
 :func:`format_error` then builds what the cell shows (:class:`ErrorInfo`): each frame in the
 user's cell named ``Cell line N`` with that line's text taken from the code the user typed, PySpark and
@@ -342,6 +343,11 @@ def format_error(
     :param verbose: keep PySpark, py4j and JVM frames, the JVM stack and the logical plan.
     :return: the error: ``traceback`` holds the lines to show, ``evalue`` the message as sent.
     """
+    if not sql:
+        from .scala_errors import format_scala_error, is_scala_error  # imports this module: not at the top
+
+        if is_scala_error(ename, evalue, traceback):
+            return format_scala_error(ename, evalue, traceback, code=code, verbose=verbose)
     name, value = ename or "Error", evalue or ""
     parsed = parse_traceback(traceback)
     out: list[str] = []

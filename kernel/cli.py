@@ -1,5 +1,5 @@
-"""``sparkwire install-kernel``: register the Remote PySpark kernel with Jupyter (the command is
-:mod:`.install`'s, which ``python -m sparkwire.kernel.install`` runs on its own)."""
+"""``sparkwire install-kernel``: register the Remote PySpark, Remote Spark (Scala) and Remote SparkR kernels
+with Jupyter (the command is :mod:`.install`'s, which ``python -m sparkwire.kernel.install`` runs on its own)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ def register(subparsers: Any) -> None:
     :param subparsers: the ``sparkwire`` command's subparsers.
     """
     parser = subparsers.add_parser(
-        "install-kernel", help="register the Remote PySpark kernel with Jupyter",
-        description="Install the 'Remote PySpark' kernelspec, running this Python.",
+        "install-kernel", help="register the Remote PySpark, Scala and SparkR kernels with Jupyter",
+        description="Install the 'Remote PySpark', 'Remote Spark (Scala)' and 'Remote SparkR' kernelspecs, "
+                    "running this Python.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_arguments(parser)

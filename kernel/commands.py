@@ -66,6 +66,7 @@ class Context:
     :param out: where output goes.
     :param sink: where transient views (start, progress) go.
     :param user_ns: the local namespace (``%%local``), for ``%%sql -o``.
+    :param kind: the session kind of this kernel's language (``pyspark``, ``spark``, ``sparkr``).
     """
 
     engine: Engine
@@ -73,16 +74,18 @@ class Context:
     out: Emitter
     sink: DisplaySink
     user_ns: MutableMapping[str, Any]
+    kind: str = "pyspark"
 
 
-def session_body(engine: Engine, *layers: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The body of this kernel's sessions: pyspark, then the configured defaults, then ``layers``.
+def session_body(engine: Engine, *layers: Mapping[str, Any] | None, kind: str = "pyspark") -> dict[str, Any]:
+    """The body of this kernel's sessions: its kind, then the configured defaults, then ``layers``.
 
     :param engine: the engine (its config holds the defaults).
     :param layers: higher-precedence bodies (a profile, the cell's JSON).
+    :param kind: the kernel language's session kind.
     :return: the merged body.
     """
-    body: dict[str, Any] = merge_bodies({"kind": "pyspark"}, engine.config.session_defaults, *layers)
+    body: dict[str, Any] = merge_bodies({"kind": kind}, engine.config.session_defaults, *layers)
     return body
 
 
@@ -126,7 +129,7 @@ def configure(ctx: Context, args: argparse.Namespace, body: str) -> None:
             raise UsageError("%%configure: the cell must hold a JSON object of Livy session settings.")
         cell = parsed
     profile_body = ctx.engine.config.profile(profile) if profile else None
-    body_now = session_body(ctx.engine, profile_body, cell)
+    body_now = session_body(ctx.engine, profile_body, cell, kind=ctx.kind)
     spec_from_body(body_now, where="%%configure")
     registry = ctx.engine.registry
     handle = registry.get(ctx.name)

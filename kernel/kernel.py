@@ -34,10 +34,12 @@ from sparkwire.engine import (
     message_error,
     report_to_error,
 )
-from sparkwire.livy import LivyError
+from sparkwire.engine.languages import Language, language_for
+from sparkwire.livy import LivyError, SessionKind
+from traitlets import Unicode
 
 from . import commands, data
-from .parsing import MAGICS, Command, UsageError, help_bundle, parse_arguments, parse_cell
+from .parsing import MAGICS, Command, UsageError, brackets_status, help_bundle, parse_arguments, parse_cell
 
 __all__ = ["KERNEL_SESSION", "RemotePySparkKernel"]
 
@@ -73,13 +75,20 @@ class _Emitter:
 
 
 class RemotePySparkKernel(IPythonKernel):
-    """The "Remote PySpark" kernel (kernel name ``remote-pyspark``)."""
+    """The "Remote PySpark" kernel (kernel name ``remote-pyspark``), and with ``session_language`` set
+    the "Remote Spark (Scala)" and "Remote SparkR" kernels: one class, the cells' language chosen by the
+    kernelspec (``--RemotePySparkKernel.session_language=scala``). ``%%local`` cells are Python in all."""
 
     implementation = "sparkwire-remote-pyspark"
     implementation_version = __version__
+    session_language = Unicode("python", help="The language of the remote cells: python, scala or r.").tag(
+        config=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]
+        self._language: Language = language_for(self.session_language)
+        if self._language.kind is not SessionKind.PYSPARK:
+            self.language_info = dict(self._language.language_info())
         self._engine: Engine | None = None
         self._remote_parent: dict[str, Any] | None = None  # the running remote cell: see _publish_status
         self._sink = IPythonDisplaySink()
@@ -105,8 +114,8 @@ class RemotePySparkKernel(IPythonKernel):
     @property
     def banner(self) -> str:  # type: ignore[override]
         """The kernel's banner (computed when asked: nothing is contacted at start-up)."""
-        return (f"Remote PySpark (sparkwire {__version__}): cells run in a Spark session through Livy. "
-                "%%help lists the magics.")
+        return (f"{self._language.display_name} (sparkwire {__version__}): cells run in a Spark session "
+                "through Livy. %%help lists the magics.")
 
     def publish(self, msg_type: str, content: dict[str, Any]) -> None:
         """Send an iopub message as a reply to the current request.
@@ -137,7 +146,7 @@ class RemotePySparkKernel(IPythonKernel):
         # kernel that dies at start), and once fixed the next cell reads it, without a restart.
         if self._engine is None:
             engine = Engine.from_environment()
-            engine.registry.add(KERNEL_SESSION, body=commands.session_body(engine))
+            engine.registry.add(KERNEL_SESSION, body=commands.session_body(engine, kind=self._language.kind.value))
             self._engine = engine
         return self._engine
 
@@ -205,7 +214,7 @@ class RemotePySparkKernel(IPythonKernel):
     def _run(self, command: Command | None, code: str, out: _Emitter) -> ErrorInfo | None:
         try:
             if command is not None and command.name == "help":
-                out.display(help_bundle())  # works even when the config is broken
+                out.display(help_bundle(self._language.display_name))  # works even when the config is broken
                 return None
             ctx = self._context(out, engine=self._get_engine())
             if command is None:
@@ -223,7 +232,7 @@ class RemotePySparkKernel(IPythonKernel):
     def _context(self, out: _Emitter, *, engine: Engine) -> commands.Context:
         assert self.shell is not None
         return commands.Context(engine=engine, name=KERNEL_SESSION, out=out, sink=self._sink,
-                                user_ns=self.shell.user_ns)
+                                user_ns=self.shell.user_ns, kind=self._language.kind.value)
 
     def _command(self, ctx: commands.Context, command: Command) -> ErrorInfo | None:
         name = command.name
@@ -287,8 +296,26 @@ class RemotePySparkKernel(IPythonKernel):
         return {"status": "ok", "matches": matches, "cursor_start": cursor - len(token), "cursor_end": cursor,
                 "metadata": {}}
 
+    async def do_inspect(self, code: str, cursor_pos: int, detail_level: int = 0,
+                         omit_sections: Any = ()) -> dict[str, Any]:
+        """Inspect in the local Python: for the Scala and R kernels only in ``%%local`` cells (the remote
+        names are not Python's).
+
+        :param code: the cell.
+        :param cursor_pos: the cursor's offset.
+        :param detail_level: 0 or 1 (``??``).
+        :param omit_sections: sections to leave out.
+        :return: the inspect reply's content.
+        """
+        if self._language.kind is not SessionKind.PYSPARK and not code.lstrip().startswith("%%local"):
+            return {"status": "ok", "found": False, "data": {}, "metadata": {}}
+        reply: dict[str, Any] = super().do_inspect(  # type: ignore[no-untyped-call]
+            code, cursor_pos, detail_level, omit_sections)
+        return reply
+
     async def do_is_complete(self, code: str) -> dict[str, Any]:
-        """Whether a console should run the input or wait for more lines (Python's rules).
+        """Whether a console should run the input or wait for more lines (Python's rules; for Scala and R,
+        whether its brackets are closed).
 
         :param code: the input so far.
         :return: the is_complete reply's content.
@@ -300,6 +327,8 @@ class RemotePySparkKernel(IPythonKernel):
         if command is not None and command.name != "local":
             return {"status": "complete"}
         body = code if command is None else command.body
+        if command is None and self._language.kind is not SessionKind.PYSPARK:
+            return brackets_status(body)
         reply: dict[str, Any] = super().do_is_complete(body)  # type: ignore[no-untyped-call]
         return reply
 

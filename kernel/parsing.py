@@ -16,7 +16,8 @@ from typing import Any, Final, NoReturn
 
 from sparkwire.engine.send_flags import add_send_to_spark_flags
 
-__all__ = ["MAGICS", "REMOTE_MAGICS", "Command", "UsageError", "help_bundle", "parse_arguments", "parse_cell"]
+__all__ = ["MAGICS", "REMOTE_MAGICS", "Command", "UsageError", "brackets_status", "help_bundle", "parse_arguments",
+           "parse_cell"]
 
 
 class UsageError(Exception):
@@ -228,9 +229,10 @@ def parse_arguments(command: Command) -> argparse.Namespace:
         parser.error(str(exc))
 
 
-def help_bundle() -> dict[str, Any]:
+def help_bundle(kernel: str = "Remote PySpark") -> dict[str, Any]:
     """The ``%%help`` text: each magic's usage and summary, then the remote REPL's magics.
 
+    :param kernel: the kernel's display name.
     :return: a bundle with ``text/html`` and ``text/plain``.
     """
     import html
@@ -238,9 +240,43 @@ def help_bundle() -> dict[str, Any]:
     rows = [(m.usage, m.summary) for m in MAGICS.values()] + [(u.split(":")[0], u.split(": ", 1)[1])
                                                               for u in REMOTE_MAGICS.values()]
     width = max(len(u) for u, _ in rows)
-    text = "Remote PySpark kernel: cells run in a Spark session through Livy. Magics:\n" + "\n".join(
+    text = f"{kernel} kernel: cells run in a Spark session through Livy. Magics:\n" + "\n".join(
         f"  {u.ljust(width)}  {s}" for u, s in rows)
-    markup = ("<p>Remote PySpark kernel: cells run in a Spark session through Livy. Magics:</p><table>"
+    markup = (f"<p>{html.escape(kernel)} kernel: cells run in a Spark session through Livy. Magics:</p><table>"
               + "".join(f"<tr><td><code>{html.escape(u)}</code></td><td style='text-align:left'>"
                         f"{html.escape(s)}</td></tr>" for u, s in rows) + "</table>")
     return {"text/plain": text, "text/html": markup}
+
+
+_CLOSING: Final = {")": "(", "]": "[", "}": "{"}
+
+
+def brackets_status(code: str) -> dict[str, str]:
+    """A console's is_complete answer for Scala or R input: incomplete while a bracket or a string is open.
+
+    Quotes are followed (a bracket in ``"..."`` does not count); comments are not, which only makes a
+    console ask for one more line.
+
+    :param code: the input so far.
+    :return: ``{"status": "complete"}``, ``{"status": "incomplete", "indent": "  "}`` or ``{"status": "invalid"}``.
+    """
+    stack: list[str] = []
+    quote: str | None = None
+    escaped = False
+    for char in code:
+        if quote is not None:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            stack.append(char)
+        elif char in _CLOSING and (not stack or stack.pop() != _CLOSING[char]):
+            return {"status": "invalid"}
+    if stack or quote == '"':
+        return {"status": "incomplete", "indent": "  "}
+    return {"status": "complete"}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import UsageError
 
 from sparkwire.engine import DisplaySink, Engine, SessionHandle, SqlResult
+from sparkwire.engine.languages import statement_kind
 from sparkwire.engine.sql.query import SampleMethod, SqlQuery
 from sparkwire.livy import Output, SessionKind
 
@@ -47,11 +48,6 @@ class CellOptions:
     sample_fraction: float
     coerce: bool
     verbose: bool | None = None
-
-
-def _statement_kind(handle: SessionHandle) -> SessionKind | None:
-    # A shared (kind-less) session needs each statement to name its language; others use their own.
-    return SessionKind.PYSPARK if handle.kind in (None, SessionKind.SHARED) else None
 
 
 class CellRunner:
@@ -93,7 +89,7 @@ class CellRunner:
             if not options.quiet and shown.bundle is not None:
                 show_bundle(shown.bundle)
             return
-        kind = _statement_kind(handle)
+        kind = statement_kind(handle.kind)  # Python in a shared session, else the session's language
         output = self._execute(name, cell, kind, sql=handle.kind is SessionKind.SQL, verbose=options.verbose)
         if options.output is not None:
             self._user_ns()[options.output] = self._frame(self._fetch_output(name, options, output), options)

@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 from sparkwire.engine.execution import ProgressCallback, execute
+from sparkwire.engine.languages import sql_transfer_kind
 from sparkwire.engine.rendering import render_error
 from sparkwire.livy import LivyClient, Output, SessionKind
 
@@ -39,6 +40,7 @@ from .decode import frame_from_arrow, frame_from_columns, frame_from_livy_rows
 from .errors import NoDataFrame, QueryFailed, SqlError, TransferFailed
 from .query import SqlQuery, parse_response, remote_call
 from .schema import SparkField, contains_type, parse_schema
+from .views import as_sql
 
 __all__ = [
     "DEFAULT_CHUNK_BYTES",
@@ -232,8 +234,8 @@ class SqlTransfer:
         :param client: the session's endpoint client.
         :param session_id: the session (ready).
         :param query: what to fetch.
-        :param session_kind: the session's kind: ``SQL`` uses Livy's SQL interpreter; anything else
-            (pyspark, shared, ``None``) runs Python statements.
+        :param session_kind: the session's kind: sql, spark (Scala) and sparkr use Livy's SQL interpreter
+            (:mod:`.views`); anything else (pyspark, shared, ``None``) runs Python statements.
         :param on_progress: called with each statement while it runs (progress bars).
         :return: the result.
         :raises QueryFailed: with Spark's error if the query (or variable lookup) failed.
@@ -244,8 +246,9 @@ class SqlTransfer:
         :raises LivyError: or :class:`~sparkwire.engine.SessionLost` for endpoint and session failures.
         """
         started = time.perf_counter()
-        if session_kind is SessionKind.SQL:
-            result = self._fetch_sql_kind(client, session_id, query, on_progress)
+        if sql_transfer_kind(session_kind):  # no Python in sql, Scala and R sessions: Livy's SQL interpreter
+            with as_sql(self._run, client, session_id, query, session_kind, on_progress) as sql_query:
+                result = self._fetch_sql_kind(client, session_id, sql_query, on_progress)
         else:
             result = self._fetch_python(client, session_id, query, on_progress)
         return replace(result, seconds=time.perf_counter() - started)

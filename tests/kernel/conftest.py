@@ -25,9 +25,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @pytest.fixture(scope="session")
 def kernel_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """The kernelspec, installed the way users install it, into a temporary prefix."""
+    """The kernelspecs (PySpark, Scala, SparkR), installed the way users install them, into a temporary prefix."""
     prefix = tmp_path_factory.mktemp("jupyter-prefix")
-    install_kernel_spec(prefix=str(prefix))
+    for language in ("python", "scala", "r"):
+        install_kernel_spec(prefix=str(prefix), language=language)
     return [str(prefix / "share" / "jupyter" / "kernels")]
 
 
@@ -107,9 +108,9 @@ def kernel_environment(home: Path, **values: str) -> dict[str, str]:
     return {**env, "HOME": str(home), "IPYTHONDIR": str(home / ".ipython"), **values}
 
 
-def start_kernel(kernel_dirs: list[str], env: dict[str, str]) -> RunningKernel:
-    """Start a Remote PySpark kernel and wait until it answers."""
-    km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs))
+def start_kernel(kernel_dirs: list[str], env: dict[str, str], kernel_name: str = KERNEL_NAME) -> RunningKernel:
+    """Start a Remote PySpark kernel (or another of sparkwire's kernels) and wait until it answers."""
+    km = KernelManager(kernel_name=kernel_name, kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs))
     km.start_kernel(env=env)
     kc = km.client()
     kc.start_channels()

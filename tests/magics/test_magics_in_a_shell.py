@@ -81,13 +81,6 @@ def test_wrong_credentials_fail_without_showing_the_password(
     assert "Traceback" not in captured.out and "w" not in magics_of(shell).engine.registry
 
 
-def test_the_gateways_refusal_of_scala_is_shown(shell: InteractiveShell, gateway_url: str) -> None:
-    with pytest.raises(SparkError) as info:
-        shell.run_line_magic("spark", f"add -s sc -l scala -u {gateway_url}")
-    assert "does not run 'spark' (Scala/R) code" in str(info.value)
-    assert "sc" not in magics_of(shell).engine.registry  # so it can be added again
-
-
 def test_a_cell_runs_remotely_and_prints(attached: InteractiveShell, capsys: pytest.CaptureFixture[str]) -> None:
     assert attached.run_cell_magic("spark", "", "print(6 * 7)\n'done'") is None
     assert capsys.readouterr().out.splitlines()[-2:] == ["42", "'done'"]

@@ -85,7 +85,7 @@ def test_the_light_install_keeps_pandas_and_brings_no_spark(venv: Path) -> None:
     assert float((venv / "light-size-mib").read_text()) < MAX_LIGHT_MIB
 
 
-def test_jupyter_lists_the_sidebar_the_panel_and_the_kernel(venv: Path) -> None:
+def test_jupyter_lists_the_sidebar_the_panel_and_the_kernels(venv: Path) -> None:
     jupyter = venv / "bin" / "jupyter"
     labextensions = sh(jupyter, "labextension", "list")
     assert any("sparkwire-labextension" in line and "enabled" in line and "OK" in line
@@ -93,9 +93,12 @@ def test_jupyter_lists_the_sidebar_the_panel_and_the_kernel(venv: Path) -> None:
     server = sh(jupyter, "server", "extension", "list")
     assert re.search(r"sparkwire\.panel\s+enabled", server) and re.search(r"sparkwire\.panel\s+OK", server), server
     kernels = json.loads(sh(jupyter, "kernelspec", "list", "--json", stdout_only=True))["kernelspecs"]
-    spec = kernels["remote-pyspark"]
-    assert spec["spec"]["display_name"] == "Remote PySpark"
-    assert spec["resource_dir"].startswith(str(venv))
+    for name, display_name, language in (("remote-pyspark", "Remote PySpark", "python"),
+                                         ("remote-spark-scala", "Remote Spark (Scala)", "scala"),
+                                         ("remote-sparkr", "Remote SparkR", "r")):
+        spec = kernels[name]
+        assert (spec["spec"]["display_name"], spec["spec"]["language"]) == (display_name, language)
+        assert spec["resource_dir"].startswith(str(venv))
 
 
 def test_the_gateway_command_names_its_extra(venv: Path) -> None:
