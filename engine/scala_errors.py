@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from .tracebacks import ErrorInfo
+from .error_info import ErrorInfo
 
 __all__ = ["format_scala_error", "is_scala_error"]
 

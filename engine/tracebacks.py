@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from .error_info import ErrorInfo
+
 __all__ = [
     "CELL_FILENAMES",
     "ErrorInfo",
@@ -52,20 +54,6 @@ _LINE_POS: Final = re.compile(r";? line (?P<line>\d+) pos (?P<pos>\d+);?\s*$")
 _SQL_CONTEXT: Final = re.compile(r"^== SQL(?: of [^(]*)? \(line (?P<line>\d+), position (?P<pos>\d+)\) ==$")
 _QUALIFIED_PREFIX: Final = re.compile(r"^(?:[A-Za-z_][\w]*\.)+(?=[A-Za-z_]\w*: )")
 _TASK_FAILURE: Final = re.compile(r"(Task \d+ in stage [\d.]+ failed \d+ times?)")
-
-
-@dataclass(frozen=True)
-class ErrorInfo:
-    """A failed statement as Jupyter's ``error`` message carries it.
-
-    :param ename: the exception class name.
-    :param evalue: the exception message.
-    :param traceback: the traceback, one line per entry (no trailing newlines).
-    """
-
-    ename: str
-    evalue: str
-    traceback: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

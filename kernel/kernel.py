@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ipykernel.ipkernel import IPythonKernel
+from traitlets import Unicode
 
 from sparkwire import __version__
 from sparkwire.engine import (
@@ -36,7 +37,6 @@ from sparkwire.engine import (
 )
 from sparkwire.engine.languages import Language, language_for
 from sparkwire.livy import LivyError, SessionKind
-from traitlets import Unicode
 
 from . import commands, data
 from .parsing import MAGICS, Command, UsageError, brackets_status, help_bundle, parse_arguments, parse_cell

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 
-from sparkwire.engine import DisplaySink, Engine, SessionHandle, SqlResult
+from sparkwire.engine import DisplaySink, Engine, SqlResult
 from sparkwire.engine.languages import statement_kind
 from sparkwire.engine.sql.query import SampleMethod, SqlQuery
 from sparkwire.livy import Output, SessionKind

@@ -22,6 +22,7 @@ import uuid
 from typing import Any, Final
 
 import pandas as pd
+
 from sparkwire.engine.execution import ProgressCallback, execute
 from sparkwire.engine.rendering import render_error
 from sparkwire.livy import LivyClient, SessionKind

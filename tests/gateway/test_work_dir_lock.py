@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from sparkwire.gateway.work_dir_lock import LOCK_NAME, WorkDirBusy, lock_work_dir
 
+from sparkwire.gateway.work_dir_lock import LOCK_NAME, WorkDirBusy, lock_work_dir
 from tests.support.gateway_process import RunningGateway, free_port, start_gateway
 from tests.support.livy_http import HEADERS
 

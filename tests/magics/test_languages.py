@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 import requests
 from IPython.core.interactiveshell import InteractiveShell
-from sparkwire.magics import SparkError
 
+from sparkwire.magics import SparkError
 from tests.support.livy_http import HEADERS, create_session, wait_session
 
 from .conftest import client, new_notebook, output_text
