@@ -80,12 +80,16 @@ class Context:
 def session_body(engine: Engine, *layers: Mapping[str, Any] | None, kind: str = "pyspark") -> dict[str, Any]:
     """The body of this kernel's sessions: its kind, then the configured defaults, then ``layers``.
 
+    A ``kind`` in the config file's session defaults is not used: it is shared by the Python, Scala and R
+    kernels (and sparkmagic files often carry one), while each kernel runs one language.
+
     :param engine: the engine (its config holds the defaults).
     :param layers: higher-precedence bodies (a profile, the cell's JSON).
     :param kind: the kernel language's session kind.
     :return: the merged body.
     """
-    body: dict[str, Any] = merge_bodies({"kind": kind}, engine.config.session_defaults, *layers)
+    defaults = {key: value for key, value in engine.config.session_defaults.items() if key != "kind"}
+    body: dict[str, Any] = merge_bodies({"kind": kind}, defaults, *layers)
     return body
 
 

@@ -130,3 +130,10 @@ def test_info_notices_a_vanished_session(ctx: commands.Context, fake: FakeLivy) 
     commands.info(ctx)
     assert f"This notebook's session {lost} no longer exists" in recorder(ctx).text
     assert not ctx.engine.registry.get("kernel").started
+
+
+def test_a_kind_in_the_config_files_defaults_does_not_change_the_kernels_language(fake: FakeLivy) -> None:
+    config = parse_config({"session": {"kind": "pyspark", "driverMemory": "1g"}}, source="test")
+    engine = Engine(config, client_factory=lambda endpoint: fake)  # type: ignore[arg-type,return-value]
+    assert commands.session_body(engine, kind="spark") == {"kind": "spark", "driverMemory": "1g"}
+    assert commands.session_body(engine, {"kind": "sparkr"}, kind="spark")["kind"] == "sparkr"  # %%configure may
