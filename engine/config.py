@@ -81,6 +81,8 @@ class KernelOptions:
     :param start_session: ``on_first_cell`` (the first cell that needs Spark creates the session) or
         ``on_kernel_start`` (the kernel, or ``%spark add``, starts it in the background at once, so the
         first cell waits only for what is left).
+    :param language_endpoints: the endpoint the Scala (``scala``) or R (``r``) kernel uses instead of the
+        default one, by name (sparkmagic's ``kernel_scala_credentials`` and ``kernel_r_credentials``).
     """
 
     keep_session_on_shutdown: bool = False
@@ -90,6 +92,7 @@ class KernelOptions:
     verbose_errors: bool = False
     heartbeat_timeout: int = 900
     start_session: StartSession = "on_first_cell"
+    language_endpoints: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,7 @@ def _seconds(value: Any, where: str) -> float | None:
 
 def _parse_kernel(data: Mapping[str, Any], where: str, notes: list[str]) -> KernelOptions:
     known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress",
-             "verbose_errors", "heartbeat_timeout", "start_session"}
+             "verbose_errors", "heartbeat_timeout", "start_session", "language_endpoints"}
     notes += note_unknown_keys(data, known, '"kernel"', where)
     defaults = KernelOptions()
     progress = data.get("progress", defaults.progress)
@@ -251,8 +254,14 @@ def _parse_kernel(data: Mapping[str, Any], where: str, notes: list[str]) -> Kern
     if start_session not in ("on_first_cell", "on_kernel_start"):
         raise ConfigError(f"{where}: kernel \"start_session\" must be on_first_cell or on_kernel_start, "
                           f"not {start_session!r}.")
+    languages = _mapping(data, "language_endpoints", where)
+    for language, endpoint in languages.items():
+        if language not in ("python", "scala", "r") or not isinstance(endpoint, str):
+            raise ConfigError(f"{where}: kernel \"language_endpoints\" maps python, scala or r to an endpoint's "
+                              f"name, e.g. {{\"scala\": \"emr\"}}; {language!r}: {endpoint!r} is not one.")
     return KernelOptions(
         start_session=cast(StartSession, start_session),
+        language_endpoints=MappingProxyType({str(k): str(v) for k, v in languages.items()}),
         keep_session_on_shutdown=config_bool(data.get("keep_session_on_shutdown", False),
                                        f"{where}: kernel \"keep_session_on_shutdown\""),
         session_start_timeout=_seconds(data.get("session_start_timeout", defaults.session_start_timeout),
@@ -301,12 +310,17 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
     for name, body in _mapping(data, "profiles", source).items():
         spec_from_body(body, where=f"{source}: profile {name!r}")
         profiles[str(name)] = MappingProxyType(dict(body))
+    kernel = _parse_kernel(_mapping(data, "kernel", source), source, notes)
+    for language, name in kernel.language_endpoints.items():
+        if name not in endpoints:
+            raise ConfigError(f"{source}: kernel \"language_endpoints\" gives {language} the endpoint {name!r}, but "
+                              f"the endpoints are {sorted(endpoints)}.")
     return SparkwireConfig(
         endpoints=MappingProxyType(endpoints),
         default_endpoint=str(default),
         session_defaults=MappingProxyType(session),
         profiles=MappingProxyType(profiles),
-        kernel=_parse_kernel(_mapping(data, "kernel", source), source, notes),
+        kernel=kernel,
         source=source,
         authenticators=authenticators,
         notes=tuple(notes),

@@ -21,6 +21,9 @@ sparkmagic                                         sparkwire
 ``custom_headers``                                 ``headers``
 ``session_configs_defaults`` + ``session_configs``  ``session`` (the latter wins)
 ``livy_session_startup_timeout_seconds``           ``kernel.session_start_timeout``
+``kernel_scala_credentials``, ``kernel_r_credentials``  when they differ from the Python ones:
+                                                   ``endpoints.sparkmagic-scala`` (``-r``), which
+                                                   ``kernel.language_endpoints`` gives that kernel
 =================================================  ==============================================
 
 Every other key of sparkmagic's published ``example_config.json`` is ignored, and
@@ -55,15 +58,13 @@ _KERBEROS_KEYS = ("principal", "hostname_override", "service", "delegate")
 
 # The keys read_sparkmagic_config translates.
 _HONOURED = frozenset({
-    "kernel_python_credentials", "session_configs", "session_configs_defaults", "ignore_ssl_errors",
+    "kernel_python_credentials", "kernel_scala_credentials", "kernel_r_credentials", "session_configs", "session_configs_defaults", "ignore_ssl_errors",
     "custom_headers", "livy_session_startup_timeout_seconds", "authenticators", "kerberos_auth_configuration",
     "retry_policy", "retry_seconds_to_sleep_list", "configurable_retry_policy_max_retries",
 })
 _HEARTBEAT = "sparkwire sends its own heartbeats; their timeout is kernel.heartbeat_timeout"
 # Why each other key of sparkmagic's example_config.json has no effect here.
 _IGNORED = MappingProxyType({
-    "kernel_scala_credentials": "every session kind uses kernel_python_credentials' endpoint",
-    "kernel_r_credentials": "every session kind uses kernel_python_credentials' endpoint",
     "logging_config": "sparkwire logs through Python's logging module",
     "wait_for_idle_timeout_seconds": "statements run until they finish or kernel.statement_timeout",
     "fatal_error_suggestion": "sparkwire's errors say what to do themselves",
@@ -92,20 +93,20 @@ def sparkmagic_config_path(environ: Mapping[str, str], home: Path) -> Path:
     return Path(directory) / name
 
 
-def _password(credentials: Mapping[str, Any], source: str) -> str | None:
+def _password(credentials: Mapping[str, Any], source: str, key: str) -> str | None:
     encoded = credentials.get("base64_password")
     if encoded:
         try:
             return base64.b64decode(str(encoded), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             raise ConfigError(
-                f"{source}: kernel_python_credentials.base64_password is not valid base64 text."
+                f"{source}: {key}.base64_password is not valid base64 text."
             ) from None
     password = credentials.get("password")
     return None if password is None else str(password)
 
 
-def _auth(value: Any, data: Mapping[str, Any], username: str, password: str | None, source: str) -> str:
+def _auth(value: Any, data: Mapping[str, Any], username: str, password: str | None, source: str, key: str) -> str:
     if value is None:
         return "basic" if username and password else "none"
     authenticators = parse_authenticators(data.get("authenticators"), source)
@@ -116,7 +117,7 @@ def _auth(value: Any, data: Mapping[str, Any], username: str, password: str | No
         return builtin
     known = ", ".join(sorted({"None", "Basic_Access", "Kerberos", *map(str, authenticators)}))
     raise ConfigError(
-        f"{source}: kernel_python_credentials.auth is {value!r}, which is not in \"authenticators\" ({known}). "
+        f"{source}: {key}.auth is {value!r}, which is not in \"authenticators\" ({known}). "
         "Add it there with its class path, e.g. \"authenticators\": {\"MyAuth\": \"mypackage.auth.MyAuth\"}."
     )
 
@@ -159,12 +160,48 @@ def read_sparkmagic_config(data: Mapping[str, Any], *, source: str) -> dict[str,
     :return: a sparkwire config object (``endpoints``, ``default_endpoint``, ``session``, ``kernel``).
     :raises ConfigError: for an auth type sparkwire does not know.
     """
-    credentials = data.get("kernel_python_credentials") or {}
+    endpoint = _endpoint(data, "kernel_python_credentials", source)
+    endpoints = {"sparkmagic": endpoint}
+    language_endpoints: dict[str, str] = {}
+    for language, key in (("scala", "kernel_scala_credentials"), ("r", "kernel_r_credentials")):
+        # The Scala and R kernels use their own credentials when they name another server or login.
+        if isinstance(data.get(key), Mapping) and data[key].get("url"):
+            other = _endpoint(data, key, source)
+            if other != endpoint:
+                endpoints[f"sparkmagic-{language}"] = other
+                language_endpoints[language] = f"sparkmagic-{language}"
+    session: dict[str, Any] = {}
+    for key in ("session_configs_defaults", "session_configs"):
+        layer = data.get(key)
+        if isinstance(layer, Mapping):
+            session.update(layer)
+    result: dict[str, Any] = {
+        "endpoints": endpoints,
+        "default_endpoint": "sparkmagic",
+        "session": session,
+    }
+    if data.get("authenticators"):
+        # Kept so that %spark add -t NAME finds the same classes as sparkmagic's magics do.
+        result["authenticators"] = dict(parse_authenticators(data["authenticators"], source))
+    kernel: dict[str, Any] = {}
+    timeout = data.get("livy_session_startup_timeout_seconds")
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
+        kernel["session_start_timeout"] = float(timeout)
+    if language_endpoints:
+        kernel["language_endpoints"] = language_endpoints
+    if kernel:
+        result["kernel"] = kernel
+    return result
+
+
+def _endpoint(data: Mapping[str, Any], key: str, source: str) -> dict[str, Any]:
+    """The endpoint one of sparkmagic's ``kernel_*_credentials`` describes, with the file's shared settings."""
+    credentials = data.get(key) or {}
     if not isinstance(credentials, Mapping):
-        raise ConfigError(f"{source}: kernel_python_credentials must be a JSON object.")
+        raise ConfigError(f"{source}: {key} must be a JSON object.")
     username = str(credentials.get("username") or "")
-    password = _password(credentials, source)
-    auth = _auth(credentials.get("auth"), data, username, password, source)
+    password = _password(credentials, source, key)
+    auth = _auth(credentials.get("auth"), data, username, password, source, key)
     endpoint: dict[str, Any] = {"url": str(credentials.get("url") or _SPARKMAGIC_DEFAULT_URL), "auth": auth}
     if auth == "basic" or auth not in ("none", "kerberos"):
         # A custom class reads .user and .password too, as sparkmagic passes them.
@@ -184,23 +221,7 @@ def read_sparkmagic_config(data: Mapping[str, Any], *, source: str) -> dict[str,
     headers = data.get("custom_headers")
     if isinstance(headers, Mapping) and headers:
         endpoint["headers"] = dict(headers)
-    session: dict[str, Any] = {}
-    for key in ("session_configs_defaults", "session_configs"):
-        layer = data.get(key)
-        if isinstance(layer, Mapping):
-            session.update(layer)
-    result: dict[str, Any] = {
-        "endpoints": {"sparkmagic": endpoint},
-        "default_endpoint": "sparkmagic",
-        "session": session,
-    }
-    if data.get("authenticators"):
-        # Kept so that %spark add -t NAME finds the same classes as sparkmagic's magics do.
-        result["authenticators"] = dict(parse_authenticators(data["authenticators"], source))
-    timeout = data.get("livy_session_startup_timeout_seconds")
-    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
-        result["kernel"] = {"session_start_timeout": float(timeout)}
-    return result
+    return endpoint
 
 
 def sparkmagic_notes(data: Mapping[str, Any]) -> tuple[str, ...]:

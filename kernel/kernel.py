@@ -146,7 +146,9 @@ class RemotePySparkKernel(IPythonKernel):
         # kernel that dies at start), and once fixed the next cell reads it, without a restart.
         if self._engine is None:
             engine = Engine.from_environment()
-            engine.registry.add(KERNEL_SESSION, body=commands.session_body(engine, kind=self._language.kind.value))
+            endpoint = engine.config.kernel.language_endpoints.get(self._language.name)  # None: the default one
+            engine.registry.add(KERNEL_SESSION, endpoint=endpoint,
+                                body=commands.session_body(engine, kind=self._language.kind.value))
             self._engine = engine
         return self._engine
 

@@ -201,9 +201,33 @@ def test_every_sparkmagic_example_key_is_honoured_or_noted(home: Path) -> None:
     assert dict(config.session_defaults) == {"driverMemory": "1000M", "executorCores": 1}
     assert config.kernel.session_start_timeout == 90.0
     ignored = [key for key in data if key not in HONOURED]
-    assert len(config.notes) == len(ignored) == 13
+    assert len(config.notes) == len(ignored) == 11
+    assert dict(config.endpoints).keys() == {"sparkmagic"}  # Scala's and R's credentials are Python's
     for key, note in zip(ignored, config.notes, strict=True):
         assert note.startswith(f"sparkmagic's '{key}' is ignored: ") and "\n" not in note
+
+
+def test_sparkmagic_scala_and_r_credentials_of_another_server_give_those_kernels_their_endpoint(
+        home: Path) -> None:
+    write(home / ".sparkmagic" / "config.json", {
+        "kernel_python_credentials": {"url": "http://python-livy:8998", "auth": "None"},
+        "kernel_scala_credentials": {"url": "http://scala-livy:8998", "username": "s", "password": "pw"},
+        "kernel_r_credentials": {"url": "http://python-livy:8998", "auth": "None"},  # the same: no second endpoint
+    })
+    config = load_config(env(home))
+    assert config.endpoint().url == "http://python-livy:8998"
+    assert dict(config.kernel.language_endpoints) == {"scala": "sparkmagic-scala"}
+    scala = config.endpoint("sparkmagic-scala")
+    assert (scala.url, scala.auth, scala.username, scala.password) == (
+        "http://scala-livy:8998", "basic", "s", Secret("pw"))
+    assert not any("kernel_scala_credentials" in note for note in config.notes)
+
+
+def test_language_endpoints_must_name_an_endpoint(home: Path) -> None:
+    write(home / ".sparkwire" / "config.json", {"endpoints": {"a": {"url": "http://a:1"}},
+                                                 "kernel": {"language_endpoints": {"scala": "b"}}})
+    with pytest.raises(ConfigError, match="gives scala the endpoint 'b'"):
+        load_config(env(home))
 
 
 def test_an_unknown_sparkmagic_key_is_noted(home: Path) -> None:

@@ -9,7 +9,8 @@ import re
 from typing import Any
 
 # The keys sparkwire translates; every other key below is ignored with one line in %%info.
-HONOURED = ("kernel_python_credentials", "livy_session_startup_timeout_seconds", "ignore_ssl_errors",
+HONOURED = ("kernel_python_credentials", "kernel_scala_credentials", "kernel_r_credentials",
+            "livy_session_startup_timeout_seconds", "ignore_ssl_errors",
             "session_configs", "custom_headers", "authenticators", "retry_policy", "retry_seconds_to_sleep_list",
             "configurable_retry_policy_max_retries")
 
