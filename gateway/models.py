@@ -213,6 +213,10 @@ class VersionOut(BaseModel):
     date: str | None = None
     url: str | None = None
     gateway: str = "sparkwire"
+    # What this gateway adds to Livy's API; clients use an extension only when it is listed here.
+    # statement-wait: ``?wait=`` on the statement routes (long_poll.py); arrow-results:
+    # ``/sessions/{id}/results/{token}`` (routes_results.py).
+    extensions: list[str] = Field(default_factory=lambda: ["statement-wait", "arrow-results"])
 
 
 def _scalar_as_string(item: Any) -> Any:

@@ -42,6 +42,11 @@ BatchCallback = Callable[[Batch], None]
 # session that dies can stay "waiting" for good.
 _SESSION_CHECK_SECONDS = 5.0
 
+# On a server with the statement-wait extension (sparkwire's gateway), each GET waits server-side for
+# the statement to finish, at most this long: the answer comes as soon as it is done, with no polling
+# delay, and progress callbacks still run twice a second.
+_LONG_POLL_SECONDS = 0.5
+
 
 class _Deadline:
     """Sleeps between polls without overshooting an overall time limit."""
@@ -62,6 +67,10 @@ class _Deadline:
             delay = min(delay, remaining)
         time.sleep(delay)
         return True
+
+    def left(self) -> float:
+        """Seconds until the limit (infinite without one); zero or less once it has passed."""
+        return float("inf") if self._end is None else self._end - time.monotonic()
 
 
 def _session_dead(client: LivyClient, session: Session, log_lines: int) -> SessionDead:
@@ -155,7 +164,9 @@ def wait_for_statement(
     :param statement_id: the statement id.
     :param on_progress: called with the statement after every poll (``state``, ``progress`` 0.0–1.0).
     :param timeout: the overall limit in seconds; ``None`` to wait for good.
-    :param intervals: sleep intervals; by default :func:`polling_intervals` (5 ms backing off to 0.5 s).
+    :param intervals: sleep intervals; by default :func:`polling_intervals` (2 ms backing off to 1 s),
+        or, when the server has the ``statement-wait`` extension, none: each poll waits server-side
+        for the statement to finish (at most half a second), so the answer comes without delay.
     :param reconnect_wait: seconds to keep polling a server that stopped answering (a gateway restart
         with recovery keeps the statement); 0 = fail at once.
     :param on_notice: told when the server stops answering and when it is back (logged if None).
@@ -166,10 +177,13 @@ def wait_for_statement(
     :raises StatementNotFound: if the session has no such statement.
     """
     deadline = _Deadline(timeout, intervals, polling_intervals())
+    long_poll = intervals is None and "statement-wait" in client.extensions()
     next_session_check = time.monotonic() + _SESSION_CHECK_SECONDS
     while True:
-        statement = poll_through_restart(lambda: client.get_statement(session_id, statement_id),
-                                         wait=reconnect_wait, on_notice=on_notice, url=client.url)
+        wait = min(_LONG_POLL_SECONDS, max(deadline.left(), 0.0)) if long_poll else None
+        statement = poll_through_restart(
+            lambda wait=wait: client.get_statement(session_id, statement_id, wait=wait),  # type: ignore[misc]
+            wait=reconnect_wait, on_notice=on_notice, url=client.url)
         if on_progress is not None:
             on_progress(statement)
         if statement.state in FINAL_STATEMENT_STATES:
@@ -180,7 +194,7 @@ def wait_for_statement(
                                          on_notice=on_notice, url=client.url)
             if state in FINAL_STATES:
                 raise _session_dead(client, client.get_session(session_id), 20)
-        if not deadline.sleep_or_expire():
+        if not (deadline.left() > 0 if long_poll else deadline.sleep_or_expire()):
             raise LivyTimeout(
                 f"Statement {statement_id} in session {session_id} is still {statement.state.value!r} after "
                 f"{timeout:g} s; it keeps running. Wait again, or cancel it with cancel_statement().",

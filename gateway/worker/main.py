@@ -27,6 +27,7 @@ from types import FrameType
 from typing import Any
 
 from .channel import GatewayChannel
+from .progress import ProgressReporter
 from .subreaper import become_subreaper
 
 __all__ = ["SESSION_CONF_DEFAULTS", "conf_defaults", "job_group", "main"]
@@ -40,6 +41,9 @@ ORPHAN_GRACE_SECONDS = 15.0
 SESSION_CONF_DEFAULTS = {"spark.ui.showConsoleProgress": "false"}
 """Spark settings a session gets unless its request or the gateway's ``spark_conf`` sets them: Spark's
 console progress bars would flood the session log (clients show progress themselves)."""
+
+
+RESULTS_DIR_ENV = "SPARKWIRE_RESULTS_DIR"
 
 
 def conf_defaults(submit_args: str) -> dict[str, str]:
@@ -81,6 +85,7 @@ class Worker:
         self._ready_event: dict[str, Any] | None = None
         self._inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._running = _Running()
+        self._progress = ProgressReporter(channel.send, self._statement_jobs)
         self._main_thread_id = threading.main_thread().ident
         self._armed = False  # True only while a statement's code runs: SIGINT may interrupt it then
         self.spark: Any = None
@@ -193,31 +198,10 @@ class Worker:
                 candidates = []
         self._channel.send({"ev": "completion", "req": message.get("req"), "candidates": candidates})
 
-    # -- progress thread -----------------------------------------------------------------------
-    def _report_progress(self, statement_id: int, done: threading.Event) -> None:
-        """Report the statement's task progress and its jobs while it runs, and its jobs once more at the end."""
+    def _statement_jobs(self, statement_id: int) -> list[dict[str, Any]]:
         from .jobs import statement_jobs
 
-        group = job_group(statement_id)
-        last_progress = -1.0
-        last_jobs: list[dict[str, Any]] = []
-        finished = False
-        while not finished:
-            finished = done.wait(0.2)
-            try:
-                jobs = statement_jobs(self.spark.sparkContext, group)
-            except Exception:  # noqa: BLE001, S112 - the tracker races with job completion; next tick retries
-                continue
-            if jobs != last_jobs:
-                last_jobs = jobs
-                self._channel.send({"ev": "jobs", "id": statement_id, "jobs": jobs})
-            stages = [stage for job in jobs for stage in job["stages"]]
-            total = sum(stage["numTasks"] for stage in stages)
-            completed = sum(stage["numCompletedTasks"] for stage in stages)
-            progress = round(completed / total, 4) if total else 0.0
-            if progress != last_progress and not finished:
-                last_progress = progress
-                self._channel.send({"ev": "progress", "id": statement_id, "progress": progress})
+        return statement_jobs(self.spark.sparkContext, job_group(statement_id))
 
     # -- main thread ---------------------------------------------------------------------------
     def serve(self) -> int:
@@ -244,9 +228,7 @@ class Worker:
             self._running.cancel_requested = False
         sc = self.spark.sparkContext
         sc.setJobGroup(job_group(statement_id), f"statement {statement_id}", interruptOnCancel=True)
-        done = threading.Event()
-        progress = threading.Thread(target=self._report_progress, args=(statement_id, done), daemon=True)
-        progress.start()
+        self._progress.begin(statement_id)
         result: ExecutionResult | None = None
         self._armed = True
         try:
@@ -262,12 +244,11 @@ class Worker:
         except KeyboardInterrupt:
             result = None
         self._armed = False
-        done.set()
+        self._progress.finish()
         with self._running.lock:
             cancelled = self._running.cancel_requested
             self._running.statement_id = None
             self._running.cancel_requested = False
-        progress.join()
         if cancelled or result is None:
             self._send_cancelled(statement_id)
             return
@@ -330,6 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = _parse_args(argv)
     become_subreaper()
+    if args.spill_dir:
+        # Where sparkwire's SQL helper may write results for the gateway to serve as files
+        # (routes_results.py); its client asks for that only when the gateway lists arrow-results.
+        os.environ[RESULTS_DIR_ENV] = str(args.spill_dir / "results")
     channel = GatewayChannel(args.socket, args.grace)
     worker = Worker(channel, args.sql_max_rows, args.max_output_bytes,
                     (args.spill_dir, args.spill_bytes) if args.spill_dir else None)
