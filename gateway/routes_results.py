@@ -4,12 +4,13 @@ sparkwire's SQL helper, running in the session, writes a large result to a file 
 folder instead of printing it as base64 into the statement's output, when the client said the server
 serves such files (``/version`` lists ``arrow-results`` among its ``extensions``). The client then
 fetches the bytes here: no base64, no JSON, no copy in the gateway's memory. A file is served once
-and then deleted; the helper also removes older ones when it writes a new one.
+(renamed when claimed, deleted once sent); the helper also removes older ones when it writes a new one.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
@@ -37,7 +38,15 @@ class _ResultFile(FileResponse):
 async def get_result(session_ref: str, token: str, session: ViewableSession) -> FileResponse:
     session.heartbeat()
     path = session.result_file(token) if _TOKEN.fullmatch(token) else None
-    if path is None or not path.is_file():
+    # Claimed by an atomic rename before it is served: a second request for it finds nothing, even
+    # while the first is still being answered.
+    claimed = path.with_name(f"{token}.{secrets.token_hex(8)}.serving") if path is not None else None
+    try:
+        if path is None or claimed is None:
+            raise FileNotFoundError(token)
+        path.rename(claimed)
+    except FileNotFoundError:
         raise ResultNotFound(f"Session {session.info.id} holds no result {token!r}: it was fetched already, or a "
-                             "newer query replaced it. Run the query again.")
-    return _ResultFile(path, media_type=ARROW_STREAM_MIME, background=BackgroundTask(path.unlink, missing_ok=True))
+                             "newer query replaced it. Run the query again.") from None
+    return _ResultFile(claimed, media_type=ARROW_STREAM_MIME,
+                       background=BackgroundTask(claimed.unlink, missing_ok=True))

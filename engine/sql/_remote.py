@@ -183,9 +183,13 @@ def _collect(spark: Any, df: Any, request: dict[str, Any], delivered: list[Any],
         header["encoding"], header["compression"] = "arrow", request.get("compression")
         folder = _results_folder(request)
         if folder is not None:
-            header["file"], header["nbytes"] = True, _ipc_file(table, request.get("compression"), pa, folder,
-                                                              request["token"])
-            return b"", rows
+            try:
+                header["nbytes"] = _ipc_file(table, request.get("compression"), pa, folder, request["token"])
+            except OSError:  # a full or unwritable disk: the result goes inline, as to Apache Livy
+                pass
+            else:
+                header["file"] = True
+                return b"", rows
         return _ipc_bytes(table, request.get("compression"), pa), rows
     collected = df.collect() if want < 0 else df.limit(want).collect()
     header["encoding"], header["method"] = "json", "take"
