@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from sparkwire.livy import (
     CANCEL_SCHEDULE,
+    FINAL_STATEMENT_STATES,
     FINAL_STATES,
     BadRequest,
     InvalidResponse,
@@ -69,9 +70,15 @@ def check_session_lost(client: LivyClient, session_id: int) -> SessionLost | Non
     return None
 
 
+# On a server with the statement-wait extension, the POST itself waits this long for the statement to
+# finish: a quick statement (most cells) then needs no second request. Short, since Ctrl-C is deferred
+# while the POST is out.
+_SUBMIT_WAIT_SECONDS = 0.2
+
+
 def _submit(client: LivyClient, session_id: int, code: str, kind: SessionKind | str | None) -> Statement:
     try:
-        return client.submit_statement(session_id, code, kind)
+        return client.submit_statement(session_id, code, kind, wait=_SUBMIT_WAIT_SECONDS)
     except SessionNotFound as exc:
         lost = check_session_lost(client, session_id)
         raise (lost or exc) from None
@@ -144,8 +151,9 @@ def execute(
     try:
         if on_progress is not None:
             on_progress(statement)
-        statement = wait_for_statement(client, session_id, statement.id, on_progress=on_progress, timeout=timeout,
-                                       on_notice=on_notice)
+        if statement.state not in FINAL_STATEMENT_STATES:  # it may have finished within the POST
+            statement = wait_for_statement(client, session_id, statement.id, on_progress=on_progress,
+                                           timeout=timeout, on_notice=on_notice)
     except LivyTimeout:
         if timeout is None or time.monotonic() - started < timeout:
             raise  # one request timed out, not the statement

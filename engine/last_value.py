@@ -39,12 +39,11 @@ _TAIL: Final = (
     "    namespace.pop('_sparkwire_tail', None)\n"
     "    name, marker = json.loads(name), json.loads(marker)\n"
     "    value = namespace.pop(name, None)\n"
-    "    classes = []\n"
-    "    for module in ('pyspark.sql', 'pyspark.sql.connect.dataframe'):\n"
-    "        try:\n"
-    "            classes.append(getattr(__import__(module, fromlist=['DataFrame']), 'DataFrame'))\n"
-    "        except Exception:\n"
-    "            pass\n"
+    # Only modules already imported: a DataFrame's class is loaded before any DataFrame exists, and a
+    # failing import of Spark Connect (no grpc) would be tried again on every cell.
+    "    classes = [getattr(sys.modules.get(module), 'DataFrame', None)\n"
+    "               for module in ('pyspark.sql', 'pyspark.sql.connect.dataframe')]\n"
+    "    classes = [c for c in classes if isinstance(c, type)]\n"
     "    if classes and isinstance(value, tuple(classes)):\n"
     "        namespace[name] = value\n"
     "        sys.stdout.write(marker + '\\n')\n"

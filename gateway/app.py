@@ -22,6 +22,7 @@ from .openapi import allowed_methods, install_livy_openapi
 from .routes_batches import router as batches_router
 from .routes_jobs import router as jobs_router
 from .routes_pool import router as pool_router
+from .routes_results import router as results_router
 from .routes_sessions import router as sessions_router
 from .routes_statements import router as statements_router
 from .sessions import SessionManager
@@ -33,7 +34,8 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("sparkwire.gateway")
 
-ROUTERS = [sessions_router, statements_router, batches_router, ui_proxy_router, jobs_router, pool_router]
+ROUTERS = [sessions_router, statements_router, batches_router, ui_proxy_router, jobs_router, pool_router,
+           results_router]
 
 
 def _msg(status: int, message: str) -> JSONResponse:

@@ -4,12 +4,14 @@ GatewayError
  ├── BadRequest (400): invalid input, a statement for a finished session, ...
  │    └── TooManySessions (400): the session limit is reached
  ├── SessionNotFound (404)
- └── StatementNotFound (404)
+ ├── StatementNotFound (404)
+ └── ResultNotFound (404): no query result file under that token (routes_results.py)
 """
 
 from __future__ import annotations
 
-__all__ = ["BadRequest", "GatewayError", "SessionNotFound", "StatementNotFound", "TooManySessions"]
+__all__ = ["BadRequest", "GatewayError", "ResultNotFound", "SessionNotFound", "StatementNotFound",
+           "TooManySessions"]
 
 
 class GatewayError(Exception):
@@ -46,5 +48,11 @@ class SparkUiUnavailable(GatewayError):
 
 class StatementNotFound(GatewayError):
     """No statement with this id in the session."""
+
+    status_code = 404
+
+
+class ResultNotFound(GatewayError):
+    """No query result file under this token: never written, fetched already, or replaced by a newer query."""
 
     status_code = 404

@@ -214,6 +214,10 @@ class VersionOut(BaseModel):
     url: str | None = None
     gateway: str = "sparkwire"
     kinds: list[str] = Field(default_factory=list)  # the session kinds this gateway runs (the panel offers these)
+    # What this gateway adds to Livy's API; clients use an extension only when it is listed here.
+    # statement-wait: ``?wait=`` on the statement routes (long_poll.py); arrow-results:
+    # ``/sessions/{id}/results/{token}`` (routes_results.py).
+    extensions: list[str] = Field(default_factory=lambda: ["statement-wait", "arrow-results"])
 
 
 def _scalar_as_string(item: Any) -> Any:

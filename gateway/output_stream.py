@@ -44,9 +44,12 @@ def _statement_chunks(statement: StatementOut, path: Path | None) -> Iterator[by
     yield b"}"
 
 
-def statement_response(statement: StatementOut, path: Path) -> StreamingResponse:
-    """:return: a streamed ``GET /statements/{id}`` answer whose output comes from ``path``."""
-    return StreamingResponse(_statement_chunks(statement, path), media_type="application/json")
+def statement_response(statement: StatementOut, path: Path, *, status_code: int = 200,
+                       headers: dict[str, str] | None = None) -> StreamingResponse:
+    """:return: a streamed statement answer (``GET /statements/{id}``; a ``POST`` that waited for the
+    statement to finish) whose output comes from ``path``."""
+    return StreamingResponse(_statement_chunks(statement, path), status_code=status_code, headers=headers,
+                             media_type="application/json")
 
 
 def statement_list_response(total: int, page: list[tuple[StatementOut, Path | None]]) -> StreamingResponse:

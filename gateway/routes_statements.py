@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 
 from .deps import ModifiableSession, Paging, ViewableSession, paging
+from .long_poll import MAX_WAIT_SECONDS
 from .models import (
     CompletionOut,
     CompletionRequest,
@@ -23,6 +24,11 @@ from .session import InteractiveSession, StatementRecord
 __all__ = ["router"]
 
 router = APIRouter(prefix="/sessions/{session_ref}", tags=["statements"])
+
+# sparkwire's extension (long_poll.py): answer once the statement is finished, waiting at most this long.
+Wait = Annotated[float | None, Query(ge=0, le=MAX_WAIT_SECONDS, allow_inf_nan=False, description=(
+    "sparkwire extension (listed in /version's extensions as statement-wait): answer as soon as the "
+    "statement is finished, or after this many seconds."))]
 
 
 def statement_out(record: StatementRecord) -> StatementOut:
@@ -50,17 +56,25 @@ def _spill_file(session: InteractiveSession, record: StatementRecord) -> Path | 
 
 @router.post("/statements", status_code=201, response_model=StatementOut)
 async def submit_statement(session_ref: str, body: CreateStatementRequest, session: ModifiableSession,
-                           response: Response) -> StatementOut:
+                           response: Response, wait: Wait = None) -> StatementOut | StreamingResponse:
     record = session.submit(body.code, body.kind)
-    response.headers["Location"] = f"/sessions/{session.info.id}/statements/{record.id}"
+    location = f"/sessions/{session.info.id}/statements/{record.id}"
+    response.headers["Location"] = location
+    if wait:
+        await session.wait_finished(record, wait)
+    if record.spilled:
+        return statement_response(statement_out(record), session.output_file(record), status_code=201,
+                                  headers={"Location": location})
     return statement_out(record)
 
 
 @router.get("/statements/{statement_id}", response_model=StatementOut)
-async def get_statement(session_ref: str, statement_id: int, session: ViewableSession
+async def get_statement(session_ref: str, statement_id: int, session: ViewableSession, wait: Wait = None
                         ) -> StatementOut | StreamingResponse:
     session.heartbeat()
     record = session.statement(statement_id)
+    if wait:
+        await session.wait_finished(record, wait)
     if record.spilled:
         return statement_response(statement_out(record), session.output_file(record))
     return statement_out(record)

@@ -23,6 +23,7 @@ from .errors import BadRequest, StatementNotFound
 from .kinds import resolve_statement_kind
 from .liveness import LivenessPolicy, PingClock, cancel_gave_up, cancelled_note, stopped_answering
 from .log_file import SessionLogFile
+from .long_poll import FINAL_STATEMENT_STATES, DoneSignal
 from .store import SessionStore, StoredSession, StoredStatement
 from .worker_process import WorkerLaunch, WorkerProcess
 
@@ -115,6 +116,7 @@ class InteractiveSession:
         self._stopping = False
         self._liveness = liveness or LivenessPolicy()
         self._pings = PingClock(self._liveness)
+        self._done = DoneSignal()  # wakes ``?wait=`` requests (long_poll.py)
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -136,6 +138,17 @@ class InteractiveSession:
 
     def _save_statement(self, record: StatementRecord) -> None:
         self._store.save_statement(self.info.id, record.stored())
+        if record.state in FINAL_STATEMENT_STATES:
+            self._done.notify()
+
+    async def wait_finished(self, record: StatementRecord, seconds: float) -> None:
+        """Return once the statement is finished (available, error, cancelled) or ``seconds`` have passed."""
+        await self._done.wait_until(lambda: record.state in FINAL_STATEMENT_STATES, seconds)
+
+    def result_file(self, token: str) -> Path:
+        """:return: where the session process writes a query result the SQL helper asked to be served
+        as a file (``GET /sessions/{id}/results/{token}``, see routes_results.py)."""
+        return self._outputs_dir / "results" / f"{token}.arrow"
 
     def output_file(self, record: StatementRecord) -> Path:
         """:return: where the session process wrote a spilled statement's output (JSON)."""

@@ -14,7 +14,7 @@ import requests
 from ._auth import Auth
 from ._batches import BatchCalls
 from ._calls import CallTimeout, kind_value, paging, parse_state
-from ._errors import SessionId, SessionNotFound
+from ._errors import BadRequest, InvalidResponse, LivyError, NotFound, SessionId, SessionNotFound
 from ._models import Session, SessionList, SessionLog, Statement, StatementList
 from ._retries import DEFAULT_RETRIES, RetryPolicy
 from ._specs import SessionSpec
@@ -73,6 +73,7 @@ class LivyClient(BatchCalls):
             retries=retries,
         )
         super().__init__(transport)
+        self._extensions: frozenset[str] | None = None  # from /version, asked once
 
     # Server
 
@@ -83,6 +84,25 @@ class LivyClient(BatchCalls):
         :return: the version information; compare ``.version`` with tuples, e.g. ``>= (0, 6)``.
         """
         return self._get("/version", VersionInfo.from_json, timeout)
+
+    def extensions(self) -> frozenset[str]:
+        """What the server adds to Livy's API, from ``/version`` (asked once, then remembered).
+
+        sparkwire's gateway lists ``statement-wait`` (:meth:`get_statement` and :meth:`submit_statement`
+        can wait for the statement to finish) and ``arrow-results`` (:meth:`get_result`). Apache Livy
+        lists none, and then nothing but Livy's own API is used.
+
+        :return: the extension names; empty when ``/version`` could not be read.
+        """
+        if self._extensions is None:
+            try:
+                found = self.version(timeout=10.0).extensions
+            except (BadRequest, NotFound, InvalidResponse):
+                found = frozenset()  # the server answered: it has no /version we can read, so no extensions
+            except LivyError:
+                return frozenset()  # unreachable for now: asked again next time
+            self._extensions = found
+        return self._extensions
 
     # Interactive sessions
 
@@ -213,6 +233,7 @@ class LivyClient(BatchCalls):
         kind: SessionKind | str | None = None,
         *,
         timeout: CallTimeout = USE_CLIENT_DEFAULT,
+        wait: float | None = None,
     ) -> Statement:
         """``POST /sessions/{id}/statements``: queue code to run; it runs asynchronously.
 
@@ -222,6 +243,8 @@ class LivyClient(BatchCalls):
         :param code: the code.
         :param kind: the language (needed on a shared session); ``None`` for the session's kind.
         :param timeout: this call's timeout; by default the client's.
+        :param wait: on a server with the ``statement-wait`` extension, answer once the statement is
+            finished or after this many seconds, whichever is first; ignored elsewhere.
         :return: the statement, usually ``waiting`` (see ``wait_for_statement``).
         :raises SessionNotFound: if there is no such session.
         """
@@ -229,24 +252,54 @@ class LivyClient(BatchCalls):
         if kind is not None:
             body["kind"] = kind_value(kind)
         path = f"/sessions/{quote_id(session_id)}/statements"
-        response = self._call("POST", path, json=body, idempotent=False, timeout=timeout)
+        response = self._call("POST", path, json=body, idempotent=False, timeout=timeout,
+                              params=self._wait_params(wait))
         return self._parse(Statement.from_json, response, "POST", path)
 
     def get_statement(
-        self, session_id: SessionId, statement_id: int, *, timeout: CallTimeout = USE_CLIENT_DEFAULT
+        self,
+        session_id: SessionId,
+        statement_id: int,
+        *,
+        timeout: CallTimeout = USE_CLIENT_DEFAULT,
+        wait: float | None = None,
     ) -> Statement:
         """``GET /sessions/{id}/statements/{sid}``.
 
         :param session_id: the session id or name.
         :param statement_id: the statement id.
         :param timeout: this call's timeout; by default the client's.
+        :param wait: on a server with the ``statement-wait`` extension, answer once the statement is
+            finished or after this many seconds, whichever is first; ignored elsewhere.
         :return: the statement.
         :raises SessionNotFound: if there is no such session.
         :raises StatementNotFound: if the session has no such statement.
         """
         return self._get(
-            f"/sessions/{quote_id(session_id)}/statements/{int(statement_id)}", Statement.from_json, timeout
+            f"/sessions/{quote_id(session_id)}/statements/{int(statement_id)}", Statement.from_json, timeout,
+            self._wait_params(wait),
         )
+
+    def _wait_params(self, wait: float | None) -> dict[str, str] | None:
+        if not wait or wait <= 0 or "statement-wait" not in self.extensions():
+            return None
+        return {"wait": f"{min(wait, 30.0):.3f}"}
+
+    def get_result(
+        self, session_id: SessionId, token: str, *, timeout: CallTimeout = USE_CLIENT_DEFAULT
+    ) -> bytes:
+        """``GET /sessions/{id}/results/{token}`` (sparkwire's ``arrow-results`` extension): a query
+        result the session wrote as a file, as an Arrow IPC stream. Served once, then deleted.
+
+        :param session_id: the session id or name.
+        :param token: the result's token (the SQL helper's response names it).
+        :param timeout: this call's timeout; by default the client's.
+        :return: the stream's bytes.
+        :raises LivyError: e.g. a ``NotFound`` once the result was fetched or replaced.
+        """
+        path = f"/sessions/{quote_id(session_id)}/results/{quote_id(token)}"
+        response = self._transport.request("GET", path, timeout=timeout, idempotent=True, raw=True)
+        return bytes(response.body)
 
     def cancel_statement(
         self, session_id: SessionId, statement_id: int, *, timeout: CallTimeout = USE_CLIENT_DEFAULT

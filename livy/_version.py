@@ -95,6 +95,8 @@ class VersionInfo:
     :param branch: the source branch.
     :param date: the build date.
     :param url: the source repository.
+    :param extensions: what the server adds to Livy's API (sparkwire's gateway lists
+        ``statement-wait`` and ``arrow-results``); empty for Apache Livy.
     """
 
     version: Version
@@ -104,6 +106,7 @@ class VersionInfo:
     branch: str | None = None
     date: str | None = None
     url: str | None = None
+    extensions: frozenset[str] = frozenset()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> VersionInfo:
@@ -117,4 +120,5 @@ class VersionInfo:
             branch=_opt_str(data, "branch"),
             date=_opt_str(data, "date"),
             url=_opt_str(data, "url"),
+            extensions=frozenset(str(e) for e in data.get("extensions") or () if isinstance(e, str)),
         )

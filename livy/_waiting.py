@@ -8,6 +8,7 @@ progress; they run in the waiting thread and should return quickly.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +54,11 @@ BatchCallback = Callable[[Batch], None]
 # How often a statement wait also checks that its session is still alive: a statement queued in a
 # session that dies can stay "waiting" for good.
 _SESSION_CHECK_SECONDS = 5.0
+
+# On a server with the statement-wait extension (sparkwire's gateway), each GET waits server-side for
+# the statement to finish, at most this long: the answer comes as soon as it is done, with no polling
+# delay, and progress callbacks still run twice a second.
+_LONG_POLL_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,10 @@ class _Deadline:
         else:
             time.sleep(delay)
         return True
+
+    def left(self) -> float:
+        """Seconds until the limit (infinite without one); zero or less once it has passed."""
+        return float("inf") if self._end is None else self._end - time.monotonic()
 
 
 def _poll(
@@ -229,7 +239,9 @@ def wait_for_statement(
     :param statement_id: the statement id.
     :param on_progress: called with the statement after every poll (``state``, ``progress`` 0.0–1.0).
     :param timeout: the overall limit in seconds; ``None`` to wait for good.
-    :param intervals: sleep intervals; by default ``STATEMENT_SCHEDULE``.
+    :param intervals: sleep intervals; by default ``STATEMENT_SCHEDULE``, or, when the server has the
+        ``statement-wait`` extension, none: each poll waits server-side for the statement to finish (at most
+        half a second), so the answer comes without delay.
     :param reconnect_wait: seconds to keep polling a server that stopped answering (a gateway restart
         with recovery keeps the statement); 0 = fail at once.
     :param on_notice: told when the server stops answering and when it is back (logged if None).
@@ -239,7 +251,15 @@ def wait_for_statement(
     :raises SessionDead: if the session ends before the statement does.
     :raises StatementNotFound: if the session has no such statement.
     """
+    long_poll = intervals is None and "statement-wait" in client.extensions()
+    # With a server-side wait, the GET itself is the pause between polls.
+    deadline = _Deadline(timeout, itertools.repeat(0.0) if long_poll else intervals or STATEMENT_SCHEDULE.intervals())
     next_session_check = time.monotonic() + _SESSION_CHECK_SECONDS
+
+    def fetch() -> Statement:
+        wait = min(_LONG_POLL_SECONDS, max(deadline.left(), 0.0)) if long_poll else None
+        return poll_through_restart(lambda: client.get_statement(session_id, statement_id, wait=wait),
+                                    wait=reconnect_wait, on_notice=on_notice, url=client.url)
 
     def finished(statement: Statement) -> bool:
         nonlocal next_session_check
@@ -261,10 +281,7 @@ def wait_for_statement(
             session_id=session_id,
         )
 
-    return _poll(lambda: poll_through_restart(lambda: client.get_statement(session_id, statement_id),
-                                              wait=reconnect_wait, on_notice=on_notice, url=client.url),
-                 finished, deadline=_Deadline(timeout, intervals or STATEMENT_SCHEDULE.intervals()), expired=expired,
-                 on_poll=on_progress)
+    return _poll(fetch, finished, deadline=deadline, expired=expired, on_poll=on_progress)
 
 
 def wait_for_batch(

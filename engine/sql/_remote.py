@@ -20,6 +20,8 @@ import base64
 import contextlib
 import importlib
 import json
+import os
+import re
 import sys
 import time
 from typing import Any
@@ -28,6 +30,11 @@ if __package__:  # imported locally (tests, type checks); remotely _remote_codec
     from ._remote_codec import apply_codec, decoder, duplicate_struct_names, json_bytes, nests, type_kind
 
 MARKER = "@sparkwire/1 "
+
+# Set by sparkwire's gateway in its session processes: a folder whose result files it serves at
+# /sessions/{id}/results/{token}. Used only when the client asks (it saw arrow-results in /version).
+RESULTS_DIR_ENV = "SPARKWIRE_RESULTS_DIR"
+_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 # Encoded results waiting to be pulled (token -> bytes) and uploads being received (token -> parts).
 # One transfer at a time per session: a new fetch drops what an interrupted one left behind.
@@ -150,6 +157,11 @@ def _fetch(request: dict[str, Any], namespace: dict[str, Any]) -> tuple[dict[str
     header["truncated"] = truncated
     header["total_rows"] = rows if not truncated else (df.count() if request.get("count_total") else None)
     header["timings"] = {"plan": planned - started, "collect_encode": time.perf_counter() - planned}
+    if "collected" in header:
+        header["timings"]["collect"] = header.pop("collected")
+    if header.get("file"):
+        header["token"], header["chunk_len"] = request["token"], 0
+        return header, b""
     return _first_chunk(header, data, int(request["chunk_bytes"]), request["token"])
 
 
@@ -162,11 +174,22 @@ def _collect(spark: Any, df: Any, request: dict[str, Any], delivered: list[Any],
     pa = _arrow() if encoding != "json" else None
     unfit = any(nests(f["type"], ("variant", "udt")) or duplicate_struct_names(f["type"]) for f in delivered)
     if pa is not None and not unfit and (want < 0 or want > int(request["take_threshold"]) or encoding == "arrow"):
+        started = time.perf_counter()
         table, header["method"] = _collect_arrow(spark, df, want, pa)
+        header["collected"] = time.perf_counter() - started  # the rest of collect_encode is encoding
         rows = table.num_rows
         if 0 <= max_rows < rows:
             table = table.slice(0, max_rows)
         header["encoding"], header["compression"] = "arrow", request.get("compression")
+        folder = _results_folder(request)
+        if folder is not None:
+            try:
+                header["nbytes"] = _ipc_file(table, request.get("compression"), pa, folder, request["token"])
+            except OSError:  # a full or unwritable disk: the result goes inline, as to Apache Livy
+                pass
+            else:
+                header["file"] = True
+                return b"", rows
         return _ipc_bytes(table, request.get("compression"), pa), rows
     collected = df.collect() if want < 0 else df.limit(want).collect()
     header["encoding"], header["method"] = "json", "take"
@@ -198,7 +221,10 @@ def _to_arrow(df: Any, pa: Any) -> Any:
     collect = getattr(df, "_collect_as_arrow", None)
     if collect is None:  # Spark Connect
         return df.toArrow()
-    batches = collect()
+    with _batch_rows(getattr(df, "sparkSession", None), df.schema):
+        # Restored only once every batch arrived: Spark reads the setting when the job starts, in the
+        # thread that serves the batches.
+        batches = collect()
     if batches:
         return pa.Table.from_batches(batches)
     from pyspark.sql.pandas.types import to_arrow_schema
@@ -221,7 +247,7 @@ def _arrow_take(spark: Any, df: Any, want: int, pa: Any) -> Any:
 
         sc = spark.sparkContext
         schema = to_arrow_schema(df.schema)
-        jrdd = _batch_rdd(spark, df, schema)
+        jrdd = _batch_rdd(spark, df)
         if str(spark.conf.get("spark.sql.execution.arrow.useLargeVarTypes", "false")).lower() == "true":
             return None
         total = jrdd.getNumPartitions()
@@ -264,17 +290,32 @@ def _socket_stream(loaded: Any) -> Any:
     return contextlib.nullcontext(loaded)
 
 
-def _batch_rdd(spark: Any, df: Any, schema: Any) -> Any:
-    """``toArrowBatchRdd``, with batches of about 4 MB rather than Spark's 10,000 rows: per-batch costs
-    dominate for narrow rows (a third of the time for 100k rows of 5 columns). The setting is read when
-    the RDD is made, and restored at once."""
-    key = "spark.sql.execution.arrow.maxRecordsPerBatch"
-    width = sum(_width(field.type) for field in schema) or 1
-    rows = max(10_000, min(100_000, (4 << 20) // width))
-    previous = spark.conf.get(key)
-    spark.conf.set(key, str(rows))
-    try:
+def _batch_rdd(spark: Any, df: Any) -> Any:
+    """``toArrowBatchRdd``, with :func:`_batch_rows`'s batches; the setting is read when the RDD is made."""
+    with _batch_rows(spark, df.schema):
         return df._jdf.toArrowBatchRdd().toJavaRDD()
+
+
+@contextlib.contextmanager
+def _batch_rows(spark: Any, schema: Any) -> Any:
+    """Arrow batches of about 4 MB rather than Spark's 10,000 rows, while the block runs: per-batch costs
+    dominate for narrow rows (a third of the time for 100k rows of 5 columns). The user's setting is
+    restored afterwards (a user who set it keeps it for their own code)."""
+    key = "spark.sql.execution.arrow.maxRecordsPerBatch"
+    if spark is None:  # PySpark before 3.3 has no DataFrame.sparkSession: Spark's own batches then
+        yield
+        return
+    try:
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        width = sum(_width(field.type) for field in to_arrow_schema(schema)) or 1
+        previous = spark.conf.get(key)
+    except Exception:  # noqa: BLE001 - types Arrow cannot carry, or a conf that cannot be read: leave it
+        yield
+        return
+    spark.conf.set(key, str(max(10_000, min(100_000, (4 << 20) // width))))
+    try:
+        yield
     finally:
         spark.conf.set(key, previous)
 
@@ -285,6 +326,33 @@ def _width(data_type: Any) -> int:
         return max(1, int(data_type.bit_width) // 8)
     except ValueError:  # strings, binary, nested types: no fixed width
         return 64 if data_type.num_fields else 32
+
+
+def _results_folder(request: dict[str, Any]) -> str | None:
+    """The folder to write the result to for the gateway to serve, or ``None`` to send it inline."""
+    folder = os.environ.get(RESULTS_DIR_ENV)
+    if not request.get("result_file") or not folder or not _TOKEN.fullmatch(str(request.get("token"))):
+        return None
+    return folder
+
+
+def _ipc_file(table: Any, compression: str | None, pa: Any, folder: str, token: str) -> int:
+    """Write the table as an Arrow IPC stream to ``<folder>/<token>.arrow`` (0600); return its size.
+
+    One result per session, as with :data:`_RESULTS`: older files go (the gateway deletes a file once
+    served; these are the ones nobody fetched)."""
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    for name in os.listdir(folder):
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(folder, name))
+    temporary = os.path.join(folder, token + ".tmp")
+    os.close(os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))  # private before any byte
+    options = pa.ipc.IpcWriteOptions(compression=compression) if compression else None
+    with pa.OSFile(temporary, "wb") as sink, pa.ipc.new_stream(sink, table.schema, options=options) as writer:
+        writer.write_table(table)
+    final = os.path.join(folder, token + ".arrow")
+    os.replace(temporary, final)
+    return os.path.getsize(final)
 
 
 def _ipc_bytes(table: Any, compression: str | None, pa: Any) -> Any:
@@ -311,6 +379,10 @@ def _release(request: dict[str, Any], namespace: dict[str, Any]) -> tuple[dict[s
     token = str(request.get("token"))
     _RESULTS.pop(token, None)
     _UPLOADS.pop(token, None)
+    folder = os.environ.get(RESULTS_DIR_ENV)
+    if folder and _TOKEN.fullmatch(token):
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(folder, token + ".arrow"))
     return {"ok": True}, b""
 
 

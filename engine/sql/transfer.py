@@ -36,6 +36,7 @@ from sparkwire.engine.languages import sql_transfer_kind
 from sparkwire.engine.rendering import render_error
 from sparkwire.livy import LivyClient, Output, SessionKind
 
+from .arrow_results import fetch_result_file, is_loopback
 from .decode import frame_from_arrow, frame_from_columns, frame_from_livy_rows
 from .errors import NoDataFrame, QueryFailed, SqlError, TransferFailed
 from .query import SqlQuery, parse_response, remote_call
@@ -162,6 +163,8 @@ class SqlTransfer:
         ``zstd``, ``lz4`` or ``none``.
     :param take_threshold: see :data:`DEFAULT_TAKE_THRESHOLD`.
     :param timeout: seconds to wait for each statement (``None``: no limit).
+    :param result_files: fetch Arrow results as files where the server offers it (sparkwire's gateway:
+        :mod:`.arrow_results`); ``False`` sends them inline as on Apache Livy.
     """
 
     def __init__(
@@ -172,6 +175,7 @@ class SqlTransfer:
         compression: Compression = "auto",
         take_threshold: int = DEFAULT_TAKE_THRESHOLD,
         timeout: float | None = None,
+        result_files: bool = True,
     ) -> None:
         if chunk_bytes < 1024:
             raise ValueError("chunk_bytes must be at least 1024")
@@ -180,6 +184,7 @@ class SqlTransfer:
         self.compression: Compression = compression
         self.take_threshold = take_threshold
         self.timeout = timeout
+        self.result_files = result_files
         self._capabilities: dict[tuple[str, int], RemoteCapabilities] = {}
         self._lock = threading.Lock()
 
@@ -257,18 +262,25 @@ class SqlTransfer:
                       on_progress: ProgressCallback | None) -> QueryResult:
         encoding: Encoding = self.encoding
         compression: str | None = None
+        as_file = self.result_files and encoding != "json" and "arrow-results" in client.extensions()
         if encoding != "json":
             capabilities = self.capabilities(client, session_id, on_progress=on_progress)
             if not capabilities.arrow:
                 encoding = "json"
-            compression = self.codec(capabilities)
+            compression = self.codec(capabilities, binary_path=as_file and is_loopback(client.url))
         token = uuid.uuid4().hex
         request = query.fetch_request(token=token, encoding=encoding, compression=compression,
                                       chunk_bytes=self.chunk_bytes, take_threshold=self.take_threshold)
+        if as_file:
+            request["result_file"] = True  # large Arrow results come as a file (arrow_results.py)
         header, data = self.call(client, session_id, request, on_progress)
         if not header.get("ok"):
             raise NoDataFrame("The cell's last value is not a Spark DataFrame.")
-        payload, statements = self._pull(client, session_id, header, data, on_progress)
+        if header.get("file"):
+            payload: bytes | bytearray = fetch_result_file(client, session_id, header)
+            statements = 1
+        else:
+            payload, statements = self._pull(client, session_id, header, data, on_progress)
         original = parse_schema(header["schema"])
         delivered = parse_schema(header["delivered"])
         fields = tuple(SparkField(o.name, d.type, d.nullable) for o, d in zip(original, delivered))
@@ -347,13 +359,15 @@ class SqlTransfer:
 
     # Statements
 
-    def codec(self, capabilities: RemoteCapabilities) -> str | None:
+    def codec(self, capabilities: RemoteCapabilities, *, binary_path: bool = False) -> str | None:
         """The Arrow IPC compression to use with a session.
 
         :param capabilities: the session's capabilities.
+        :param binary_path: the result comes as bytes over loopback (no base64, no network): then
+            ``auto`` compresses nothing, as compressing costs more than the bytes it saves.
         :return: ``zstd``, ``lz4`` or ``None``.
         """
-        if self.compression == "none":
+        if self.compression == "none" or (self.compression == "auto" and binary_path):
             return None
         wanted = ("zstd",) if self.compression == "auto" else (self.compression,)
         for codec in wanted:

@@ -31,6 +31,7 @@ from types import FrameType
 from typing import Any
 
 from .channel import GatewayChannel
+from .progress import ProgressReporter
 from .scala import CLASS_DIR_CONF
 from .subreaper import become_subreaper
 
@@ -60,6 +61,9 @@ def submitted_conf(submit_args: str) -> dict[str, str]:
     pairs = [words[i + 1] for i, word in enumerate(words[:-1]) if word == "--conf"]
     pairs += [word.split("=", 1)[1] for word in words if word.startswith("--conf=")]
     return dict((pair.split("=", 1) + [""])[:2] for pair in pairs)
+
+
+RESULTS_DIR_ENV = "SPARKWIRE_RESULTS_DIR"
 
 
 def conf_defaults(submit_args: str) -> dict[str, str]:
@@ -116,6 +120,7 @@ class Worker:
         self._ready_event: dict[str, Any] | None = None
         self._inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._running = _Running()
+        self._progress = ProgressReporter(channel.send, self._statement_jobs)
         self._main_thread_id = threading.main_thread().ident
         self._armed = False  # True only while a statement's code runs: SIGINT may interrupt it then
         self.spark: Any = None
@@ -289,31 +294,10 @@ class Worker:
                 candidates = []
         self._channel.send({"ev": "completion", "req": message.get("req"), "candidates": candidates})
 
-    # -- progress thread -----------------------------------------------------------------------
-    def _report_progress(self, statement_id: int, done: threading.Event) -> None:
-        """Report the statement's task progress and its jobs while it runs, and its jobs once more at the end."""
+    def _statement_jobs(self, statement_id: int) -> list[dict[str, Any]]:
         from .jobs import statement_jobs
 
-        group = job_group(statement_id)
-        last_progress = -1.0
-        last_jobs: list[dict[str, Any]] = []
-        finished = False
-        while not finished:
-            finished = done.wait(0.2)
-            try:
-                jobs = statement_jobs(self.spark.sparkContext, group)
-            except Exception:  # noqa: BLE001, S112 - the tracker races with job completion; next tick retries
-                continue
-            if jobs != last_jobs:
-                last_jobs = jobs
-                self._channel.send({"ev": "jobs", "id": statement_id, "jobs": jobs})
-            stages = [stage for job in jobs for stage in job["stages"]]
-            total = sum(stage["numTasks"] for stage in stages)
-            completed = sum(stage["numCompletedTasks"] for stage in stages)
-            progress = round(completed / total, 4) if total else 0.0
-            if progress != last_progress and not finished:
-                last_progress = progress
-                self._channel.send({"ev": "progress", "id": statement_id, "progress": progress})
+        return statement_jobs(self.spark.sparkContext, job_group(statement_id))
 
     # -- main thread ---------------------------------------------------------------------------
     def serve(self) -> int:
@@ -341,9 +325,7 @@ class Worker:
             self._running.cancel_requested = False
         sc = self.spark.sparkContext
         sc.setJobGroup(job_group(statement_id), f"statement {statement_id}", interruptOnCancel=True)
-        done = threading.Event()
-        progress = threading.Thread(target=self._report_progress, args=(statement_id, done), daemon=True)
-        progress.start()
+        self._progress.begin(statement_id)
         result: ExecutionResult | None = None
         # SIGINT would break a Scala statement's py4j call mid-exchange; _keep_cancelling stops those.
         self._armed = kind != "spark"
@@ -360,12 +342,11 @@ class Worker:
         except KeyboardInterrupt:
             result = None
         self._armed = False
-        done.set()
+        self._progress.finish()
         with self._running.lock:
             cancelled = self._running.cancel_requested
             self._running.statement_id = None
             self._running.cancel_requested = False
-        progress.join()
         if cancelled or result is None:
             self._send_cancelled(statement_id)
             return
@@ -444,6 +425,10 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = _parse_args(argv)
     become_subreaper()
+    if args.spill_dir:
+        # Where sparkwire's SQL helper may write results for the gateway to serve as files
+        # (routes_results.py); its client asks for that only when the gateway lists arrow-results.
+        os.environ[RESULTS_DIR_ENV] = str(args.spill_dir / "results")
     channel = GatewayChannel(args.socket, args.grace)
     worker = Worker(channel, args.sql_max_rows, args.max_output_bytes,
                     (args.spill_dir, args.spill_bytes) if args.spill_dir else None, eager_scala=args.kind == "spark")

@@ -82,6 +82,9 @@ class FakeLivy:
         items = list(self.sessions.values())
         return SessionList.from_json({"from": from_, "total": len(items), "sessions": items[from_:from_ + size]})
 
+    def extensions(self) -> frozenset[str]:
+        return frozenset()  # Apache Livy's API, no more
+
     def submit_statement(self, session_id: int | str, code: str, kind: Any = None, **_: Any) -> Statement:
         self._get(session_id)
         statement = {"id": len(self.statements), "state": "available", "code": code, "progress": 1.0,

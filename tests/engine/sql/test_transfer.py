@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -67,13 +68,29 @@ def test_truncation_is_reported_and_totals_counted_only_when_asked(
 
 @pytest.mark.parametrize("encoding", ["arrow", "json"])
 def test_results_larger_than_a_chunk_arrive_whole(client: LivyClient, pyspark_id: int, encoding: str) -> None:
-    transfer = SqlTransfer(encoding=encoding, chunk_bytes=64 * 1024, compression="none")  # type: ignore[arg-type]
+    # Inline, as on Apache Livy: the gateway's result files are turned down.
+    transfer = SqlTransfer(encoding=encoding, chunk_bytes=64 * 1024, compression="none",  # type: ignore[arg-type]
+                           result_files=False)
     query = SqlQuery.from_sql("SELECT id, concat('row-', id, '-\"quoted\"\\n') AS s FROM range(30000)", max_rows=-1)
     result = transfer.fetch(client, pyspark_id, query)
     assert result.payload_bytes > 4 * transfer.chunk_bytes
     assert result.statements == -(-result.payload_bytes // transfer.chunk_bytes)
     assert result.frame["id"].tolist() == list(range(30000))
     assert result.frame["s"].iloc[29999] == 'row-29999-"quoted"\n'
+
+
+@pytest.mark.parametrize("compression", ["none", "zstd"])
+def test_the_gateway_sends_a_large_arrow_result_as_one_file(client: LivyClient, pyspark_id: int,
+                                                            compression: str) -> None:
+    assert "arrow-results" in client.extensions()
+    transfer = SqlTransfer(encoding="arrow", chunk_bytes=64 * 1024, compression=compression)  # type: ignore[arg-type]
+    # Hashes: text that compresses little, so the result stays larger than many chunks with zstd too.
+    query = SqlQuery.from_sql("SELECT id, sha2(CAST(id AS STRING), 256) AS s FROM range(30000)", max_rows=-1)
+    result = transfer.fetch(client, pyspark_id, query)
+    # One statement for many chunks' worth of bytes: they came from /results, not the statement's text.
+    assert result.payload_bytes > 4 * transfer.chunk_bytes and result.statements == 1
+    assert result.frame["id"].tolist() == list(range(30000))
+    assert result.frame["s"].iloc[29999] == hashlib.sha256(b"29999").hexdigest()
 
 
 def test_compressed_arrow_gives_the_same_frame(client: LivyClient, pyspark_id: int) -> None:
