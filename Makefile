@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sparkwire-installed
 
-.PHONY: FORCE run test test-spark35 setup check-java kerberos-setup check-node check-chromium labextension-build bench bench-env lint clean
+.PHONY: FORCE run test test-spark35 setup check-java kerberos-setup check-node check-chromium labextension-build bench bench-env lint format clean
 
 # The script takes the place of make's shell, and make's own Ctrl-C report is silenced: the script
 # stops both servers and says goodbye itself.
@@ -143,14 +143,22 @@ $(BENCH_STAMP):
 		{ echo "sparkmagic did not install; on Debian/Ubuntu it needs: apt-get install libkrb5-dev"; exit 1; }
 	@touch $(BENCH_STAMP)
 
-# ruff, and mypy strict on the installed package (the strict editable install links every folder into
-# it), both from the dev extra, and eslint on the sidebar's sources. Needs no Java and no sidebar build.
+# ruff (lint and format check), and mypy strict on the installed package (the strict editable install
+# links every folder into it), both from the dev extra, and eslint and prettier on the sidebar's
+# sources. Needs no Java and no sidebar build. `make format` rewrites what the format checks flag.
 DEV_STAMP := $(VENV)/.sparkwire-dev
 
 lint: $(DEV_STAMP) $(LABEXT_NODE)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy -p sparkwire
 	cd $(LABEXT) && node_modules/.bin/eslint src
+	cd $(LABEXT) && node_modules/.bin/prettier --check src test ui-tests
+
+format: $(DEV_STAMP) $(LABEXT_NODE)
+	$(BIN)/ruff check --select I --fix .
+	$(BIN)/ruff format .
+	cd $(LABEXT) && node_modules/.bin/prettier --write src test ui-tests
 
 $(DEV_STAMP): $(STAMP)
 	@echo "Installing the lint tools (the dev extra) into $(VENV)..."

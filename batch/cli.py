@@ -35,7 +35,9 @@ files from its batch_dirs).
 """
 
 
-def endpoint_for(url: str | None, name: str | None, environ: Mapping[str, str] | None = None) -> EndpointConfig:
+def endpoint_for(
+    url: str | None, name: str | None, environ: Mapping[str, str] | None = None
+) -> EndpointConfig:
     """The endpoint a command talks to, resolved as the kernel and magics resolve theirs.
 
     :param url: ``--url``: this server (with the config file's credentials only if it is the default
@@ -87,14 +89,17 @@ class _VerbParser(argparse.ArgumentParser):
     ``submit pi.py --wait -- 10`` would leave ``10`` unrecognised.
     """
 
-    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
-                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+    def parse_known_args(
+        self,
+        args: Sequence[str] | None = None,  # type: ignore[override]
+        namespace: argparse.Namespace | None = None,
+    ) -> tuple[argparse.Namespace, list[str]]:
         items = list(sys.argv[1:] if args is None else args)
         if "--" not in items or not any(action.dest == "app_args" for action in self._actions):
             return super().parse_known_args(items, namespace)
         cut = items.index("--")
         parsed, extras = super().parse_known_args(items[:cut], namespace)
-        parsed.app_args = [*(parsed.app_args or []), *items[cut + 1:]]
+        parsed.app_args = [*(parsed.app_args or []), *items[cut + 1 :]]
         return parsed, extras
 
 
@@ -105,25 +110,39 @@ def register(subparsers: Any, prog: str | None = None) -> None:
     :param prog: how the command is spelled in usage lines (``sparkwire batch`` by default).
     """
     parser = subparsers.add_parser(
-        "batch", prog=prog, help="submit and follow Spark batch applications (Livy /batches)",
+        "batch",
+        prog=prog,
+        help="submit and follow Spark batch applications (Livy /batches)",
         description="Submit Spark applications through Livy or the sparkwire gateway, follow, list and kill them.",
-        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
     where = common.add_mutually_exclusive_group()
-    where.add_argument("--url", help="the Livy server (default: $SPARKWIRE_URL, else the config file's default "
-                                     "endpoint, else http://127.0.0.1:8998)")
+    where.add_argument(
+        "--url",
+        help="the Livy server (default: $SPARKWIRE_URL, else the config file's default "
+        "endpoint, else http://127.0.0.1:8998)",
+    )
     where.add_argument("--endpoint", metavar="NAME", help="a named endpoint of the sparkwire config file")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_VerbParser)
     parser.set_defaults(handler=lambda args: _usage(parser))
 
-    submit = verbs.add_parser("submit", parents=[common], help="submit an application",
-                              description="Submit a Python file or jar; with --wait, follow it to the end.")
-    submit.add_argument("file", help="the application: a .py file or jar (local path or hdfs://, s3a://, https://)")
+    submit = verbs.add_parser(
+        "submit",
+        parents=[common],
+        help="submit an application",
+        description="Submit a Python file or jar; with --wait, follow it to the end.",
+    )
+    submit.add_argument(
+        "file", help="the application: a .py file or jar (local path or hdfs://, s3a://, https://)"
+    )
     submit.add_argument("app_args", nargs="*", metavar="ARGS", help="arguments of the application (after --)")
     submit.add_argument("--class", dest="class_name", help="main class (for a jar)")
     submit.add_argument("--name", help="a name for the batch")
-    submit.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="Spark property (repeatable)")
+    submit.add_argument(
+        "--conf", action="append", default=[], metavar="KEY=VALUE", help="Spark property (repeatable)"
+    )
     submit.add_argument("--driver-memory", help="e.g. 2g")
     submit.add_argument("--driver-cores", type=int)
     submit.add_argument("--executor-memory", help="e.g. 4g")
@@ -133,8 +152,11 @@ def register(subparsers: Any, prog: str | None = None) -> None:
     submit.add_argument("--py-files", action="append", metavar="FILES", help="comma-separated .py/.zip files")
     submit.add_argument("--jars", action="append", metavar="JARS", help="comma-separated jars")
     submit.add_argument("--files", action="append", metavar="FILES", help="comma-separated files")
-    submit.add_argument("--wait", action="store_true", help="follow the batch: progress and log until it ends; "
-                                                            "exit code 0 for success, 1 otherwise")
+    submit.add_argument(
+        "--wait",
+        action="store_true",
+        help="follow the batch: progress and log until it ends; exit code 0 for success, 1 otherwise",
+    )
     submit.set_defaults(handler=_with_client(_submit))
 
     listing = verbs.add_parser("list", parents=[common], help="list batches")
@@ -148,7 +170,9 @@ def register(subparsers: Any, prog: str | None = None) -> None:
 
     logs = verbs.add_parser("logs", parents=[common], help="print a batch's log")
     logs.add_argument("id", help="batch id or name")
-    logs.add_argument("-f", "--follow", action="store_true", help="keep printing new lines until the batch ends")
+    logs.add_argument(
+        "-f", "--follow", action="store_true", help="keep printing new lines until the batch ends"
+    )
     logs.set_defaults(handler=_with_client(_logs))
 
     kill = verbs.add_parser("kill", parents=[common], help="stop a running batch")
@@ -189,7 +213,9 @@ def _one_line(error: BaseException | str) -> str:
     return " ".join(str(error).split())
 
 
-def _with_client(verb: Callable[[LivyClient, argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+def _with_client(
+    verb: Callable[[LivyClient, argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
     """Run a verb with a client; every expected failure becomes one line on stderr, never a traceback."""
 
     def handler(args: argparse.Namespace) -> int:
@@ -208,7 +234,9 @@ def _with_client(verb: Callable[[LivyClient, argparse.Namespace], int]) -> Calla
             _say(f"sparkwire batch: {_one_line(exc)}")
             return 2
         except KeyboardInterrupt:
-            _say("sparkwire batch: interrupted; a submitted batch keeps running (sparkwire batch kill ID stops it)")
+            _say(
+                "sparkwire batch: interrupted; a submitted batch keeps running (sparkwire batch kill ID stops it)"
+            )
             return 130
 
     return handler
@@ -225,16 +253,29 @@ def _print_line(line: str) -> None:
 
 def _submit(client: LivyClient, args: argparse.Namespace) -> int:
     spec = BatchSpec(
-        file=_local_to_absolute(args.file), class_name=args.class_name, args=args.app_args or None, name=args.name,
-        conf=parse_conf(args.conf) or None, driver_memory=args.driver_memory, driver_cores=args.driver_cores,
-        executor_memory=args.executor_memory, executor_cores=args.executor_cores,
-        num_executors=args.num_executors, queue=args.queue, py_files=_listed(args.py_files),
-        jars=_listed(args.jars), files=_listed(args.files),
-        proxy_user=getattr(args, "endpoint_proxy_user", None),  # the endpoint's proxy_user, placeholders filled
+        file=_local_to_absolute(args.file),
+        class_name=args.class_name,
+        args=args.app_args or None,
+        name=args.name,
+        conf=parse_conf(args.conf) or None,
+        driver_memory=args.driver_memory,
+        driver_cores=args.driver_cores,
+        executor_memory=args.executor_memory,
+        executor_cores=args.executor_cores,
+        num_executors=args.num_executors,
+        queue=args.queue,
+        py_files=_listed(args.py_files),
+        jars=_listed(args.jars),
+        files=_listed(args.files),
+        proxy_user=getattr(
+            args, "endpoint_proxy_user", None
+        ),  # the endpoint's proxy_user, placeholders filled
     )
     batch = client.create_batch(spec)
     if not args.wait:
-        print(f"batch {batch.id} submitted ({batch.state.value}); follow it with: sparkwire batch logs {batch.id} -f")
+        print(
+            f"batch {batch.id} submitted ({batch.state.value}); follow it with: sparkwire batch logs {batch.id} -f"
+        )
         return 0
     _say(f"[batch {batch.id}] submitted")
     final = follow_batch(client, batch.id, on_line=_print_line, on_state=_progress)
@@ -249,16 +290,23 @@ def _list(client: LivyClient, args: argparse.Namespace) -> int:
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
     if page.total > page.from_ + len(page.batches):
-        _say(f"({len(page.batches)} of {page.total} shown; see more with --from {page.from_ + len(page.batches)})")
+        _say(
+            f"({len(page.batches)} of {page.total} shown; see more with --from {page.from_ + len(page.batches)})"
+        )
     return 0
 
 
 def _status(client: LivyClient, args: argparse.Namespace) -> int:
     batch = client.get_batch(args.id)
     print(f"batch {batch.id}: {batch.state.value}")
-    for label, value in (("name", batch.name), ("app id", batch.app_id), ("spark ui", batch.app_info.spark_ui_url),
-                         ("driver log", batch.app_info.driver_log_url), ("owner", batch.owner),
-                         ("proxy user", batch.proxy_user)):
+    for label, value in (
+        ("name", batch.name),
+        ("app id", batch.app_id),
+        ("spark ui", batch.app_info.spark_ui_url),
+        ("driver log", batch.app_info.driver_log_url),
+        ("owner", batch.owner),
+        ("proxy user", batch.proxy_user),
+    ):
         if value:
             print(f"  {label}: {value}")
     if batch.log:

@@ -43,7 +43,9 @@ class LogFollower:
     :param memory: how many of the last lines are kept to find the place again in a shifted log.
     """
 
-    def __init__(self, fetch: LogFetch, *, from_line: int = 0, page_size: int = 500, memory: int = 20) -> None:
+    def __init__(
+        self, fetch: LogFetch, *, from_line: int = 0, page_size: int = 500, memory: int = 20
+    ) -> None:
         if page_size < 2:
             raise ValueError("page_size must be at least 2")
         self._fetch = fetch
@@ -75,7 +77,7 @@ class LogFollower:
 
         def ends_with_seen(end: int) -> bool:
             overlap = min(len(seen), end)
-            return lines[end - overlap:end] == seen[-overlap:]
+            return lines[end - overlap : end] == seen[-overlap:]
 
         found = next((end for end in range(len(lines), 0, -1) if ends_with_seen(end)), None)
         fresh = lines if found is None else lines[found:]
@@ -127,8 +129,15 @@ def follow_batch(
         if on_state is not None:
             on_state(batch, time.monotonic() - began)
 
-    return wait_for_batch(client, batch_id, timeout=timeout, on_state=state_changed, on_poll=read_log, stop=stop,
-                          intervals=intervals or BATCH_FOLLOW_SCHEDULE.intervals())
+    return wait_for_batch(
+        client,
+        batch_id,
+        timeout=timeout,
+        on_state=state_changed,
+        on_poll=read_log,
+        stop=stop,
+        intervals=intervals or BATCH_FOLLOW_SCHEDULE.intervals(),
+    )
 
 
 def run_batch(
@@ -158,8 +167,9 @@ def run_batch(
     batch = client.create_batch(spec)
     if on_submitted is not None:
         on_submitted(batch)
-    return follow_batch(client, batch.id, on_line=on_line, on_state=on_state, timeout=timeout, stop=stop,
-                        intervals=intervals)
+    return follow_batch(
+        client, batch.id, on_line=on_line, on_state=on_state, timeout=timeout, stop=stop, intervals=intervals
+    )
 
 
 def batch_exit_code(batch: Batch) -> int:

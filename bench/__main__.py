@@ -22,9 +22,14 @@ PROFILES = {"sql": "bench.sql_profile"}
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run (default: all)")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile instead of measuring (sql only: py-spy on client, gateway and session)")
+    parser.add_argument(
+        "names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run (default: all)"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile instead of measuring (sql only: py-spy on client, gateway and session)",
+    )
     args, rest = parser.parse_known_args()
     if args.profile:
         if args.names != ["sql"]:

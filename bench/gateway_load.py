@@ -31,8 +31,9 @@ READ_SECONDS = 30.0
 
 def _statement_round_trip(http: requests.Session, url: str, session_id: int, n: int) -> tuple[float, bool]:
     started = time.perf_counter()
-    reply = http.post(f"{url}/sessions/{session_id}/statements", json={"code": f"{n} * 3"}, headers=HEADERS,
-                      timeout=60)
+    reply = http.post(
+        f"{url}/sessions/{session_id}/statements", json={"code": f"{n} * 3"}, headers=HEADERS, timeout=60
+    )
     if reply.status_code != 201:
         return time.perf_counter() - started, False
     location = url + reply.headers["Location"]
@@ -76,10 +77,14 @@ def _statements(url: str, session_ids: list[int]) -> None:
     _run_threads(THREADS, worker)
     wall = time.perf_counter() - started
     total = per_thread * THREADS
-    print(f"statements: {SESSIONS} sessions x {STATEMENTS_PER_SESSION} from {THREADS} threads: {total} in "
-          f"{wall:.1f} s ({total / wall:.0f}/s), lost {len(lost)}")
-    print(f"  round trip p50 {percentile(timings, 50) * 1000:.1f} ms  p99 {percentile(timings, 99) * 1000:.1f} ms  "
-          f"max {max(timings) * 1000:.1f} ms")
+    print(
+        f"statements: {SESSIONS} sessions x {STATEMENTS_PER_SESSION} from {THREADS} threads: {total} in "
+        f"{wall:.1f} s ({total / wall:.0f}/s), lost {len(lost)}"
+    )
+    print(
+        f"  round trip p50 {percentile(timings, 50) * 1000:.1f} ms  p99 {percentile(timings, 99) * 1000:.1f} ms  "
+        f"max {max(timings) * 1000:.1f} ms"
+    )
 
 
 def _reads(url: str, session_ids: list[int], gateway_pid: int) -> None:
@@ -91,8 +96,12 @@ def _reads(url: str, session_ids: list[int], gateway_pid: int) -> None:
 
     def worker(index: int) -> None:
         session_id = session_ids[index % SESSIONS]
-        paths = ["/sessions", f"/sessions/{session_id}", f"/sessions/{session_id}/statements/0",
-                 f"/sessions/{session_id}/state"]
+        paths = [
+            "/sessions",
+            f"/sessions/{session_id}",
+            f"/sessions/{session_id}/statements/0",
+            f"/sessions/{session_id}/state",
+        ]
         with requests.Session() as http:
             n = 0
             while time.monotonic() < stop_at:
@@ -106,8 +115,10 @@ def _reads(url: str, session_ids: list[int], gateway_pid: int) -> None:
 
     _run_threads(THREADS, worker)
     rss_after = gateway.memory_info().rss
-    print(f"reads: {sum(counts)} GETs in {READ_SECONDS:.0f} s from {THREADS} threads "
-          f"({sum(counts) / READ_SECONDS:.0f}/s), errors {sum(errors)}")
+    print(
+        f"reads: {sum(counts)} GETs in {READ_SECONDS:.0f} s from {THREADS} threads "
+        f"({sum(counts) / READ_SECONDS:.0f}/s), errors {sum(errors)}"
+    )
     print(f"  gateway RSS before {rss_before / 1e6:.0f} MB, after {rss_after / 1e6:.0f} MB")
 
 
@@ -116,9 +127,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         gateway = start_gateway(Path(tmp), settings={"max_sessions": SESSIONS, "statements_kept": 1000})
         try:
-            session_ids = [int(create_session(gateway.url, {"kind": "pyspark",
-                                                            "conf": {"spark.ui.enabled": "false"}})["id"])
-                           for _ in range(SESSIONS)]
+            session_ids = [
+                int(
+                    create_session(gateway.url, {"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}})[
+                        "id"
+                    ]
+                )
+                for _ in range(SESSIONS)
+            ]
             for session_id in session_ids:
                 wait_session(gateway.url, session_id, timeout=600)
             _statements(gateway.url, session_ids)

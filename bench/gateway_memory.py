@@ -47,23 +47,34 @@ def _probe(url: str, pid: int, stop: Event, results: Connection) -> None:
 
 def _measure(spill: bool) -> tuple[int, int, list[float]]:
     with tempfile.TemporaryDirectory(prefix="sw-bench-mem-") as tmp:
-        settings = {"output_spill_bytes": 1024 * 1024 if spill else 1024 ** 3, "max_output_bytes": 128 * 1024 ** 2}
+        settings = {
+            "output_spill_bytes": 1024 * 1024 if spill else 1024**3,
+            "max_output_bytes": 128 * 1024**2,
+        }
         gateway = start_gateway(Path(tmp), settings=settings)
         try:
-            session_id = create_session(gateway.url, {"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}})["id"]
+            session_id = create_session(
+                gateway.url, {"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}}
+            )["id"]
             wait_session(gateway.url, session_id)
             context = multiprocessing.get_context("spawn")
             stop = context.Event()
             receiver, sender = context.Pipe(duplex=False)
-            probe = context.Process(target=_probe, args=(f"{gateway.url}/sessions/{session_id}/state",
-                                                         gateway.process.pid, stop, sender))
+            probe = context.Process(
+                target=_probe,
+                args=(f"{gateway.url}/sessions/{session_id}/state", gateway.process.pid, stop, sender),
+            )
             probe.start()
             for n in range(OUTPUTS):
-                statement = run(gateway.url, session_id, f"print({chr(97 + n)!r} * {OUTPUT_MB * 1000 * 1000})")
+                statement = run(
+                    gateway.url, session_id, f"print({chr(97 + n)!r} * {OUTPUT_MB * 1000 * 1000})"
+                )
                 assert statement["output"]["status"] == "ok", statement["output"].get("evalue")
                 size = len(statement["output"]["data"]["text/plain"])
                 assert size >= OUTPUT_MB * 1000 * 1000, size
-            listed = requests.get(f"{gateway.url}/sessions/{session_id}/statements", params={"size": 3}, timeout=120)
+            listed = requests.get(
+                f"{gateway.url}/sessions/{session_id}/statements", params={"size": 3}, timeout=120
+            )
             assert len(listed.json()["statements"]) == 3
             time.sleep(1.0)
             stop.set()
@@ -79,7 +90,12 @@ def main() -> None:
     """Run both configurations and print the figures."""
     for label, spill in (("spilled to disk (default)", True), ("held in memory (alternative)", False)):
         rss, peak, latencies = _measure(spill)
-        print(f"outputs {label:30s}: gateway RSS after {rss / 1e6:6.0f} MB  peak {peak / 1e6:6.0f} MB", flush=True)
-        print(f"  other client's GET /state: {summary_ms(latencies)}  p99 {percentile(latencies, 99) * 1000:7.2f} ms",
-              flush=True)
+        print(
+            f"outputs {label:30s}: gateway RSS after {rss / 1e6:6.0f} MB  peak {peak / 1e6:6.0f} MB",
+            flush=True,
+        )
+        print(
+            f"  other client's GET /state: {summary_ms(latencies)}  p99 {percentile(latencies, 99) * 1000:7.2f} ms",
+            flush=True,
+        )
     print(f"target: RSS after {OUTPUTS} x {OUTPUT_MB} MB < 300 MB; trivial GET p99 < 50 ms", flush=True)

@@ -83,8 +83,13 @@ def _session_start(url: str) -> float:
 
 def _plain_start() -> float:
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", _PLAIN_START], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _PLAIN_START],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert child.stdout is not None and child.stdin is not None
     line = child.stdout.readline()
     elapsed = time.perf_counter() - started
@@ -101,7 +106,9 @@ def main() -> None:
         gateway = start_gateway(Path(tmp))
         http = requests.Session()
         try:
-            session_id = http.post(f"{gateway.url}/sessions", json={"kind": "pyspark"}, headers=HEADERS).json()["id"]
+            session_id = http.post(
+                f"{gateway.url}/sessions", json={"kind": "pyspark"}, headers=HEADERS
+            ).json()["id"]
             while http.get(f"{gateway.url}/sessions/{session_id}/state").json()["state"] != "idle":
                 time.sleep(0.05)
             for _ in range(20):  # warm up both sides
@@ -117,10 +124,14 @@ def main() -> None:
     overhead = percentile(trips, 50) - percentile(local, 50)
     print(f"trivial statement via gateway  {summary_ms(trips)}")
     print(f"same code in-process (REPL)    {summary_ms(local)}")
-    print(f"gateway overhead p50: {overhead * 1000:.2f} ms  (target <= 5 ms)  "
-          f"{'OK' if overhead <= 0.005 else 'MISSED'}")
+    print(
+        f"gateway overhead p50: {overhead * 1000:.2f} ms  (target <= 5 ms)  "
+        f"{'OK' if overhead <= 0.005 else 'MISSED'}"
+    )
     start_gap = percentile(starts, 50) - percentile(plain, 50)
     print(f"session start via gateway      p50 {percentile(starts, 50):6.2f} s  (n={len(starts)})")
     print(f"plain local SparkSession       p50 {percentile(plain, 50):6.2f} s  (n={len(plain)})")
-    print(f"session start overhead: {start_gap:+.2f} s, ratio {percentile(starts, 50) / percentile(plain, 50):.2f}x "
-          f"(target <= +0.5 s)  {'OK' if start_gap <= 0.5 else 'MISSED'}")
+    print(
+        f"session start overhead: {start_gap:+.2f} s, ratio {percentile(starts, 50) / percentile(plain, 50):.2f}x "
+        f"(target <= +0.5 s)  {'OK' if start_gap <= 0.5 else 'MISSED'}"
+    )

@@ -37,7 +37,9 @@ class StartFigures:
 
 
 def _start_once(kernel_name: str, kernel_dirs: list[str], env: dict[str, str]) -> tuple[float, float]:
-    manager = KernelManager(kernel_name=kernel_name, kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs))
+    manager = KernelManager(
+        kernel_name=kernel_name, kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs)
+    )
     started = time.perf_counter()
     manager.start_kernel(env=env)
     client = manager.client()
@@ -59,23 +61,34 @@ def _kernels(tmp: Path) -> dict[str, list[str]]:
     install_kernel_spec(prefix=str(tmp / "prefix"))
     plain = tmp / "plain" / "plain-ipykernel"
     plain.mkdir(parents=True)
-    (plain / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "plain ipykernel", "language": "python",
-    }))
-    return {"remote-pyspark": [str(tmp / "prefix" / "share" / "jupyter" / "kernels")],
-            "plain-ipykernel": [str(tmp / "plain")]}
+    (plain / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "plain ipykernel",
+                "language": "python",
+            }
+        )
+    )
+    return {
+        "remote-pyspark": [str(tmp / "prefix" / "share" / "jupyter" / "kernels")],
+        "plain-ipykernel": [str(tmp / "plain")],
+    }
 
 
 def _report(ours: StartFigures, plain: StartFigures) -> None:
     for figures in (ours, plain):
-        print(f"{figures.name:>16}: start to ready p50 {statistics.median(figures.ready):5.2f} s "
-              f"(min {min(figures.ready):5.2f} s)   RSS at ready p50 {statistics.median(figures.rss_mib):5.1f} MiB"
-              f"   (n={len(figures.ready)})")
+        print(
+            f"{figures.name:>16}: start to ready p50 {statistics.median(figures.ready):5.2f} s "
+            f"(min {min(figures.ready):5.2f} s)   RSS at ready p50 {statistics.median(figures.rss_mib):5.1f} MiB"
+            f"   (n={len(figures.ready)})"
+        )
     ratio = statistics.median(ours.ready) / statistics.median(plain.ready)
     rss = statistics.median(ours.rss_mib)
-    print(f"targets: ready {ratio:.2f}x the plain ipykernel (<= {MAX_RATIO}x) {'OK' if ratio <= MAX_RATIO else 'MISSED'}; "
-          f"RSS {rss:.1f} MiB (<= {MAX_RSS_MIB:.0f} MiB) {'OK' if rss <= MAX_RSS_MIB else 'MISSED'}")
+    print(
+        f"targets: ready {ratio:.2f}x the plain ipykernel (<= {MAX_RATIO}x) {'OK' if ratio <= MAX_RATIO else 'MISSED'}; "
+        f"RSS {rss:.1f} MiB (<= {MAX_RSS_MIB:.0f} MiB) {'OK' if rss <= MAX_RSS_MIB else 'MISSED'}"
+    )
 
 
 def main() -> None:
@@ -83,8 +96,11 @@ def main() -> None:
         tmp = Path(name)
         (tmp / "home").mkdir()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SPARKWIRE_", "SPARKMAGIC_"))}
-        env.update(HOME=str(tmp / "home"), IPYTHONDIR=str(tmp / "home" / ".ipython"),
-                   SPARKWIRE_URL="http://127.0.0.1:9")  # never contacted: no cell runs
+        env.update(
+            HOME=str(tmp / "home"),
+            IPYTHONDIR=str(tmp / "home" / ".ipython"),
+            SPARKWIRE_URL="http://127.0.0.1:9",
+        )  # never contacted: no cell runs
         dirs = _kernels(tmp)
         ours, plain = StartFigures("Remote PySpark"), StartFigures("plain ipykernel")
         _start_once("plain-ipykernel", dirs["plain-ipykernel"], env)  # warm the disk cache for both

@@ -80,12 +80,16 @@ def main() -> None:
         finally:
             gateway.stop()
     for kind, label in (("pyspark", "Python"), ("spark", "Scala")):
-        print(f"session start -> idle, {label:6}  p50 {percentile(starts[kind], 50):6.2f} s  "
-              f"max {max(starts[kind]):6.2f} s  (n={len(starts[kind])})")
+        print(
+            f"session start -> idle, {label:6}  p50 {percentile(starts[kind], 50):6.2f} s  "
+            f"max {max(starts[kind]):6.2f} s  (n={len(starts[kind])})"
+        )
     for kind, label in (("pyspark", "Python"), ("spark", "Scala")):
         print(f"1 + 1 round trip, {label:6}       {summary_ms(trips[kind])}")
     extra = percentile(starts["spark"], 50) - percentile(starts["pyspark"], 50)
     ratio = percentile(trips["spark"], 50) / percentile(trips["pyspark"], 50)
-    print(f"scala: start +{extra:.2f} s over Python (target <= +{START_MARGIN_S:.0f} s: "
-          f"{'met' if extra <= START_MARGIN_S else 'NOT met'}); 1 + 1 p50 {ratio:.1f}x Python's "
-          f"(target <= {STATEMENT_RATIO:.0f}x: {'met' if ratio <= STATEMENT_RATIO else 'NOT met'})")
+    print(
+        f"scala: start +{extra:.2f} s over Python (target <= +{START_MARGIN_S:.0f} s: "
+        f"{'met' if extra <= START_MARGIN_S else 'NOT met'}); 1 + 1 p50 {ratio:.1f}x Python's "
+        f"(target <= {STATEMENT_RATIO:.0f}x: {'met' if ratio <= STATEMENT_RATIO else 'NOT met'})"
+    )

@@ -51,7 +51,9 @@ def _create_to_idle(http: requests.Session, url: str, body: dict[str, object]) -
     session_id = http.post(url + "/sessions", json=body, timeout=30).json()["id"]
     _wait(http, url, f"/sessions/{session_id}/state", "idle")
     idle = time.perf_counter() - started
-    statement = http.post(f"{url}/sessions/{session_id}/statements", json={"code": "1 + 1"}, timeout=30).json()
+    statement = http.post(
+        f"{url}/sessions/{session_id}/statements", json={"code": "1 + 1"}, timeout=30
+    ).json()
     _wait(http, url, f"/sessions/{session_id}/statements/{statement['id']}", "available")
     first = time.perf_counter() - started
     http.delete(f"{url}/sessions/{session_id}", timeout=60)
@@ -70,16 +72,23 @@ def main() -> None:
                 _pool_ready(http, gateway.url)
                 pooled.append(_create_to_idle(http, gateway.url, {"kind": "pyspark"}))
                 # The refill runs meanwhile in both cases: the pool is what a gateway runs with.
-                cold.append(_create_to_idle(http, gateway.url, {"kind": "pyspark",
-                                                                "conf": {"spark.app.name": f"cold-{index}"}}))
+                cold.append(
+                    _create_to_idle(
+                        http, gateway.url, {"kind": "pyspark", "conf": {"spark.app.name": f"cold-{index}"}}
+                    )
+                )
         finally:
             gateway.stop()
     for label, figures in (("from the pool", pooled), ("cold start", cold)):
         idle = [f[0] for f in figures]
         first = [f[1] for f in figures]
-        print(f"create -> idle, {label:13}  p50 {percentile(idle, 50):6.3f} s  max {max(idle):6.3f} s   "
-              f"-> first statement p50 {percentile(first, 50):6.3f} s  (n={len(figures)})")
+        print(
+            f"create -> idle, {label:13}  p50 {percentile(idle, 50):6.3f} s  max {max(idle):6.3f} s   "
+            f"-> first statement p50 {percentile(first, 50):6.3f} s  (n={len(figures)})"
+        )
     best = percentile([f[0] for f in pooled], 50)
-    print(f"pool: create -> idle p50 {best:.3f} s (target <= {TARGET_S:.0f} s: "
-          f"{'met' if best <= TARGET_S else 'NOT met'}), "
-          f"{percentile([f[0] for f in cold], 50) / max(best, 1e-6):.0f}x faster than a cold start")
+    print(
+        f"pool: create -> idle p50 {best:.3f} s (target <= {TARGET_S:.0f} s: "
+        f"{'met' if best <= TARGET_S else 'NOT met'}), "
+        f"{percentile([f[0] for f in cold], 50) / max(best, 1e-6):.0f}x faster than a cold start"
+    )

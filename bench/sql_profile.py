@@ -65,8 +65,19 @@ def _py_spy() -> str:
 
 
 def _record(target: list[str], output: Path) -> list[str]:
-    return [_py_spy(), "record", "--rate", str(RATE), "--idle", "--format", "speedscope", "--output", str(output),
-            "--nonblocking", *target]
+    return [
+        _py_spy(),
+        "record",
+        "--rate",
+        str(RATE),
+        "--idle",
+        "--format",
+        "speedscope",
+        "--output",
+        str(output),
+        "--nonblocking",
+        *target,
+    ]
 
 
 def _summary(path: Path, top: int = 14) -> str:
@@ -91,19 +102,26 @@ def _summary(path: Path, top: int = 14) -> str:
     lines += [_row(frames[i], own[i], inclusive[i], total) for i, _ in own.most_common(top)]
     lines.append("  our functions by inclusive share:")
     ours = [i for i in inclusive if _is_ours(frames[i].get("file") or "")]
-    lines += [_row(frames[i], own[i], inclusive[i], total) for i in sorted(ours, key=lambda i: -inclusive[i])[:top]]
+    lines += [
+        _row(frames[i], own[i], inclusive[i], total) for i in sorted(ours, key=lambda i: -inclusive[i])[:top]
+    ]
     return "\n".join(lines)
 
 
 def _row(frame: dict[str, str], own: float, inclusive: float, total: float) -> str:
     where = f"{Path(frame.get('file') or '?').name}:{frame.get('line', '?')}"
-    return (f"  {100 * inclusive / total:5.1f}% incl {100 * own / total:5.1f}% self  "
-            f"{frame['name'][:48]:<48} {where}")
+    return (
+        f"  {100 * inclusive / total:5.1f}% incl {100 * own / total:5.1f}% self  "
+        f"{frame['name'][:48]:<48} {where}"
+    )
 
 
 def _is_ours(path: str) -> bool:
-    return any(f"/{folder}/" in path for folder in ("engine", "gateway", "livy", "kernel")) and "site-packages/" not in path \
+    return (
+        any(f"/{folder}/" in path for folder in ("engine", "gateway", "livy", "kernel"))
+        and "site-packages/" not in path
         or "<sparkwire>" in path
+    )
 
 
 def _cmdline(process: psutil.Process) -> list[str]:
@@ -143,21 +161,49 @@ def main(argv: list[str] | None = None) -> None:
                 session = client.create_session(SessionSpec(kind=SessionKind.PYSPARK, name="bench-profile"))
                 wait_for_session(client, session.id, timeout=300)
                 run_statement(client, session.id, setup, raise_on_error=True, timeout=600)
-            workers = [p for p in psutil.Process(gateway.process.pid).children(recursive=True)
-                       if "sparkwire.gateway.worker" in " ".join(_cmdline(p))]
-            files = {"gateway": OUT / f"sql-{args.rows}-gateway.speedscope.json",
-                     "session": OUT / f"sql-{args.rows}-session.speedscope.json",
-                     "client": OUT / f"sql-{args.rows}-client.speedscope.json"}
-            recorders.append(subprocess.Popen(_record(["--pid", str(gateway.process.pid)], files["gateway"]),
-                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            workers = [
+                p
+                for p in psutil.Process(gateway.process.pid).children(recursive=True)
+                if "sparkwire.gateway.worker" in " ".join(_cmdline(p))
+            ]
+            files = {
+                "gateway": OUT / f"sql-{args.rows}-gateway.speedscope.json",
+                "session": OUT / f"sql-{args.rows}-session.speedscope.json",
+                "client": OUT / f"sql-{args.rows}-client.speedscope.json",
+            }
+            recorders.append(
+                subprocess.Popen(
+                    _record(["--pid", str(gateway.process.pid)], files["gateway"]),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
             if workers:
-                recorders.append(subprocess.Popen(_record(["--pid", str(workers[0].pid)], files["session"]),
-                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                recorders.append(
+                    subprocess.Popen(
+                        _record(["--pid", str(workers[0].pid)], files["session"]),
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
             time.sleep(1.0)  # let the recorders attach
-            client_argv = [sys.executable, "-c", _CLIENT, gateway.url, str(session.id), args.rows,
-                           str(SIZES[args.rows]), str(args.runs)]
-            subprocess.run(_record(["--", *client_argv], files["client"]), check=False, cwd=ROOT,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=900)
+            client_argv = [
+                sys.executable,
+                "-c",
+                _CLIENT,
+                gateway.url,
+                str(session.id),
+                args.rows,
+                str(SIZES[args.rows]),
+                str(args.runs),
+            ]
+            subprocess.run(
+                _record(["--", *client_argv], files["client"]),
+                check=False,
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                timeout=900,
+            )
         finally:
             for recorder in recorders:
                 _stop(recorder)

@@ -108,7 +108,9 @@ def report(label, times, frame, peak, error=None, in_spark=None):
     print("\\nRESULT " + json.dumps(out), flush=True)  # own line: sparkmagic leaves lines open
 """
 
-_OURS = _MEASURE + """
+_OURS = (
+    _MEASURE
+    + """
 import sys
 from sparkwire.livy import LivyClient
 from sparkwire.engine.sql import SqlQuery, SqlTransfer, result_bundle_for
@@ -135,8 +137,11 @@ with Peak() as peak:  # then once more for memory
     frame = cell()
 report(label, times, frame, peak, in_spark=in_spark)
 """
+)
 
-_SPARKMAGIC = _MEASURE + """
+_SPARKMAGIC = (
+    _MEASURE
+    + """
 import contextlib, io, sys
 from IPython.core.interactiveshell import InteractiveShell
 url, setup, sizes = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
@@ -168,21 +173,23 @@ try:
 finally:
     shell.run_line_magic("spark", "cleanup")
 """
+)
 
 
 def _results(output: str) -> dict[str, dict[str, Any]]:
     found = {}
     for line in output.splitlines():
         if line.startswith("RESULT "):
-            value = json.loads(line[len("RESULT "):])
+            value = json.loads(line[len("RESULT ") :])
             found[value["label"]] = value
     return found
 
 
 def _run(argv: list[str], env: dict[str, str], timeout: float) -> tuple[dict[str, dict[str, Any]], str]:
     try:
-        done = subprocess.run(argv, check=False, capture_output=True, text=True, env=env, cwd=ROOT,
-                              timeout=timeout)
+        done = subprocess.run(
+            argv, check=False, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout
+        )
     except subprocess.TimeoutExpired as exc:
         stdout = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         return _results(stdout), f"timed out after {timeout:.0f} s"
@@ -193,8 +200,17 @@ def _run(argv: list[str], env: dict[str, str], timeout: float) -> tuple[dict[str
 def _ours(url: str, session_id: int) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     for label, n in SIZES.items():
-        argv = [sys.executable, "-c", _OURS, url, str(session_id), label, str(n), str(REPEATS[label]),
-                str(WARM_UPS[label])]
+        argv = [
+            sys.executable,
+            "-c",
+            _OURS,
+            url,
+            str(session_id),
+            label,
+            str(n),
+            str(REPEATS[label]),
+            str(WARM_UPS[label]),
+        ]
         found, problem = _run(argv, dict(os.environ), timeout=600)
         results[label] = found.get(label) or {"label": label, "times": [], "error": problem or "no result"}
     return results
@@ -202,7 +218,10 @@ def _ours(url: str, session_id: int) -> dict[str, dict[str, Any]]:
 
 def _sparkmagic(url: str, setup: str, home: Path) -> dict[str, dict[str, Any]]:
     if not BENCH_PYTHON.exists():
-        return {label: {"label": label, "times": [], "error": "no .venv-bench (make bench-env)"} for label in SIZES}
+        return {
+            label: {"label": label, "times": [], "error": "no .venv-bench (make bench-env)"}
+            for label in SIZES
+        }
     config = home / "sparkmagic"
     config.mkdir(parents=True, exist_ok=True)
     (config / "config.json").write_text(json.dumps({"livy_session_startup_timeout_seconds": 300}))
@@ -210,22 +229,28 @@ def _sparkmagic(url: str, setup: str, home: Path) -> dict[str, dict[str, Any]]:
     sizes = {label: (n, SPARKMAGIC_REPEATS[label], WARM_UPS[label]) for label, n in SIZES.items()}
     argv = [str(BENCH_PYTHON), "-c", _SPARKMAGIC, url, setup, json.dumps(sizes)]
     found, problem = _run(argv, env, timeout=1500)
-    return {label: found.get(label) or {"label": label, "times": [], "error": problem or "no result"}
-            for label in SIZES}
+    return {
+        label: found.get(label) or {"label": label, "times": [], "error": problem or "no result"}
+        for label in SIZES
+    }
 
 
 def _line(name: str, result: dict[str, Any], n: int) -> str:
     if not result.get("times"):
         return f"  {name:<11} FAILED: {result.get('error')}"
     median = statistics.median(result["times"])
-    text = (f"  {name:<11} median {median:7.3f} s (min {min(result['times']):.3f}, n={len(result['times'])})  "
-            f"{n / median:>12,.0f} rows/s")
+    text = (
+        f"  {name:<11} median {median:7.3f} s (min {min(result['times']):.3f}, n={len(result['times'])})  "
+        f"{n / median:>12,.0f} rows/s"
+    )
     if result.get("in_spark") is not None:
         text += f"  (in the session: {result['in_spark']:.3f} s)"
     if "frame_bytes" in result:
         ratio = result["peak_bytes"] / result["frame_bytes"]
-        text += (f"  peak +{result['peak_bytes'] / 1e6:6.1f} MB = {ratio:4.2f}x the DataFrame "
-                 f"({result['frame_bytes'] / 1e6:.1f} MB)")
+        text += (
+            f"  peak +{result['peak_bytes'] / 1e6:6.1f} MB = {ratio:4.2f}x the DataFrame "
+            f"({result['frame_bytes'] / 1e6:.1f} MB)"
+        )
     return text
 
 
@@ -235,7 +260,7 @@ def _arrow_limits(client: Any, session_id: int) -> dict[str, float]:
     code = _LIMIT.replace("LABELS", repr(list(SIZES)))
     output = run_statement(client, session_id, code, raise_on_error=True, timeout=900)
     line = next((x for x in (output.text or "").splitlines() if x.startswith("LIMIT ")), None)
-    return {} if line is None else {k: float(v) for k, v in json.loads(line[len("LIMIT "):]).items()}
+    return {} if line is None else {k: float(v) for k, v in json.loads(line[len("LIMIT ") :]).items()}
 
 
 def _verdict(ok: bool) -> str:
@@ -267,7 +292,9 @@ def main() -> None:
         print(_line("sparkwire", ours[label], n))
         print(_line("sparkmagic", theirs[label], n))
         if label in limits:
-            print(f"  {'Arrow limit':<11} median {limits[label]:7.3f} s (in the session: collect as Arrow + IPC)")
+            print(
+                f"  {'Arrow limit':<11} median {limits[label]:7.3f} s (in the session: collect as Arrow + IPC)"
+            )
         mine, other = ours[label], theirs[label]
         if mine.get("times") and other.get("times"):
             ratio = statistics.median(other["times"]) / statistics.median(mine["times"])
@@ -275,8 +302,10 @@ def main() -> None:
         for name, result in (("sparkwire", mine), ("sparkmagic", other)):
             if "dtypes" in result:
                 exact = result["dtypes"] == EXPECTED_DTYPES and result["digits_kept"]
-                print(f"  dtypes     {name:<11} {', '.join(result['dtypes'])}  "
-                      f"{'exact' if exact else 'NOT exact'} (digit string '00000001' kept: {result['digits_kept']})")
+                print(
+                    f"  dtypes     {name:<11} {', '.join(result['dtypes'])}  "
+                    f"{'exact' if exact else 'NOT exact'} (digit string '00000001' kept: {result['digits_kept']})"
+                )
     small, big = ours["100k"], ours["1m"]
     if small.get("times"):
         median = statistics.median(small["times"])

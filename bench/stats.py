@@ -15,5 +15,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def summary_ms(values: Sequence[float]) -> str:
     """:return: ``p50 … p90 … mean …`` in milliseconds for values in seconds."""
-    return (f"p50 {percentile(values, 50) * 1000:7.2f} ms  p90 {percentile(values, 90) * 1000:7.2f} ms  "
-            f"mean {statistics.fmean(values) * 1000:7.2f} ms  (n={len(values)})")
+    return (
+        f"p50 {percentile(values, 50) * 1000:7.2f} ms  p90 {percentile(values, 90) * 1000:7.2f} ms  "
+        f"mean {statistics.fmean(values) * 1000:7.2f} ms  (n={len(values)})"
+    )

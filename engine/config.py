@@ -147,7 +147,7 @@ class SparkwireConfig:
             known = ", ".join(sorted(self.profiles)) or "none are defined"
             raise ConfigError(
                 f"No session profile named {name!r} in {self.source} ({known}). Profiles live under "
-                "\"profiles\" in ~/.sparkwire/config.json; see docs/configuration.md."
+                '"profiles" in ~/.sparkwire/config.json; see docs/configuration.md.'
             ) from None
 
     def session_body(self, *layers: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -208,7 +208,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> SparkwireConfig:
     if path.exists():
         config = parse_config(_read_json(path), source=str(path))
     elif env.get("SPARKWIRE_CONFIG"):
-        raise ConfigError(f"SPARKWIRE_CONFIG names {path}, which does not exist. Create it or unset the variable.")
+        raise ConfigError(
+            f"SPARKWIRE_CONFIG names {path}, which does not exist. Create it or unset the variable."
+        )
     else:
         magic_path = sparkmagic_config_path(env, _home(env))
         if magic_path.exists():
@@ -243,34 +245,54 @@ def _seconds(value: Any, where: str) -> float | None:
 
 
 def _parse_kernel(data: Mapping[str, Any], where: str, notes: list[str]) -> KernelOptions:
-    known = {"keep_session_on_shutdown", "session_start_timeout", "statement_timeout", "progress",
-             "verbose_errors", "heartbeat_timeout", "start_session", "language_endpoints"}
+    known = {
+        "keep_session_on_shutdown",
+        "session_start_timeout",
+        "statement_timeout",
+        "progress",
+        "verbose_errors",
+        "heartbeat_timeout",
+        "start_session",
+        "language_endpoints",
+    }
     notes += note_unknown_keys(data, known, '"kernel"', where)
     defaults = KernelOptions()
     progress = data.get("progress", defaults.progress)
     if progress not in ("auto", "widget", "text", "off"):
-        raise ConfigError(f"{where}: kernel \"progress\" must be auto, widget, text or off, not {progress!r}.")
+        raise ConfigError(f'{where}: kernel "progress" must be auto, widget, text or off, not {progress!r}.')
     start_session = data.get("start_session", defaults.start_session)
     if start_session not in ("on_first_cell", "on_kernel_start"):
-        raise ConfigError(f"{where}: kernel \"start_session\" must be on_first_cell or on_kernel_start, "
-                          f"not {start_session!r}.")
+        raise ConfigError(
+            f'{where}: kernel "start_session" must be on_first_cell or on_kernel_start, '
+            f"not {start_session!r}."
+        )
     languages = _mapping(data, "language_endpoints", where)
     for language, endpoint in languages.items():
         if language not in ("python", "scala", "r") or not isinstance(endpoint, str):
-            raise ConfigError(f"{where}: kernel \"language_endpoints\" maps python, scala or r to an endpoint's "
-                              f"name, e.g. {{\"scala\": \"emr\"}}; {language!r}: {endpoint!r} is not one.")
+            raise ConfigError(
+                f'{where}: kernel "language_endpoints" maps python, scala or r to an endpoint\'s '
+                f'name, e.g. {{"scala": "emr"}}; {language!r}: {endpoint!r} is not one.'
+            )
     return KernelOptions(
         start_session=cast(StartSession, start_session),
         language_endpoints=MappingProxyType({str(k): str(v) for k, v in languages.items()}),
-        keep_session_on_shutdown=config_bool(data.get("keep_session_on_shutdown", False),
-                                       f"{where}: kernel \"keep_session_on_shutdown\""),
-        session_start_timeout=_seconds(data.get("session_start_timeout", defaults.session_start_timeout),
-                                       f"{where}: kernel \"session_start_timeout\""),
-        statement_timeout=_seconds(data.get("statement_timeout"), f"{where}: kernel \"statement_timeout\""),
+        keep_session_on_shutdown=config_bool(
+            data.get("keep_session_on_shutdown", False), f'{where}: kernel "keep_session_on_shutdown"'
+        ),
+        session_start_timeout=_seconds(
+            data.get("session_start_timeout", defaults.session_start_timeout),
+            f'{where}: kernel "session_start_timeout"',
+        ),
+        statement_timeout=_seconds(data.get("statement_timeout"), f'{where}: kernel "statement_timeout"'),
         progress=cast(ProgressMode, progress),
-        verbose_errors=config_bool(data.get("verbose_errors", False), f"{where}: kernel \"verbose_errors\""),
-        heartbeat_timeout=int(_seconds(data.get("heartbeat_timeout", defaults.heartbeat_timeout),
-                                       f"{where}: kernel \"heartbeat_timeout\"") or 0),
+        verbose_errors=config_bool(data.get("verbose_errors", False), f'{where}: kernel "verbose_errors"'),
+        heartbeat_timeout=int(
+            _seconds(
+                data.get("heartbeat_timeout", defaults.heartbeat_timeout),
+                f'{where}: kernel "heartbeat_timeout"',
+            )
+            or 0
+        ),
     )
 
 
@@ -297,15 +319,17 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
     default = data.get("default_endpoint")
     if default is None:
         if len(endpoints) > 1 and "local" not in endpoints:
-            raise ConfigError(f"{source}: there are several endpoints ({', '.join(sorted(endpoints))}); name the "
-                              "one to use by default with \"default_endpoint\".")
+            raise ConfigError(
+                f"{source}: there are several endpoints ({', '.join(sorted(endpoints))}); name the "
+                'one to use by default with "default_endpoint".'
+            )
         default = "local" if "local" in endpoints else next(iter(endpoints))
     if default not in endpoints:
         raise ConfigError(
-            f"{source}: \"default_endpoint\" is {default!r}, but the endpoints are {sorted(endpoints)}."
+            f'{source}: "default_endpoint" is {default!r}, but the endpoints are {sorted(endpoints)}.'
         )
     session = dict(_mapping(data, "session", source))
-    spec_from_body(session, where=f"{source}: \"session\"")
+    spec_from_body(session, where=f'{source}: "session"')
     profiles: dict[str, Mapping[str, Any]] = {}
     for name, body in _mapping(data, "profiles", source).items():
         spec_from_body(body, where=f"{source}: profile {name!r}")
@@ -313,8 +337,10 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> SparkwireConfig:
     kernel = _parse_kernel(_mapping(data, "kernel", source), source, notes)
     for language, name in kernel.language_endpoints.items():
         if name not in endpoints:
-            raise ConfigError(f"{source}: kernel \"language_endpoints\" gives {language} the endpoint {name!r}, but "
-                              f"the endpoints are {sorted(endpoints)}.")
+            raise ConfigError(
+                f'{source}: kernel "language_endpoints" gives {language} the endpoint {name!r}, but '
+                f"the endpoints are {sorted(endpoints)}."
+            )
     return SparkwireConfig(
         endpoints=MappingProxyType(endpoints),
         default_endpoint=str(default),
@@ -339,7 +365,9 @@ def _apply_environment(config: SparkwireConfig, env: Mapping[str, str]) -> Spark
             base = EndpointConfig(name="env", url=url.rstrip("/"))
     changes: dict[str, Any] = {}
     if env.get("SPARKWIRE_AUTH"):
-        changes["auth"] = auth_name(resolve_auth(env["SPARKWIRE_AUTH"], config.authenticators), "SPARKWIRE_AUTH")
+        changes["auth"] = auth_name(
+            resolve_auth(env["SPARKWIRE_AUTH"], config.authenticators), "SPARKWIRE_AUTH"
+        )
     if env.get("SPARKWIRE_USER"):
         changes["username"] = env["SPARKWIRE_USER"]
     if "SPARKWIRE_PASSWORD" in env:
@@ -351,8 +379,9 @@ def _apply_environment(config: SparkwireConfig, env: Mapping[str, str]) -> Spark
     if env.get("SPARKWIRE_VERIFY"):
         changes["verify"] = config_bool(env["SPARKWIRE_VERIFY"], "SPARKWIRE_VERIFY")
     if env.get("SPARKWIRE_TOKEN_COMMAND"):
-        changes["auth_options"] = MappingProxyType({**base.auth_options,
-                                                    "token_command": env["SPARKWIRE_TOKEN_COMMAND"]})
+        changes["auth_options"] = MappingProxyType(
+            {**base.auth_options, "token_command": env["SPARKWIRE_TOKEN_COMMAND"]}
+        )
         changes.setdefault("token", None)  # the command replaces a token from the file
     for variable, key in (("SPARKWIRE_CLIENT_CERT", "client_cert"), ("SPARKWIRE_CLIENT_KEY", "client_key")):
         if env.get(variable):
@@ -371,7 +400,9 @@ def _apply_environment(config: SparkwireConfig, env: Mapping[str, str]) -> Spark
     try:
         endpoint.client_auth()
     except ConfigError as exc:
-        raise ConfigError(f"The environment (SPARKWIRE_AUTH, SPARKWIRE_USER, SPARKWIRE_PASSWORD, SPARKWIRE_TOKEN, "
-                          f"SPARKWIRE_TOKEN_COMMAND): {exc}") from None
+        raise ConfigError(
+            f"The environment (SPARKWIRE_AUTH, SPARKWIRE_USER, SPARKWIRE_PASSWORD, SPARKWIRE_TOKEN, "
+            f"SPARKWIRE_TOKEN_COMMAND): {exc}"
+        ) from None
     endpoints = {**config.endpoints, endpoint.name: endpoint}
     return replace(config, endpoints=MappingProxyType(endpoints), default_endpoint=endpoint.name)

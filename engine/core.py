@@ -122,7 +122,8 @@ class Engine:
         view = SessionStartView(sink or NullSink(), where=handle.endpoint.url)
         try:
             handle = self._registry.ensure_started(
-                name, on_update=view.update, timeout=self._config.kernel.session_start_timeout)
+                name, on_update=view.update, timeout=self._config.kernel.session_start_timeout
+            )
         except BaseException:
             view.finish(None)
             raise
@@ -160,7 +161,10 @@ class Engine:
             view.finish(None)
             raise ExecutionInterrupted(
                 "Interrupted while waiting for the session started with the kernel; it goes on starting, "
-                "and the next cell waits for it.", statement_id=None, cancelled=True) from None
+                "and the next cell waits for it.",
+                statement_id=None,
+                cancelled=True,
+            ) from None
         handle = self._registry.get(background.name)
         if background.error is None and handle.session_id is not None:
             view.finish(handle.last)
@@ -205,8 +209,11 @@ class Engine:
             session_id = self.start(name, sink=target)
             client = self._registry.client(self._registry.get(name).endpoint)
             started = session_id
-            progress = StatementView(target, lambda sid: fetch_statement_jobs(client, started, sid),
-                                     mode=self._config.kernel.progress)
+            progress = StatementView(
+                target,
+                lambda sid: fetch_statement_jobs(client, started, sid),
+                mode=self._config.kernel.progress,
+            )
 
             def on_progress(statement: Statement) -> None:
                 if not statement_id:
@@ -214,29 +221,51 @@ class Engine:
                 progress.update(statement)
 
             try:
-                output = execute(client, session_id, code, kind=kind, on_progress=on_progress,
-                                 timeout=self._config.kernel.statement_timeout,
-                                 on_notice=ConnectionNotice(target))
+                output = execute(
+                    client,
+                    session_id,
+                    code,
+                    kind=kind,
+                    on_progress=on_progress,
+                    timeout=self._config.kernel.statement_timeout,
+                    on_notice=ConnectionNotice(target),
+                )
             finally:
                 progress.close()
         except SessionLost as exc:
             self._registry.forget(name)
             return CellResult(error=report_to_error(describe_error(exc)), session_id=session_id)
         except (EngineError, LivyError) as exc:
-            return CellResult(error=report_to_error(describe_error(exc)), session_id=session_id,
-                              statement_id=statement_id[0] if statement_id else None)
+            return CellResult(
+                error=report_to_error(describe_error(exc)),
+                session_id=session_id,
+                statement_id=statement_id[0] if statement_id else None,
+            )
         statement = statement_id[0] if statement_id else None
-        text, found = take_marker(output.text, last.marker) if last is not None and output.ok else (None, False)
+        text, found = (
+            take_marker(output.text, last.marker) if last is not None and output.ok else (None, False)
+        )
         if last is None or not found:
             rendered = render_output(output, sql=sql, code=typed, verbose=verbose)
-            return CellResult(rendered=rendered, output=output, error=rendered.error, session_id=session_id,
-                              statement_id=statement)
+            return CellResult(
+                rendered=rendered,
+                output=output,
+                error=rendered.error,
+                session_id=session_id,
+                statement_id=statement,
+            )
         output = dataclasses.replace(output, data={**output.data, "text/plain": text})
         # A plain cell has no -n flag, so the truncation notice names none.
         shown = self._fetch_frame(name, _variable_query(last.variable), target, fetch_all_hint="")
         rendered = dataclasses.replace(render_output(output), bundle=shown.bundle, error=shown.error)
-        return CellResult(rendered=rendered, output=output, error=shown.error, session_id=session_id,
-                          statement_id=statement, frame=shown.result)
+        return CellResult(
+            rendered=rendered,
+            output=output,
+            error=shown.error,
+            session_id=session_id,
+            statement_id=statement,
+            frame=shown.result,
+        )
 
     def _runs_python(self, name: str, kind: SessionKind | str | None) -> bool:
         """Whether a statement of ``kind`` in the named session is Python (pyspark or shared session)."""
@@ -285,8 +314,15 @@ class Engine:
         line = dataframe_repr_line(text)
         if line is None:
             return SqlResult()
-        options = {} if query is None else {"max_rows": query.max_rows, "sample_method": query.sample_method,
-                                            "sample_fraction": query.sample_fraction}
+        options = (
+            {}
+            if query is None
+            else {
+                "max_rows": query.max_rows,
+                "sample_method": query.sample_method,
+                "sample_fraction": query.sample_fraction,
+            }
+        )
         return self.sql(name, SqlQuery.from_last_value(line, **options), sink=sink)
 
     def send_to_spark(
@@ -327,16 +363,23 @@ class Engine:
             raise ValueError(f"kind must be 'df' or 'str', not {kind!r}")
         session_kind = self._registry.get(name).kind if name in self._registry else None
         if session_kind in (SessionKind.SPARKR, SessionKind.SQL):
-            raise ValueError(f"sending a local value needs a Python or Scala session; this one is {session_kind.value}")
+            raise ValueError(
+                f"sending a local value needs a Python or Scala session; this one is {session_kind.value}"
+            )
         if session_kind is SessionKind.SPARK:
             from .sql.send_scala import send_to_scala as send_to_spark
-        sent, error = self._in_session(name, sink or NullSink(), lambda client, session_id, progress:
-                                       send_to_spark(self.transfer, client, session_id, value, var_name,
-                                                     max_rows=max_rows, on_progress=progress))
+        sent, error = self._in_session(
+            name,
+            sink or NullSink(),
+            lambda client, session_id, progress: send_to_spark(
+                self.transfer, client, session_id, value, var_name, max_rows=max_rows, on_progress=progress
+            ),
+        )
         return SendOutcome(sent=sent, error=error)
 
-    def _fetch_frame(self, name: str, query: SqlQuery, sink: DisplaySink, *,
-                     fetch_all_hint: str | None = None) -> SqlResult:
+    def _fetch_frame(
+        self, name: str, query: SqlQuery, sink: DisplaySink, *, fetch_all_hint: str | None = None
+    ) -> SqlResult:
         from .sql.cells import result_bundle_for
         from .sql.errors import NoDataFrame
 
@@ -344,8 +387,9 @@ class Engine:
 
         def fetch(client: Any, session_id: int, progress: ProgressCallback) -> QueryResult | None:
             try:
-                return self.transfer.fetch(client, session_id, query, session_kind=handle_kind,
-                                           on_progress=progress)
+                return self.transfer.fetch(
+                    client, session_id, query, session_kind=handle_kind, on_progress=progress
+                )
             except NoDataFrame:
                 return None
 
@@ -384,7 +428,9 @@ class Engine:
         except (EngineError, LivyError) as exc:
             return None, report_to_error(describe_error(exc))
 
-    def complete(self, name: str, code: str, cursor: int, *, kind: SessionKind | str | None = None) -> list[str]:
+    def complete(
+        self, name: str, code: str, cursor: int, *, kind: SessionKind | str | None = None
+    ) -> list[str]:
         """Completion candidates from the named session; never starts a session, never raises.
 
         :param name: the registered session name.

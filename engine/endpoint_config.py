@@ -40,18 +40,34 @@ AuthType = str
 """A built-in name (``none``, ``basic``, ``bearer``, ``kerberos``, ``aws-sigv4``, ``google``), a
 ``sparkwire.auth`` entry point, or a class path (``package.module:Class``)."""
 
-ENDPOINT_KEYS: Final = frozenset({
-    "url", "auth", "auth_options", "user", "username", "password", "token", "verify", "ca_bundle",
-    "client_cert", "client_key", "headers", "proxy_user", "retry_policy",
-})
+ENDPOINT_KEYS: Final = frozenset(
+    {
+        "url",
+        "auth",
+        "auth_options",
+        "user",
+        "username",
+        "password",
+        "token",
+        "verify",
+        "ca_bundle",
+        "client_cert",
+        "client_key",
+        "headers",
+        "proxy_user",
+        "retry_policy",
+    }
+)
 PROXY_USER_PLACEHOLDERS: Final = ("JUPYTERHUB_USER", "USER")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _RETRY_KEYS: Final = frozenset({"max_retries", "backoff", "factor", "cap"})
-SPARKMAGIC_CLASSES: Final = MappingProxyType({
-    "sparkmagic.auth.customauth.Authenticator": "none",
-    "sparkmagic.auth.basic.Basic": "basic",
-    "sparkmagic.auth.kerberos.Kerberos": "kerberos",
-})
+SPARKMAGIC_CLASSES: Final = MappingProxyType(
+    {
+        "sparkmagic.auth.customauth.Authenticator": "none",
+        "sparkmagic.auth.basic.Basic": "basic",
+        "sparkmagic.auth.kerberos.Kerberos": "kerberos",
+    }
+)
 """sparkmagic's own authenticator classes, which sparkwire's built-ins replace (no sparkmagic needed)."""
 _NO_AUTHENTICATORS: Final[Mapping[str, str]] = MappingProxyType({})
 
@@ -67,9 +83,12 @@ def parse_authenticators(value: Any, where: str) -> Mapping[str, str]:
     if value is None:
         return _NO_AUTHENTICATORS
     if not isinstance(value, Mapping) or not all(
-            isinstance(path, str) and path.strip() for path in value.values()):
-        raise ConfigError(f"{where}: \"authenticators\" must map auth names to class paths, e.g. "
-                          "{\"Google\": \"googledataprocauthenticator.google.GoogleAuth\"}.")
+        isinstance(path, str) and path.strip() for path in value.values()
+    ):
+        raise ConfigError(
+            f'{where}: "authenticators" must map auth names to class paths, e.g. '
+            '{"Google": "googledataprocauthenticator.google.GoogleAuth"}.'
+        )
     return MappingProxyType({str(name): path.strip() for name, path in value.items()})
 
 
@@ -96,7 +115,7 @@ def auth_name(value: Any, where: str) -> AuthType:
     if value is None:
         return "none"
     if not isinstance(value, str):
-        raise ConfigError(f"{where}: \"auth\" must be a name or a class path, not {value!r}.")
+        raise ConfigError(f'{where}: "auth" must be a name or a class path, not {value!r}.')
     builtin = builtin_auth_name(value)
     return builtin.replace("_", "-") if builtin is not None else value.strip()
 
@@ -158,8 +177,14 @@ class EndpointConfig:
         :raises ConfigError: if a setting the auth type needs is missing or wrong.
         """
         try:
-            return auth_from_config(self.auth, username=self.username, password=self.password,
-                                    token=self.token, options=self.auth_options, url=self.url)
+            return auth_from_config(
+                self.auth,
+                username=self.username,
+                password=self.password,
+                token=self.token,
+                options=self.auth_options,
+                url=self.url,
+            )
         except ValueError as exc:
             raise ConfigError(f"{where or f'Endpoint {self.name!r}'}: {str(exc).rstrip('.')}.") from None
 
@@ -185,7 +210,9 @@ class EndpointConfig:
 
         return _PLACEHOLDER.sub(fill, self.proxy_user)
 
-    def with_proxy_user(self, body: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def with_proxy_user(
+        self, body: Mapping[str, Any], environ: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
         """A session or batch body with this endpoint's proxy user, unless the body names one.
 
         :param body: the Livy body.
@@ -201,14 +228,27 @@ class EndpointConfig:
 
     def connection_key(self) -> tuple[Any, ...]:
         """What identifies the connection settings: a changed key means a new client."""
-        return (self.name, self.url, self.auth, self.username, self.password, self.token, self.tls_verify,
-                tuple(sorted(self.headers.items())), json.dumps(dict(self.auth_options), sort_keys=True, default=str),
-                self.tls_cert, self.retry_policy)
+        return (
+            self.name,
+            self.url,
+            self.auth,
+            self.username,
+            self.password,
+            self.token,
+            self.tls_verify,
+            tuple(sorted(self.headers.items())),
+            json.dumps(dict(self.auth_options), sort_keys=True, default=str),
+            self.tls_cert,
+            self.retry_policy,
+        )
 
     def describe(self) -> str:
         """:return: the endpoint for messages, e.g. ``"'prod' (https://livy:8998, basic auth as 'alice')"``."""
-        who = f"basic auth as {self.username!r}" if self.auth == "basic" else (
-            "no auth" if self.auth == "none" else f"{self.auth} auth")
+        who = (
+            f"basic auth as {self.username!r}"
+            if self.auth == "basic"
+            else ("no auth" if self.auth == "none" else f"{self.auth} auth")
+        )
         return f"{self.name!r} ({self.url}, {who})"
 
 
@@ -251,10 +291,14 @@ def parse_retry_policy(value: Any, where: str) -> RetryPolicy | None:
     if value is None:
         return None
     if not isinstance(value, Mapping):
-        raise ConfigError(f"{where}: \"retry_policy\" must be a JSON object like {{\"max_retries\": 3, \"backoff\": 0.2}}.")
+        raise ConfigError(
+            f'{where}: "retry_policy" must be a JSON object like {{"max_retries": 3, "backoff": 0.2}}.'
+        )
     unknown = sorted(set(value) - _RETRY_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: \"retry_policy\" has unknown key(s) {unknown}; known: {sorted(_RETRY_KEYS)}.")
+        raise ConfigError(
+            f'{where}: "retry_policy" has unknown key(s) {unknown}; known: {sorted(_RETRY_KEYS)}.'
+        )
     defaults = RetryPolicy()
     numbers: dict[str, float] = {}
     for key in _RETRY_KEYS & set(value):
@@ -267,8 +311,12 @@ def parse_retry_policy(value: Any, where: str) -> RetryPolicy | None:
         raise ConfigError(f"{where}: retry_policy 'max_retries' must be a whole number, not {retries!r}.")
     backoff = numbers.get("backoff", defaults.backoff)
     try:
-        return RetryPolicy(retries=int(retries), backoff=backoff, factor=numbers.get("factor", defaults.factor),
-                           cap=numbers.get("cap", max(defaults.cap, backoff)))
+        return RetryPolicy(
+            retries=int(retries),
+            backoff=backoff,
+            factor=numbers.get("factor", defaults.factor),
+            cap=numbers.get("cap", max(defaults.cap, backoff)),
+        )
     except ValueError as exc:
         raise ConfigError(f"{where}: retry_policy: {exc}.") from None
 
@@ -288,8 +336,12 @@ def note_unknown_keys(data: Mapping[str, Any], known: AbstractSet[str], what: st
 
 
 def parse_endpoint(
-    name: str, data: Any, where: str, authenticators: Mapping[str, str] = _NO_AUTHENTICATORS,
-    *, notes: list[str] | None = None,
+    name: str,
+    data: Any,
+    where: str,
+    authenticators: Mapping[str, str] = _NO_AUTHENTICATORS,
+    *,
+    notes: list[str] | None = None,
 ) -> EndpointConfig:
     """Read one entry of ``"endpoints"``.
 
@@ -303,7 +355,7 @@ def parse_endpoint(
     """
     here = f"{where}: endpoint {name!r}"
     if not isinstance(data, Mapping):
-        raise ConfigError(f"{where}: endpoint {name!r} must be a JSON object with at least \"url\".")
+        raise ConfigError(f'{where}: endpoint {name!r} must be a JSON object with at least "url".')
     unknown = sorted(set(data) - ENDPOINT_KEYS)
     if notes is not None:
         notes += note_unknown_keys(data, ENDPOINT_KEYS, f"endpoint {name!r}", where)
@@ -311,7 +363,7 @@ def parse_endpoint(
         raise ConfigError(f"{here} has unknown key(s) {unknown}; known: {sorted(ENDPOINT_KEYS)}.")
     url = data.get("url")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise ConfigError(f"{here} needs a \"url\" starting with http:// or https://.")
+        raise ConfigError(f'{here} needs a "url" starting with http:// or https://.')
     for key in ("headers", "auth_options"):
         if data.get(key) is not None and not isinstance(data[key], Mapping):
             raise ConfigError(f"{here}: {key!r} must be a JSON object, not {data[key]!r}.")
@@ -319,11 +371,13 @@ def parse_endpoint(
     proxy_user = data.get("proxy_user")
     if proxy_user is not None:
         if not isinstance(proxy_user, str):
-            raise ConfigError(f"{here}: \"proxy_user\" must be a user name, not {proxy_user!r}.")
+            raise ConfigError(f'{here}: "proxy_user" must be a user name, not {proxy_user!r}.')
         for placeholder in _PLACEHOLDER.findall(proxy_user):
             if placeholder not in PROXY_USER_PLACEHOLDERS:
-                raise ConfigError(f"{here}: proxy_user placeholder {{{placeholder}}} is unknown; use "
-                                  "{JUPYTERHUB_USER} or {USER}.")
+                raise ConfigError(
+                    f"{here}: proxy_user placeholder {{{placeholder}}} is unknown; use "
+                    "{JUPYTERHUB_USER} or {USER}."
+                )
     password, token = data.get("password"), data.get("token")
     auth = data.get("auth", "none")
     endpoint = EndpointConfig(
@@ -333,7 +387,7 @@ def parse_endpoint(
         username=data.get("user", data.get("username")) or None,
         password=Secret(str(password)) if password is not None else None,
         token=Secret(str(token)) if token is not None else None,
-        verify=config_bool(data.get("verify", True), f"{here} \"verify\""),
+        verify=config_bool(data.get("verify", True), f'{here} "verify"'),
         ca_bundle=_path(data, "ca_bundle", here),
         headers=MappingProxyType({str(k): str(v) for k, v in headers.items()}),
         auth_options=MappingProxyType(dict(data.get("auth_options") or {})),
@@ -343,6 +397,6 @@ def parse_endpoint(
         retry_policy=parse_retry_policy(data.get("retry_policy"), here),
     )
     if endpoint.client_key and not endpoint.client_cert:
-        raise ConfigError(f"{here}: \"client_key\" needs \"client_cert\" too.")
+        raise ConfigError(f'{here}: "client_key" needs "client_cert" too.')
     endpoint.client_auth(here)  # checks the credentials and options now, at load time
     return endpoint

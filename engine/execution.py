@@ -61,12 +61,15 @@ def check_session_lost(client: LivyClient, session_id: int) -> SessionLost | Non
     except SessionNotFound:
         return SessionLost(
             f"{where} no longer exists (deleted, timed out, or the server restarted). {then}",
-            session_id=session_id, state="not found")
+            session_id=session_id,
+            state="not found",
+        )
     except LivyError:
         return None
     if state in FINAL_STATES:
-        return SessionLost(f"{where} has ended (state {state.value!r}). {then}",
-                           session_id=session_id, state=state.value)
+        return SessionLost(
+            f"{where} has ended (state {state.value!r}). {then}", session_id=session_id, state=state.value
+        )
     return None
 
 
@@ -95,8 +98,14 @@ def _cancel(client: LivyClient, session_id: int, statement_id: int, wait: float)
     deadline = time.monotonic() + wait
     try:
         client.cancel_statement(session_id, statement_id, timeout=min(wait, 10.0))
-        wait_for_statement(client, session_id, statement_id, timeout=deadline - time.monotonic(),
-                           intervals=CANCEL_SCHEDULE.intervals(), reconnect_wait=0)
+        wait_for_statement(
+            client,
+            session_id,
+            statement_id,
+            timeout=deadline - time.monotonic(),
+            intervals=CANCEL_SCHEDULE.intervals(),
+            reconnect_wait=0,
+        )
     except LivyError:  # LivyTimeout included: it had not ended in time.
         return False
     except KeyboardInterrupt:
@@ -106,11 +115,15 @@ def _cancel(client: LivyClient, session_id: int, statement_id: int, wait: float)
 
 def _interrupted(client: LivyClient, session_id: int, statement_id: int, wait: float) -> ExecutionInterrupted:
     if _cancel(client, session_id, statement_id, wait):
-        message = (f"Interrupted: statement {statement_id} was cancelled along with its Spark jobs. "
-                   f"Session {session_id} is still running, with its variables.")
+        message = (
+            f"Interrupted: statement {statement_id} was cancelled along with its Spark jobs. "
+            f"Session {session_id} is still running, with its variables."
+        )
         return ExecutionInterrupted(message, statement_id=statement_id, cancelled=True)
-    message = (f"Interrupted: statement {statement_id} was asked to cancel, but had not stopped after "
-               f"{wait:g} s. The next cell waits until it ends; see %%info for the session's state.")
+    message = (
+        f"Interrupted: statement {statement_id} was asked to cancel, but had not stopped after "
+        f"{wait:g} s. The next cell waits until it ends; see %%info for the session's state."
+    )
     return ExecutionInterrupted(message, statement_id=statement_id, cancelled=False)
 
 
@@ -152,8 +165,14 @@ def execute(
         if on_progress is not None:
             on_progress(statement)
         if statement.state not in FINAL_STATEMENT_STATES:  # it may have finished within the POST
-            statement = wait_for_statement(client, session_id, statement.id, on_progress=on_progress,
-                                           timeout=timeout, on_notice=on_notice)
+            statement = wait_for_statement(
+                client,
+                session_id,
+                statement.id,
+                on_progress=on_progress,
+                timeout=timeout,
+                on_notice=on_notice,
+            )
     except LivyTimeout:
         if timeout is None or time.monotonic() - started < timeout:
             raise  # one request timed out, not the statement
@@ -162,14 +181,18 @@ def execute(
             f"Statement {statement.id} in session {session_id} was still running after {timeout:g} s (the "
             f"statement timeout), so it was {'cancelled' if cancelled else 'asked to cancel'}. Raise or remove "
             "kernel.statement_timeout in the config file to let it run longer.",
-            url=f"{client.session_url(session_id)}/statements/{statement.id}", session_id=session_id) from None
+            url=f"{client.session_url(session_id)}/statements/{statement.id}",
+            session_id=session_id,
+        ) from None
     except KeyboardInterrupt:
         raise _interrupted(client, session_id, statement.id, cancel_wait) from None
     except SessionDead as exc:
         raise SessionLost(
             f"Session {session_id} on {client.url} ended (state {exc.state!r}) while running the statement. "
             "Its variables are lost; run the cell again to start a new session.",
-            session_id=session_id, state=exc.state) from None
+            session_id=session_id,
+            state=exc.state,
+        ) from None
     except (SessionNotFound, StatementNotFound) as exc:
         raise (check_session_lost(client, session_id) or exc) from None
     return _output_of(client, session_id, statement)
@@ -180,14 +203,23 @@ def _output_of(client: LivyClient, session_id: int, statement: Statement) -> Out
     if statement.state is StatementState.CANCELLED:
         raise StatementCancelled(
             f"Statement {statement.id} in session {session_id} was cancelled (not by this cell), so it has no "
-            "output. Run the cell again if it should run.", url=url, session_id=session_id,
-            statement_id=statement.id)
+            "output. Run the cell again if it should run.",
+            url=url,
+            session_id=session_id,
+            statement_id=statement.id,
+        )
     if statement.output is None:
         if statement.state is StatementState.ERROR:
             raise StatementFailed(
                 f"Statement {statement.id} in session {session_id} failed without output; the session log "
-                "may say why (%%logs).", url=url, session_id=session_id, statement_id=statement.id)
+                "may say why (%%logs).",
+                url=url,
+                session_id=session_id,
+                statement_id=statement.id,
+            )
         raise InvalidResponse(
             f"Statement {statement.id} in session {session_id} is {statement.state.value!r} but has no output.",
-            url=url, session_id=session_id)
+            url=url,
+            session_id=session_id,
+        )
     return statement.output

@@ -91,5 +91,7 @@ class SendOutcome:
             return f"Sent a string to {sent.name}."
         notes = "".join(" " + note for note in sent.notes)
         rows = sent.rows or 0
-        return (f"Sent {rows:,} row{'' if rows == 1 else 's'} x {len(sent.fields)} columns to {sent.name} "
-                f"(a Spark DataFrame).{notes}")
+        return (
+            f"Sent {rows:,} row{'' if rows == 1 else 's'} x {len(sent.fields)} columns to {sent.name} "
+            f"(a Spark DataFrame).{notes}"
+        )

@@ -59,9 +59,15 @@ class StageProgress:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> StageProgress:
         """:param data: a stage as the gateway sends it. :return: the stage."""
-        return cls(_int(data, "stageId"), str(data.get("name") or ""), str(data.get("status") or "pending"),
-                   _int(data, "numTasks"), _int(data, "numActiveTasks"), _int(data, "numCompletedTasks"),
-                   _int(data, "numFailedTasks"))
+        return cls(
+            _int(data, "stageId"),
+            str(data.get("name") or ""),
+            str(data.get("status") or "pending"),
+            _int(data, "numTasks"),
+            _int(data, "numActiveTasks"),
+            _int(data, "numCompletedTasks"),
+            _int(data, "numFailedTasks"),
+        )
 
 
 @dataclass(frozen=True)
@@ -81,9 +87,13 @@ class JobProgress:
     def from_json(cls, data: Mapping[str, Any]) -> JobProgress:
         """:param data: a job as the gateway sends it. :return: the job."""
         stages = data.get("stages")
-        return cls(_int(data, "jobId"), str(data.get("status") or "UNKNOWN"),
-                   tuple(StageProgress.from_json(s) for s in stages if isinstance(s, Mapping))
-                   if isinstance(stages, list) else ())
+        return cls(
+            _int(data, "jobId"),
+            str(data.get("status") or "UNKNOWN"),
+            tuple(StageProgress.from_json(s) for s in stages if isinstance(s, Mapping))
+            if isinstance(stages, list)
+            else (),
+        )
 
     @property
     def tasks(self) -> int:
@@ -120,7 +130,11 @@ def fetch_statement_jobs(client: LivyClient, session_id: int, statement_id: int)
     """
     try:
         answer = client.transport.request(
-            "GET", f"/sessions/{int(session_id)}/statements/{int(statement_id)}/jobs", idempotent=True, timeout=5.0)
+            "GET",
+            f"/sessions/{int(session_id)}/statements/{int(statement_id)}/jobs",
+            idempotent=True,
+            timeout=5.0,
+        )
     except LivyError:
         return None
     body = answer.body
@@ -166,8 +180,15 @@ def _rows(jobs: Sequence[JobProgress]) -> Iterator[_Row]:
     for job in jobs:
         yield _Row(job, None, job.status, job.completed, job.tasks, 0, _tasks_note(0, job.failed))
         for stage in job.stages:
-            yield _Row(job, stage, "skipped" if job._skipped(stage) else stage.status, stage.completed, stage.tasks,
-                       stage.active, _tasks_note(stage.active, stage.failed))
+            yield _Row(
+                job,
+                stage,
+                "skipped" if job._skipped(stage) else stage.status,
+                stage.completed,
+                stage.tasks,
+                stage.active,
+                _tasks_note(stage.active, stage.failed),
+            )
 
 
 def jobs_text(jobs: Sequence[JobProgress], durations: Mapping[int, float], *, headline: str) -> str:
@@ -182,11 +203,15 @@ def jobs_text(jobs: Sequence[JobProgress], durations: Mapping[int, float], *, he
     for row in _rows(jobs):
         job, stage = row.job, row.stage
         if stage is None:
-            lines.append(f"  job {job.job_id} {row.state:<9} {format_duration(durations.get(job.job_id, 0.0)):>9}  "
-                         f"{_bar(row.done, row.total)} {row.done}/{row.total} tasks{row.note}")
+            lines.append(
+                f"  job {job.job_id} {row.state:<9} {format_duration(durations.get(job.job_id, 0.0)):>9}  "
+                f"{_bar(row.done, row.total)} {row.done}/{row.total} tasks{row.note}"
+            )
         else:
-            lines.append(f"    stage {stage.stage_id:<4} {_clip(stage.name):<{_NAME}} {row.state:<8} "
-                         f"{_bar(row.done, row.total, 10)} {row.done}/{row.total}{row.note}")
+            lines.append(
+                f"    stage {stage.stage_id:<4} {_clip(stage.name):<{_NAME}} {row.state:<8} "
+                f"{_bar(row.done, row.total, 10)} {row.done}/{row.total}{row.note}"
+            )
     return "\n".join(lines)
 
 
@@ -196,10 +221,12 @@ _COLOURS: Final = {"RUNNING": "#1976d2", "SUCCEEDED": "#388e3c", "FAILED": "#d32
 def _html_bar(done: int, total: int, active: int, colour: str) -> str:
     percent = 100 * done / total if total else 0
     running = 100 * active / total if total else 0
-    return ('<div style="display:inline-block;width:12em;height:0.8em;background:#e0e0e0;vertical-align:middle;'
-            'border-radius:2px;overflow:hidden">'
-            f'<div style="float:left;height:100%;width:{percent:.1f}%;background:{colour}"></div>'
-            f'<div style="float:left;height:100%;width:{running:.1f}%;background:{colour};opacity:0.4"></div></div>')
+    return (
+        '<div style="display:inline-block;width:12em;height:0.8em;background:#e0e0e0;vertical-align:middle;'
+        'border-radius:2px;overflow:hidden">'
+        f'<div style="float:left;height:100%;width:{percent:.1f}%;background:{colour}"></div>'
+        f'<div style="float:left;height:100%;width:{running:.1f}%;background:{colour};opacity:0.4"></div></div>'
+    )
 
 
 def jobs_html(jobs: Sequence[JobProgress], durations: Mapping[int, float], *, headline: str) -> str:
@@ -217,13 +244,19 @@ def jobs_html(jobs: Sequence[JobProgress], durations: Mapping[int, float], *, he
         bar = f"<td>{_html_bar(row.done, row.total, row.active, colour)}</td>"
         count = f"<td>{row.done}/{row.total}{html.escape(row.note)}</td></tr>"
         if stage is None:
-            rows.append(f"<tr><td><b>job {job.job_id}</b></td><td style='color:{colour}'>{html.escape(row.state)}</td>"
-                        f"<td>{format_duration(durations.get(job.job_id, 0.0))}</td>{bar}{count}")
+            rows.append(
+                f"<tr><td><b>job {job.job_id}</b></td><td style='color:{colour}'>{html.escape(row.state)}</td>"
+                f"<td>{format_duration(durations.get(job.job_id, 0.0))}</td>{bar}{count}"
+            )
         else:
-            rows.append(f"<tr><td style='padding-left:1.5em'>stage {stage.stage_id}</td>"
-                        f"<td>{html.escape(row.state)}</td><td>{html.escape(_clip(stage.name))}</td>{bar}{count}")
-    return (f'<div class="sparkwire-jobs"><div>{html.escape(headline)}</div>'
-            f'<table style="font-size:90%">{"".join(rows)}</table></div>')
+            rows.append(
+                f"<tr><td style='padding-left:1.5em'>stage {stage.stage_id}</td>"
+                f"<td>{html.escape(row.state)}</td><td>{html.escape(_clip(stage.name))}</td>{bar}{count}"
+            )
+    return (
+        f'<div class="sparkwire-jobs"><div>{html.escape(headline)}</div>'
+        f'<table style="font-size:90%">{"".join(rows)}</table></div>'
+    )
 
 
 def jobs_summary(jobs: Sequence[JobProgress], elapsed: float, statement_id: int) -> str:
@@ -242,5 +275,7 @@ def jobs_summary(jobs: Sequence[JobProgress], elapsed: float, statement_id: int)
     if failed_jobs:
         notes.append(_plural(failed_jobs, "failed job"))
     tail = f"; {', '.join(notes)}" if notes else ""
-    return (f"Spark: {_plural(len(jobs), 'job')}, {_plural(stages, 'stage')}, {_plural(tasks, 'task')} in "
-            f"{format_duration(elapsed)}{tail} (statement {statement_id})")
+    return (
+        f"Spark: {_plural(len(jobs), 'job')}, {_plural(stages, 'stage')}, {_plural(tasks, 'task')} in "
+        f"{format_duration(elapsed)}{tail} (statement {statement_id})"
+    )

@@ -90,8 +90,9 @@ class StatementView:
             return
         if not self._refresh(statement.id, now):
             # No jobs route (a real Livy): the progress bar, shown at once since the delay has passed.
-            self._bar = StatementProgress(self._sink, mode=self._mode, delay=0.0, min_interval=self._min_interval,
-                                          clock=self._clock)
+            self._bar = StatementProgress(
+                self._sink, mode=self._mode, delay=0.0, min_interval=self._min_interval, clock=self._clock
+            )
             self._bar.update(statement)
             return
         self._draw(statement, now)
@@ -112,8 +113,11 @@ class StatementView:
 
     def _headline(self, statement: Statement, now: float) -> str:
         running = sum(1 for job in self._jobs if job.running)
-        jobs = f"{len(self._jobs)} job{'' if len(self._jobs) == 1 else 's'}, {running} running" if self._jobs \
+        jobs = (
+            f"{len(self._jobs)} job{'' if len(self._jobs) == 1 else 's'}, {running} running"
+            if self._jobs
             else "no Spark job yet"
+        )
         return f"Spark: statement {statement.id} {statement.state.value}, {format_duration(now - self._start)}: {jobs}"
 
     def _draw(self, statement: Statement, now: float) -> None:
@@ -154,4 +158,9 @@ class StatementView:
             self._live.clear()
             return
         line = jobs_summary(self._jobs, self._clock() - self._start, statement.id)
-        self._live.leave({"text/plain": line, "text/html": f"<div class='sparkwire-jobs-summary'>{html.escape(line)}</div>"})
+        self._live.leave(
+            {
+                "text/plain": line,
+                "text/html": f"<div class='sparkwire-jobs-summary'>{html.escape(line)}</div>",
+            }
+        )

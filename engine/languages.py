@@ -50,17 +50,50 @@ class Language:
 
     def language_info(self) -> dict[str, object]:
         """:return: the kernel_info reply's ``language_info`` for this language."""
-        return {"name": self.name, "version": self.version, "mimetype": self.mimetype,
-                "file_extension": self.file_extension, "codemirror_mode": self.codemirror_mode,
-                "pygments_lexer": self.pygments_lexer}
+        return {
+            "name": self.name,
+            "version": self.version,
+            "mimetype": self.mimetype,
+            "file_extension": self.file_extension,
+            "codemirror_mode": self.codemirror_mode,
+            "pygments_lexer": self.pygments_lexer,
+        }
 
 
 LANGUAGES: Final = (
-    Language("python", SessionKind.PYSPARK, "remote-pyspark", "Remote PySpark", "text/x-python", ".py",
-             "python", "python3", "3"),
-    Language("scala", SessionKind.SPARK, "remote-spark-scala", "Remote Spark (Scala)", "text/x-scala", ".scala",
-             "text/x-scala", "scala", "2.13"),
-    Language("r", SessionKind.SPARKR, "remote-sparkr", "Remote SparkR", "text/x-rsrc", ".r", "text/x-rsrc", "r", "4"),
+    Language(
+        "python",
+        SessionKind.PYSPARK,
+        "remote-pyspark",
+        "Remote PySpark",
+        "text/x-python",
+        ".py",
+        "python",
+        "python3",
+        "3",
+    ),
+    Language(
+        "scala",
+        SessionKind.SPARK,
+        "remote-spark-scala",
+        "Remote Spark (Scala)",
+        "text/x-scala",
+        ".scala",
+        "text/x-scala",
+        "scala",
+        "2.13",
+    ),
+    Language(
+        "r",
+        SessionKind.SPARKR,
+        "remote-sparkr",
+        "Remote SparkR",
+        "text/x-rsrc",
+        ".r",
+        "text/x-rsrc",
+        "r",
+        "4",
+    ),
 )
 """The kernels' languages, Python first (the default)."""
 
@@ -114,7 +147,9 @@ def sql_transfer_kind(session_kind: SessionKind | None) -> bool:
     return session_kind in (SessionKind.SQL, SessionKind.SPARK, SessionKind.SPARKR)
 
 
-def completion_kind(session_kind: SessionKind | None, statement: SessionKind | str | None = None) -> SessionKind:
+def completion_kind(
+    session_kind: SessionKind | None, statement: SessionKind | str | None = None
+) -> SessionKind:
     """The ``kind`` of a ``/completion`` request: the statement's, else the session's, Python for shared.
 
     :param session_kind: the session's kind.

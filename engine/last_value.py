@@ -93,9 +93,12 @@ def augment(code: str) -> LastExpression | None:
     end = _offset(lines, last.end_lineno, last.end_col_offset)
     rest = code[end:]
     marker = MARKER_PREFIX + uuid.uuid4().hex
-    rewritten = (f"{code[:start]}{LAST_DATAFRAME_VAR} = ({code[start:end]}){rest}"
-                 + ("" if rest.endswith("\n") else "\n") + _TAIL
-                 + f"_sparkwire_tail(globals(), {json_literal(LAST_DATAFRAME_VAR)}, {json_literal(marker)})\n")
+    rewritten = (
+        f"{code[:start]}{LAST_DATAFRAME_VAR} = ({code[start:end]}){rest}"
+        + ("" if rest.endswith("\n") else "\n")
+        + _TAIL
+        + f"_sparkwire_tail(globals(), {json_literal(LAST_DATAFRAME_VAR)}, {json_literal(marker)})\n"
+    )
     return LastExpression(code=rewritten, marker=marker)
 
 

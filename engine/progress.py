@@ -88,7 +88,11 @@ class LiveDisplay:
 
     def update_text(self, text: str, now: float) -> None:
         """Replace the text: only when it changed, and at most once per ``min_interval``."""
-        if self.display_id is not None and text != self._last_text and now - self._last_sent >= self._min_interval:
+        if (
+            self.display_id is not None
+            and text != self._last_text
+            and now - self._last_sent >= self._min_interval
+        ):
             self.sink.update({"text/plain": text}, display_id=self.display_id)
             self._last_text, self._last_sent = text, now
 
@@ -165,8 +169,9 @@ class StatementProgress:
             import ipywidgets
         except ImportError:  # ipywidgets is a dependency, but a stripped environment may lack it
             return None
-        self._bar = ipywidgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="Spark",
-                                             bar_style="info")
+        self._bar = ipywidgets.FloatProgress(
+            value=0.0, min=0.0, max=1.0, description="Spark", bar_style="info"
+        )
         self._label = ipywidgets.Label(value="")
         self._widget = ipywidgets.HBox([self._bar, self._label])
         return self._widget
@@ -193,8 +198,9 @@ class SessionStartView:
     :param clock: the time source.
     """
 
-    def __init__(self, sink: DisplaySink, *, where: str, clock: Clock = time.monotonic,
-                 since: float | None = None) -> None:
+    def __init__(
+        self, sink: DisplaySink, *, where: str, clock: Clock = time.monotonic, since: float | None = None
+    ) -> None:
         self._sink = sink
         self._where = where
         self._clock = clock
@@ -228,8 +234,10 @@ class SessionStartView:
             headline = f"Creating a Spark session on {self._where}{early}…"
         else:
             kind = f" ({session.kind.value})" if session.kind is not None else ""
-            headline = (f"Starting Spark session {session.id}{kind} on {self._where}{early}: "
-                        f"{session.state.value}, {format_duration(self.elapsed)}")
+            headline = (
+                f"Starting Spark session {session.id}{kind} on {self._where}{early}: "
+                f"{session.state.value}, {format_duration(self.elapsed)}"
+            )
         text, bundle = self._bundle(session, headline)
         if text == self._last_text:
             return
@@ -251,8 +259,10 @@ class SessionStartView:
             return
         kind = f" ({session.kind.value})" if session.kind is not None else ""
         if self._early:
-            headline = (f"Spark session {session.id}{kind} is ready on {self._where}: started with the kernel "
-                        f"{self.elapsed:.1f} s ago, this cell waited {self._clock() - self._shown:.1f} s.")
+            headline = (
+                f"Spark session {session.id}{kind} is ready on {self._where}: started with the kernel "
+                f"{self.elapsed:.1f} s ago, this cell waited {self._clock() - self._shown:.1f} s."
+            )
         else:
             headline = f"Spark session {session.id}{kind} is ready on {self._where} ({self.elapsed:.1f} s)."
         _, bundle = self._bundle(session, headline)

@@ -161,7 +161,9 @@ class SessionRegistry:
         spec_from_body(checked, where=f"session {name!r}")
         with self._lock:
             if name in self._handles and not replace:
-                raise EngineError(f"A session named {name!r} already exists; delete it first or pick another name.")
+                raise EngineError(
+                    f"A session named {name!r} already exists; delete it first or pick another name."
+                )
             handle = self._handles[name] = SessionHandle(name=name, endpoint=resolved, body=checked)
         return handle
 
@@ -192,10 +194,13 @@ class SessionRegistry:
             )
         with self._lock:
             if name in self._handles and not replace:
-                raise EngineError(f"A session named {name!r} already exists; delete it first or pick another name.")
+                raise EngineError(
+                    f"A session named {name!r} already exists; delete it first or pick another name."
+                )
             body = {"kind": session.kind.value} if session.kind is not None else {}
-            handle = SessionHandle(name=name, endpoint=resolved, body=body, session_id=session.id, owned=False,
-                                   last=session)
+            handle = SessionHandle(
+                name=name, endpoint=resolved, body=body, session_id=session.id, owned=False, last=session
+            )
             self._handles[name] = handle
         return handle
 
@@ -223,21 +228,32 @@ class SessionRegistry:
         client = self.client(handle.endpoint)
         if on_update is not None:
             on_update(None)
-        spec = spec_from_body(self._with_heartbeat(handle.endpoint.with_proxy_user(handle.body)),
-                              where=f"session {name!r}")
+        spec = spec_from_body(
+            self._with_heartbeat(handle.endpoint.with_proxy_user(handle.body)), where=f"session {name!r}"
+        )
         with interrupts_deferred() as interrupted:
             session = client.create_session(spec)
         try:
             if interrupted():
                 raise KeyboardInterrupt
             # reconnect_wait=0: a start fails at once on an unreachable endpoint (the cell is re-run).
-            session = wait_for_session(client, session.id, seen=session, timeout=timeout, on_poll=on_update,
-                                       log_lines=_LOG_LINES, reconnect_wait=0)
+            session = wait_for_session(
+                client,
+                session.id,
+                seen=session,
+                timeout=timeout,
+                on_poll=on_update,
+                log_lines=_LOG_LINES,
+                reconnect_wait=0,
+            )
         except KeyboardInterrupt:
             _delete_quietly(client, session.id)
             raise ExecutionInterrupted(
                 f"Interrupted while session {session.id} was starting; it was deleted. Run the cell again "
-                "to start a new one.", statement_id=None, cancelled=True) from None
+                "to start a new one.",
+                statement_id=None,
+                cancelled=True,
+            ) from None
         except SessionDead as exc:
             raise _dead(client, exc) from None
         except LivyTimeout as exc:
@@ -245,7 +261,10 @@ class SessionRegistry:
             raise LivyTimeout(
                 f"Session {session.id} on {handle.endpoint.url} was not ready after {timeout:g} s, so it was "
                 "deleted. The cluster may lack free resources; try again, or raise kernel.session_start_timeout "
-                "in the config file.", url=exc.url, session_id=session.id) from None
+                "in the config file.",
+                url=exc.url,
+                session_id=session.id,
+            ) from None
         handle.session_id, handle.last, handle.owned = session.id, session, True
         self._start_heartbeat()
         return handle
@@ -380,7 +399,9 @@ class SessionRegistry:
             for handle in list(self._handles.values()):
                 if handle.owned and handle.session_id is not None:
                     try:
-                        self.client(handle.endpoint).delete_session(handle.session_id, missing_ok=True, timeout=5.0)
+                        self.client(handle.endpoint).delete_session(
+                            handle.session_id, missing_ok=True, timeout=5.0
+                        )
                     except LivyError as exc:
                         failures.append((handle.name, exc))
                     handle.session_id = None

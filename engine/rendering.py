@@ -141,13 +141,18 @@ def table_html(table: Table) -> str:
     body = []
     for row in table.rows:
         cells = "".join(
-            '<td><i style="opacity:0.6">null</i></td>' if v is None else f"<td>{html.escape(_cell_text(v))}</td>"
+            '<td><i style="opacity:0.6">null</i></td>'
+            if v is None
+            else f"<td>{html.escape(_cell_text(v))}</td>"
             for v in row
         )
         body.append(f"<tr>{cells}</tr>")
     total = table.total_rows if table.total_rows is not None else len(table.rows)
-    note = (f"<p>{len(table.rows)} of {total} rows shown.</p>" if total > len(table.rows)
-            else f"<p>{total} row{'s' if total != 1 else ''}</p>")
+    note = (
+        f"<p>{len(table.rows)} of {total} rows shown.</p>"
+        if total > len(table.rows)
+        else f"<p>{total} row{'s' if total != 1 else ''}</p>"
+    )
     return (
         '<div class="sparkwire-table" style="max-height:32em;overflow:auto">'
         f'<table class="dataframe"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
@@ -210,7 +215,9 @@ def _rich_bundle(data: Mapping[str, Any], *, sql: bool) -> dict[str, Any] | None
 render_error = format_error
 
 
-def render_output(output: Output, *, sql: bool = False, code: str | None = None, verbose: bool = False) -> RenderedOutput:
+def render_output(
+    output: Output, *, sql: bool = False, code: str | None = None, verbose: bool = False
+) -> RenderedOutput:
     """Turn a statement's output into what the cell shows.
 
     :param output: the Livy output.
@@ -220,8 +227,11 @@ def render_output(output: Output, *, sql: bool = False, code: str | None = None,
     :return: the stdout text, the rich bundle and/or the error.
     """
     if not output.ok:
-        return RenderedOutput(error=render_error(output.ename, output.evalue, output.traceback, code=code,
-                                                 sql=sql, verbose=verbose))
+        return RenderedOutput(
+            error=render_error(
+                output.ename, output.evalue, output.traceback, code=code, sql=sql, verbose=verbose
+            )
+        )
     text = output.data.get("text/plain")
     stdout = str(text) if text is not None else ""
     if stdout and not stdout.endswith("\n"):

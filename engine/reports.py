@@ -41,13 +41,22 @@ def sessions_bundle(
         mark = "*" if session.id == current else ""
         kind = session.kind.value if session.kind is not None else ""
         cells = (mark, str(session.id), session.name or "", kind, session.state.value, session.app_id or "")
-        links = (_link(session.app_info.spark_ui_url, "Spark UI"), _link(session.app_info.driver_log_url, "log"))
-        rows_html.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
-                         + "".join(f"<td>{c}</td>" for c in links) + "</tr>")
+        links = (
+            _link(session.app_info.spark_ui_url, "Spark UI"),
+            _link(session.app_info.driver_log_url, "log"),
+        )
+        rows_html.append(
+            "<tr>"
+            + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+            + "".join(f"<td>{c}</td>" for c in links)
+            + "</tr>"
+        )
         rows_text.append([*cells, session.app_info.spark_ui_url or "", session.app_info.driver_log_url or ""])
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    markup = (f"<p>{html.escape(title)}</p><table><thead><tr>{head}</tr></thead>"
-              f"<tbody>{''.join(rows_html)}</tbody></table>")
+    markup = (
+        f"<p>{html.escape(title)}</p><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows_html)}</tbody></table>"
+    )
     if current is not None:
         markup += "<p>* this notebook's session</p>"
     table = Table(tuple((h, "") for h in header), tuple(rows_text))
@@ -65,8 +74,10 @@ def settings_bundle(title: str, values: Mapping[str, Any]) -> dict[str, Any]:
     :return: a bundle with ``text/html`` and ``text/plain``.
     """
     body = json.dumps(dict(values), indent=2, sort_keys=True, default=str)
-    return {"text/plain": f"{title}\n{body}",
-            "text/html": f"<p>{html.escape(title)}</p><pre>{html.escape(body)}</pre>"}
+    return {
+        "text/plain": f"{title}\n{body}",
+        "text/html": f"<p>{html.escape(title)}</p><pre>{html.escape(body)}</pre>",
+    }
 
 
 def log_text(log: SessionLog) -> str:

@@ -22,7 +22,8 @@ from .error_info import ErrorInfo
 __all__ = ["format_scala_error", "is_scala_error"]
 
 _ERROR_LINE: Final = re.compile(
-    r"^\s*(?:<console>:\d+(?::\d+)?: |On line (?P<line>\d+): )?(?P<level>error|warning): (?P<message>.*)$")
+    r"^\s*(?:<console>:\d+(?::\d+)?: |On line (?P<line>\d+): )?(?P<level>error|warning): (?P<message>.*)$"
+)
 _CONSOLE_ERROR: Final = re.compile(r"^\s*<console>:\d+(?::\d+)?: error: ")
 # sparkwire's gateway: "<console>:LINE:COLUMN: error:" counts the cell's own lines (Livy's LINE counts its wrapper).
 _CELL_POSITION: Final = re.compile(r"^<console>:(?P<line>\d+):(?P<column>\d+): error: ", re.MULTILINE)
@@ -83,7 +84,11 @@ def _cell_source(code: str | None, number: int, column: int) -> list[str]:
 
 
 def format_scala_error(
-    ename: str | None, evalue: str | None, traceback: Sequence[str] = (), *, code: str | None = None,
+    ename: str | None,
+    evalue: str | None,
+    traceback: Sequence[str] = (),
+    *,
+    code: str | None = None,
     verbose: bool = False,
 ) -> ErrorInfo:
     """Turn a Scala REPL error into what the cell shows.
@@ -135,6 +140,8 @@ def format_scala_error(
     if name == "Error" and exception is not None:
         name = exception["cls"]
     if hidden:
-        out.append(f"({hidden} JVM stack line{'s' if hidden != 1 else ''} hidden; %%spark -v, or "
-                   "\"verbose_errors\": true under \"kernel\" in the config file, shows them.)")
+        out.append(
+            f"({hidden} JVM stack line{'s' if hidden != 1 else ''} hidden; %%spark -v, or "
+            '"verbose_errors": true under "kernel" in the config file, shows them.)'
+        )
     return ErrorInfo(name, evalue or "", tuple(out) or (name,))

@@ -14,8 +14,21 @@ def add_send_to_spark_flags(add_argument: Callable[..., Any]) -> None:
     :param add_argument: ``argparse.ArgumentParser.add_argument``, or anything taking its arguments.
     """
     add_argument("-i", "--input", required=True, metavar="VAR", help="the local variable to send")
-    add_argument("-t", "--type", type=str.lower, choices=("df", "str"), default="df", metavar="df|str",
-                 help="df: a pandas DataFrame, sent as a Spark DataFrame (default); str: a string")
+    add_argument(
+        "-t",
+        "--type",
+        type=str.lower,
+        choices=("df", "str"),
+        default="df",
+        metavar="df|str",
+        help="df: a pandas DataFrame, sent as a Spark DataFrame (default); str: a string",
+    )
     add_argument("-n", "--name", required=True, metavar="NAME", help="the variable's name in the session")
-    add_argument("-m", "--maxrows", type=int, default=-1, metavar="MAXROWS",
-                 help="send at most this many rows of a DataFrame (default -1: all)")
+    add_argument(
+        "-m",
+        "--maxrows",
+        type=int,
+        default=-1,
+        metavar="MAXROWS",
+        help="send at most this many rows of a DataFrame (default -1: all)",
+    )

@@ -19,25 +19,27 @@ from .errors import ConfigError
 __all__ = ["SESSION_KEYS", "merge_bodies", "spec_from_body"]
 
 # Livy's JSON name → (SessionSpec field, expected JSON type).
-_FIELDS: Final = MappingProxyType({
-    "kind": ("kind", str),
-    "proxyUser": ("proxy_user", str),
-    "jars": ("jars", list),
-    "pyFiles": ("py_files", list),
-    "files": ("files", list),
-    "archives": ("archives", list),
-    "driverMemory": ("driver_memory", str),
-    "driverCores": ("driver_cores", int),
-    "executorMemory": ("executor_memory", str),
-    "executorCores": ("executor_cores", int),
-    "numExecutors": ("num_executors", int),
-    "queue": ("queue", str),
-    "name": ("name", str),
-    "conf": ("conf", dict),
-    "heartbeatTimeoutInSecond": ("heartbeat_timeout_in_second", int),
-    "ttl": ("ttl", str),
-    "idleTimeout": ("idle_timeout", str),
-})
+_FIELDS: Final = MappingProxyType(
+    {
+        "kind": ("kind", str),
+        "proxyUser": ("proxy_user", str),
+        "jars": ("jars", list),
+        "pyFiles": ("py_files", list),
+        "files": ("files", list),
+        "archives": ("archives", list),
+        "driverMemory": ("driver_memory", str),
+        "driverCores": ("driver_cores", int),
+        "executorMemory": ("executor_memory", str),
+        "executorCores": ("executor_cores", int),
+        "numExecutors": ("num_executors", int),
+        "queue": ("queue", str),
+        "name": ("name", str),
+        "conf": ("conf", dict),
+        "heartbeatTimeoutInSecond": ("heartbeat_timeout_in_second", int),
+        "ttl": ("ttl", str),
+        "idleTimeout": ("idle_timeout", str),
+    }
+)
 
 SESSION_KEYS: Final = frozenset(_FIELDS)
 """The keys a session body may hold (Livy's ``POST /sessions`` fields)."""
@@ -101,7 +103,7 @@ def spec_from_body(body: Mapping[str, Any], *, where: str = "session settings") 
     if unknown:
         raise ConfigError(
             f"{where}: unknown session setting(s) {', '.join(map(repr, unknown))}. Livy accepts: "
-            f"{', '.join(sorted(SESSION_KEYS))}; Spark settings go inside \"conf\"."
+            f'{", ".join(sorted(SESSION_KEYS))}; Spark settings go inside "conf".'
         )
     values: dict[str, Any] = {}
     for key, value in body.items():

@@ -26,7 +26,7 @@ def _cells(line: str, widths: list[int]) -> list[str]:
     """Cut a ``|a|b|`` row at the rule's column widths (values may themselves hold ``|``)."""
     values, start = [], 1
     for width in widths:
-        values.append(line[start:start + width].strip())
+        values.append(line[start : start + width].strip())
         start += width + 1
     return values
 
@@ -88,5 +88,6 @@ def pretty_bundle(text: str) -> dict[str, Any] | None:
     if not any(isinstance(part, Table) for part in parts):
         return None
     markup = "".join(
-        table_html(part) if isinstance(part, Table) else f"<pre>{html.escape(part)}</pre>" for part in parts)
+        table_html(part) if isinstance(part, Table) else f"<pre>{html.escape(part)}</pre>" for part in parts
+    )
     return {"text/html": markup, "text/plain": text.rstrip("\n")}

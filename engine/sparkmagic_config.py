@@ -57,26 +57,40 @@ _MUTUAL = {1: "required", 2: "optional", 3: "disabled"}
 _KERBEROS_KEYS = ("principal", "hostname_override", "service", "delegate")
 
 # The keys read_sparkmagic_config translates.
-_HONOURED = frozenset({
-    "kernel_python_credentials", "kernel_scala_credentials", "kernel_r_credentials", "session_configs", "session_configs_defaults", "ignore_ssl_errors",
-    "custom_headers", "livy_session_startup_timeout_seconds", "authenticators", "kerberos_auth_configuration",
-    "retry_policy", "retry_seconds_to_sleep_list", "configurable_retry_policy_max_retries",
-})
+_HONOURED = frozenset(
+    {
+        "kernel_python_credentials",
+        "kernel_scala_credentials",
+        "kernel_r_credentials",
+        "session_configs",
+        "session_configs_defaults",
+        "ignore_ssl_errors",
+        "custom_headers",
+        "livy_session_startup_timeout_seconds",
+        "authenticators",
+        "kerberos_auth_configuration",
+        "retry_policy",
+        "retry_seconds_to_sleep_list",
+        "configurable_retry_policy_max_retries",
+    }
+)
 _HEARTBEAT = "sparkwire sends its own heartbeats; their timeout is kernel.heartbeat_timeout"
 # Why each other key of sparkmagic's example_config.json has no effect here.
-_IGNORED = MappingProxyType({
-    "logging_config": "sparkwire logs through Python's logging module",
-    "wait_for_idle_timeout_seconds": "statements run until they finish or kernel.statement_timeout",
-    "fatal_error_suggestion": "sparkwire's errors say what to do themselves",
-    "use_auto_viz": "results show as typed tables with a chart view",
-    "coerce_dataframe": "column types come from the Spark schema",
-    "max_results_sql": "%%sql -n sets the number of rows",
-    "pyspark_dataframe_encoding": "results travel as Arrow or UTF-8 JSON",
-    "heartbeat_refresh_seconds": _HEARTBEAT,
-    "livy_server_heartbeat_timeout_seconds": _HEARTBEAT,
-    "heartbeat_retry_seconds": _HEARTBEAT,
-    "server_extension_default_kernel_name": "sparkwire's panel starts no kernels",
-})
+_IGNORED = MappingProxyType(
+    {
+        "logging_config": "sparkwire logs through Python's logging module",
+        "wait_for_idle_timeout_seconds": "statements run until they finish or kernel.statement_timeout",
+        "fatal_error_suggestion": "sparkwire's errors say what to do themselves",
+        "use_auto_viz": "results show as typed tables with a chart view",
+        "coerce_dataframe": "column types come from the Spark schema",
+        "max_results_sql": "%%sql -n sets the number of rows",
+        "pyspark_dataframe_encoding": "results travel as Arrow or UTF-8 JSON",
+        "heartbeat_refresh_seconds": _HEARTBEAT,
+        "livy_server_heartbeat_timeout_seconds": _HEARTBEAT,
+        "heartbeat_retry_seconds": _HEARTBEAT,
+        "server_extension_default_kernel_name": "sparkwire's panel starts no kernels",
+    }
+)
 
 
 def sparkmagic_config_path(environ: Mapping[str, str], home: Path) -> Path:
@@ -99,14 +113,14 @@ def _password(credentials: Mapping[str, Any], source: str, key: str) -> str | No
         try:
             return base64.b64decode(str(encoded), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            raise ConfigError(
-                f"{source}: {key}.base64_password is not valid base64 text."
-            ) from None
+            raise ConfigError(f"{source}: {key}.base64_password is not valid base64 text.") from None
     password = credentials.get("password")
     return None if password is None else str(password)
 
 
-def _auth(value: Any, data: Mapping[str, Any], username: str, password: str | None, source: str, key: str) -> str:
+def _auth(
+    value: Any, data: Mapping[str, Any], username: str, password: str | None, source: str, key: str
+) -> str:
     if value is None:
         return "basic" if username and password else "none"
     authenticators = parse_authenticators(data.get("authenticators"), source)
@@ -117,8 +131,8 @@ def _auth(value: Any, data: Mapping[str, Any], username: str, password: str | No
         return builtin
     known = ", ".join(sorted({"None", "Basic_Access", "Kerberos", *map(str, authenticators)}))
     raise ConfigError(
-        f"{source}: {key}.auth is {value!r}, which is not in \"authenticators\" ({known}). "
-        "Add it there with its class path, e.g. \"authenticators\": {\"MyAuth\": \"mypackage.auth.MyAuth\"}."
+        f'{source}: {key}.auth is {value!r}, which is not in "authenticators" ({known}). '
+        'Add it there with its class path, e.g. "authenticators": {"MyAuth": "mypackage.auth.MyAuth"}.'
     )
 
 
@@ -132,8 +146,10 @@ def _kerberos_options(value: Any, source: str) -> dict[str, Any]:
     if mutual is not None:
         name = _MUTUAL.get(mutual) if isinstance(mutual, int) else str(mutual).strip().lower()
         if name not in ("required", "optional", "disabled"):
-            raise ConfigError(f"{source}: kerberos_auth_configuration.mutual_authentication must be 1 (REQUIRED), "
-                              f"2 (OPTIONAL) or 3 (DISABLED), not {mutual!r}.")
+            raise ConfigError(
+                f"{source}: kerberos_auth_configuration.mutual_authentication must be 1 (REQUIRED), "
+                f"2 (OPTIONAL) or 3 (DISABLED), not {mutual!r}."
+            )
         options["mutual_authentication"] = name
     return options
 
@@ -145,8 +161,11 @@ def _retry_policy(data: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(retries, int) and not isinstance(retries, bool) and retries >= 0:
             policy["max_retries"] = retries
     sleeps = data.get("retry_seconds_to_sleep_list")
-    if isinstance(sleeps, list) and sleeps and all(
-            isinstance(x, int | float) and not isinstance(x, bool) and x >= 0 for x in sleeps):
+    if (
+        isinstance(sleeps, list)
+        and sleeps
+        and all(isinstance(x, int | float) and not isinstance(x, bool) and x >= 0 for x in sleeps)
+    ):
         policy["backoff"] = float(sleeps[0])
         policy["cap"] = float(max(sleeps))
     return policy
@@ -231,7 +250,7 @@ def sparkmagic_notes(data: Mapping[str, Any]) -> tuple[str, ...]:
     :return: the lines, in the file's order (empty when every key is used).
     """
     return tuple(
-        f"sparkmagic's {key!r} is ignored: "
-        f"{_IGNORED.get(key, 'sparkwire does not know this setting')}."
-        for key in data if key not in _HONOURED
+        f"sparkmagic's {key!r} is ignored: {_IGNORED.get(key, 'sparkwire does not know this setting')}."
+        for key in data
+        if key not in _HONOURED
     )

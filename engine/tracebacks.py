@@ -132,7 +132,7 @@ def parse_traceback(lines: Sequence[str]) -> ParsedTraceback:
     text = _split_lines(lines)
     for marker in _CHAIN_MARKERS:
         if marker in text:
-            text = text[len(text) - text[::-1].index(marker):]
+            text = text[len(text) - text[::-1].index(marker) :]
     while text and not text[0].strip():
         text = text[1:]
     if text and all(_JAVA_FRAME.match(line) for line in text if line.strip()):
@@ -152,8 +152,11 @@ def parse_traceback(lines: Sequence[str]) -> ParsedTraceback:
             index += 1
         source = next((s.strip() for s in source_lines if s.strip() and set(s) - set("^~ ")), "")
         # A syntax error's frame (no function name) points at the column with a caret: keep it.
-        caret = next((s for s in source_lines if s.strip() and not set(s) - set("^~ ")), "") \
-            if not match["name"] else ""
+        caret = (
+            next((s for s in source_lines if s.strip() and not set(s) - set("^~ ")), "")
+            if not match["name"]
+            else ""
+        )
         frames.append(Frame(match["file"], int(match["line"]), match["name"] or "", source, caret.rstrip()))
     exception = tuple(text[index:])
     while exception and not exception[-1].strip():
@@ -246,10 +249,13 @@ def _frame_lines(frames: Sequence[Frame], code: str | None, verbose: bool) -> tu
             continue
         if frame.in_cell:
             where = f"  Cell line {frame.lineno}" + (
-                f", in {frame.name}" if frame.name and frame.name != "<module>" else "")
+                f", in {frame.name}" if frame.name and frame.name != "<module>" else ""
+            )
             source = _cell_line(code, frame.lineno) or frame.source
         else:
-            where = f'  File "{frame.filename}", line {frame.lineno}' + (f", in {frame.name}" if frame.name else "")
+            where = f'  File "{frame.filename}", line {frame.lineno}' + (
+                f", in {frame.name}" if frame.name else ""
+            )
             source = frame.source
         out.append(where)
         if source:
@@ -286,13 +292,14 @@ def _python_task_error(lines: Sequence[str]) -> _TaskError | None:
     if start is None:
         return None
     end = start + 1
-    while end < len(lines) and not (_JAVA_STACK_LINE.match(lines[end]) or lines[end].startswith(
-            ("Driver stacktrace:", "Caused by:"))):
+    while end < len(lines) and not (
+        _JAVA_STACK_LINE.match(lines[end]) or lines[end].startswith(("Driver stacktrace:", "Caused by:"))
+    ):
         end += 1
-    worker = parse_traceback([_HEADER, *lines[start + 1:end]])
+    worker = parse_traceback([_HEADER, *lines[start + 1 : end]])
     if not worker.exception:
         return None
-    before = " ".join(lines[:start + 1])
+    before = " ".join(lines[: start + 1])
     failure = _TASK_FAILURE.search(before)
     rest = sum(1 for line in lines[end:] if line.strip()) + sum(1 for line in lines[1:start] if line.strip())
     return _TaskError(lines[0].rstrip(), failure.group(1) if failure else "", worker, rest)
@@ -373,6 +380,8 @@ def format_error(
     if not verbose and parsed.java_frames:
         notes.append(f"{len(parsed.java_frames)} JVM frame{'s' if len(parsed.java_frames) != 1 else ''}")
     if notes:
-        out.append(f"({' and '.join(notes)} hidden; %%spark -v, or \"verbose_errors\": true under \"kernel\" "
-                   "in the config file, shows them.)")
+        out.append(
+            f'({" and ".join(notes)} hidden; %%spark -v, or "verbose_errors": true under "kernel" '
+            "in the config file, shows them.)"
+        )
     return ErrorInfo(name, value, tuple(out))

@@ -44,8 +44,13 @@ class AccessPolicy:
     def from_settings(cls, settings: GatewaySettings) -> AccessPolicy:
         """:return: the policy; enabled when users are told apart (``users``/``basic``/``kerberos``)."""
         enabled = settings.access_control and settings.auth_mode in ("users", "basic", "kerberos")
-        return cls(enabled, settings.impersonation, frozenset(settings.superusers),
-                   frozenset(settings.view_users), frozenset(settings.modify_users))
+        return cls(
+            enabled,
+            settings.impersonation,
+            frozenset(settings.superusers),
+            frozenset(settings.view_users),
+            frozenset(settings.modify_users),
+        )
 
     def can_view(self, user: str | None, owner: str | None) -> bool:
         """:return: True when ``user`` may see a session or batch of ``owner``."""
@@ -60,14 +65,18 @@ class AccessPolicy:
     def check_view(self, user: str | None, owner: str | None, what: str) -> None:
         """:raises Forbidden: naming the rule, if ``user`` may not see ``what``."""
         if not self.can_view(user, owner):
-            raise Forbidden(f"User '{user}' may not see {what}: it belongs to another user. Only its owner, "
-                            f"superusers, view_users and modify_users may.")
+            raise Forbidden(
+                f"User '{user}' may not see {what}: it belongs to another user. Only its owner, "
+                f"superusers, view_users and modify_users may."
+            )
 
     def check_modify(self, user: str | None, owner: str | None, what: str) -> None:
         """:raises Forbidden: naming the rule, if ``user`` may not act on ``what``."""
         if not self.can_modify(user, owner):
-            raise Forbidden(f"User '{user}' may not change {what}: it belongs to another user. Only its owner, "
-                            f"superusers and modify_users may.")
+            raise Forbidden(
+                f"User '{user}' may not change {what}: it belongs to another user. Only its owner, "
+                f"superusers and modify_users may."
+            )
 
     def proxy_user(self, user: str | None, requested: str | None) -> str | None:
         """Decide the user Spark runs as for a ``proxyUser`` (body) or ``doAs`` (query) request.
@@ -78,9 +87,13 @@ class AccessPolicy:
         if not requested or requested == user:  # "" is what some clients send for "nobody in particular"
             return requested or None
         if not self.impersonation:
-            raise Forbidden(f"Running as '{requested}' (proxyUser/doAs) is refused: impersonation is off on "
-                            f"this gateway (setting impersonation). Leave proxyUser out to run as yourself.")
+            raise Forbidden(
+                f"Running as '{requested}' (proxyUser/doAs) is refused: impersonation is off on "
+                f"this gateway (setting impersonation). Leave proxyUser out to run as yourself."
+            )
         if self.enabled and user not in self.superusers:
-            raise Forbidden(f"User '{user}' may not run as '{requested}' (proxyUser/doAs): only superusers "
-                            f"may impersonate other users.")
+            raise Forbidden(
+                f"User '{user}' may not run as '{requested}' (proxyUser/doAs): only superusers "
+                f"may impersonate other users."
+            )
         return requested

@@ -34,8 +34,15 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("sparkwire.gateway")
 
-ROUTERS = [sessions_router, statements_router, batches_router, ui_proxy_router, jobs_router, pool_router,
-           results_router]
+ROUTERS = [
+    sessions_router,
+    statements_router,
+    batches_router,
+    ui_proxy_router,
+    jobs_router,
+    pool_router,
+    results_router,
+]
 
 
 def _msg(status: int, message: str) -> JSONResponse:
@@ -52,7 +59,7 @@ def _describe_validation(exc: RequestValidationError) -> str:
     for error in exc.errors():
         where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
         if error.get("type") == "json_invalid":
-            return "Malformed JSON in the request body: send a JSON object, e.g. {\"kind\": \"pyspark\"}."
+            return 'Malformed JSON in the request body: send a JSON object, e.g. {"kind": "pyspark"}.'
         if error.get("type") == "extra_forbidden":
             problems.append(f"unknown field '{where}'")
         elif (reason := explain_error(dict(error))) is not None:
@@ -143,8 +150,9 @@ def create_app(settings: GatewaySettings, authenticator: Authenticator | None = 
     install_livy_openapi(app, auth_required=settings.auth_mode != "none")
     app.state.access = AccessPolicy.from_settings(settings)
     # The last added runs first: the Host check, then the body limit, then auth.
-    app.add_middleware(AuthMiddleware, settings=settings,
-                       authenticator=authenticator or build_authenticator(settings))
+    app.add_middleware(
+        AuthMiddleware, settings=settings, authenticator=authenticator or build_authenticator(settings)
+    )
     app.add_middleware(BodyLimitMiddleware, settings=settings)
     app.add_middleware(HostCheckMiddleware, settings=settings)
     return app

@@ -26,8 +26,14 @@ from .settings import GatewaySettings
 from .spnego import SpnegoAcceptor
 from .users import UserDirectory
 
-__all__ = ["AuthMiddleware", "Authenticator", "Verdict", "authenticated_user", "build_authenticator",
-           "parse_authorization"]
+__all__ = [
+    "AuthMiddleware",
+    "Authenticator",
+    "Verdict",
+    "authenticated_user",
+    "build_authenticator",
+    "parse_authorization",
+]
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -80,8 +86,12 @@ class Authenticator:
     :param spnego: the Kerberos acceptor, for mode ``kerberos``.
     """
 
-    def __init__(self, settings: GatewaySettings, users: UserDirectory | None = None,
-                 spnego: SpnegoAcceptor | None = None) -> None:
+    def __init__(
+        self,
+        settings: GatewaySettings,
+        users: UserDirectory | None = None,
+        spnego: SpnegoAcceptor | None = None,
+    ) -> None:
         self.mode = settings.auth_mode
         self._settings = settings
         self._users = users
@@ -90,24 +100,36 @@ class Authenticator:
 
     def challenges(self) -> list[str]:
         """:return: the ``WWW-Authenticate`` values of a 401."""
-        return {"token": ['Bearer realm="sparkwire"'], "basic": ['Basic realm="sparkwire"'],
-                "users": ['Basic realm="sparkwire"', 'Bearer realm="sparkwire"'],
-                "kerberos": ["Negotiate"]}.get(self.mode, [])
+        return {
+            "token": ['Bearer realm="sparkwire"'],
+            "basic": ['Basic realm="sparkwire"'],
+            "users": ['Basic realm="sparkwire"', 'Bearer realm="sparkwire"'],
+            "kerberos": ["Negotiate"],
+        }.get(self.mode, [])
 
     async def check(self, header_values: list[bytes]) -> Verdict:
         """:return: the verdict for a request carrying these ``Authorization`` values."""
         if self.mode == "none":
             return Verdict(True)
         if not header_values and self.mode == "kerberos":
-            return Verdict(False, reason="this gateway uses Kerberos (SPNEGO): get a ticket with kinit, then "
-                                         "use a client with Kerberos auth (e.g. auth: kerberos, curl --negotiate -u :)")
+            return Verdict(
+                False,
+                reason="this gateway uses Kerberos (SPNEGO): get a ticket with kinit, then "
+                "use a client with Kerberos auth (e.g. auth: kerberos, curl --negotiate -u :)",
+            )
         if not header_values:
-            return Verdict(False, reason="send credentials for this gateway "
-                                         f"({' or '.join(c.split()[0] for c in self.challenges())})")
+            return Verdict(
+                False,
+                reason="send credentials for this gateway "
+                f"({' or '.join(c.split()[0] for c in self.challenges())})",
+            )
         parsed = parse_authorization(header_values)
         if parsed is None:
-            return Verdict(False, reason="the Authorization header is malformed: send one "
-                                         "'<scheme> <credentials>' header in plain ASCII")
+            return Verdict(
+                False,
+                reason="the Authorization header is malformed: send one "
+                "'<scheme> <credentials>' header in plain ASCII",
+            )
         scheme, credentials = parsed
         if scheme == "bearer" and self.mode in ("token", "users"):
             return self._bearer(credentials)
@@ -118,8 +140,11 @@ class Authenticator:
             if result.user is None:
                 return Verdict(False, reason=f"Kerberos authentication failed: {result.error}")
             return Verdict(True, result.user, reply_header=result.reply_token)
-        return Verdict(False, reason=f"this gateway does not accept {scheme.capitalize()} credentials; "
-                                     f"it uses {self.mode} authentication")
+        return Verdict(
+            False,
+            reason=f"this gateway does not accept {scheme.capitalize()} credentials; "
+            f"it uses {self.mode} authentication",
+        )
 
     def _bearer(self, token: str) -> Verdict:
         if self.mode == "users" and self._users is not None:
@@ -155,7 +180,11 @@ def build_authenticator(settings: GatewaySettings) -> Authenticator:
     :raises UsersFileError: the users file is missing or malformed.
     :raises RuntimeError: Kerberos is asked for but cannot be used (no gssapi, no key in the keytab).
     """
-    users = UserDirectory.from_file(settings.users_file) if settings.auth_mode == "users" and settings.users_file else None
+    users = (
+        UserDirectory.from_file(settings.users_file)
+        if settings.auth_mode == "users" and settings.users_file
+        else None
+    )
     spnego = None
     if settings.auth_mode == "kerberos":
         assert settings.kerberos_principal is not None and settings.kerberos_keytab is not None
@@ -176,13 +205,22 @@ class AuthMiddleware:
             await self._app(scope, receive, send)
             return
         raw_headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
-        verdict = await self._authenticator.check([v for k, v in raw_headers if k.lower() == b"authorization"])
+        verdict = await self._authenticator.check(
+            [v for k, v in raw_headers if k.lower() == b"authorization"]
+        )
         if not verdict.ok or (verdict.user is None and self._authenticator.mode in ("users", "kerberos")):
-            await reply_json(send, 401, f"Authentication required: {verdict.reason}.",
-                             [("www-authenticate", c) for c in self._authenticator.challenges()])
+            await reply_json(
+                send,
+                401,
+                f"Authentication required: {verdict.reason}.",
+                [("www-authenticate", c) for c in self._authenticator.challenges()],
+            )
             return
-        if (self._settings.csrf_protection and scope.get("method") in _UNSAFE_METHODS
-                and not any(k.lower() == b"x-requested-by" and v for k, v in raw_headers)):
+        if (
+            self._settings.csrf_protection
+            and scope.get("method") in _UNSAFE_METHODS
+            and not any(k.lower() == b"x-requested-by" and v for k, v in raw_headers)
+        ):
             await reply_json(send, 400, "Missing Required Header for CSRF protection: send X-Requested-By.")
             return
         scope.setdefault("state", {})["sparkwire_user"] = verdict.user
@@ -200,7 +238,9 @@ class AuthMiddleware:
         await self._app(scope, receive, send_with_token)
 
 
-async def reply_json(send: Send, status: int, message: str, extra: list[tuple[str, str]] | None = None) -> None:
+async def reply_json(
+    send: Send, status: int, message: str, extra: list[tuple[str, str]] | None = None
+) -> None:
     """Send a complete ``{"msg": message}`` answer from a middleware."""
     body = json.dumps({"msg": message}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]

@@ -141,8 +141,10 @@ class BatchStore:
 
 
 # -- the log -----------------------------------------------------------------------------------
-_APP_ID = re.compile(r"(?<![A-Za-z0-9])(application_\d+_\d+|app-\d{14}-\d{4,}|local-\d{10,}|spark-[0-9a-f]{32})"
-                     r"(?![0-9A-Za-z])")
+_APP_ID = re.compile(
+    r"(?<![A-Za-z0-9])(application_\d+_\d+|app-\d{14}-\d{4,}|local-\d{10,}|spark-[0-9a-f]{32})"
+    r"(?![0-9A-Za-z])"
+)
 _UI_URL = re.compile(r"Bound SparkUI to \S+, and started at (https?://\S+)")
 _UI_PORT = re.compile(r"Successfully started service '?SparkUI'? on port (\d+)")
 _DRIVER_HOST = re.compile(r"Server created on ([^\s:]+):\d+")

@@ -103,8 +103,9 @@ class BatchProcess:
         self._popen = popen
 
     @classmethod
-    def launch(cls, command: Sequence[str], *, env: dict[str, str], cwd: Path, log_path: Path,
-               exit_file: Path) -> BatchProcess:
+    def launch(
+        cls, command: Sequence[str], *, env: dict[str, str], cwd: Path, log_path: Path, exit_file: Path
+    ) -> BatchProcess:
         """Start spark-submit behind the wrapper, output appended to ``log_path``.
 
         :raises OSError: if it cannot be started.
@@ -112,8 +113,13 @@ class BatchProcess:
         cwd.mkdir(parents=True, exist_ok=True)
         with open(log_path, "ab") as out:
             popen = subprocess.Popen(
-                ["/bin/sh", "-c", _WRAPPER, str(exit_file), *command], stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True,
+                ["/bin/sh", "-c", _WRAPPER, str(exit_file), *command],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=cwd,
+                start_new_session=True,
             )
         return cls(popen.pid, exit_file, popen)
 
@@ -132,7 +138,9 @@ class BatchProcess:
         """:return: how it ended, or None while it runs."""
         if self._popen is not None:
             code = self._popen.poll()
-            return None if code is None else Ended(self._recorded_code() if self._exit_file.exists() else code)
+            return (
+                None if code is None else Ended(self._recorded_code() if self._exit_file.exists() else code)
+            )
         if self._exit_file.exists():
             return Ended(self._recorded_code())
         return None if _is_our_process(self.pid, str(self._exit_file)) else Ended(None)
@@ -186,7 +194,9 @@ class BatchRun:
         """The port ``/batches/{id}/ui/`` proxies: the one the gateway gave the UI, once the log says the UI
         started there (not another port Spark moved to, nor one the application names), while the batch runs."""
         port = self.record.ui_port
-        return port if port is not None and not self.record.is_final and self.scanner.ui_port == port else None
+        return (
+            port if port is not None and not self.record.is_final and self.scanner.ui_port == port else None
+        )
 
     def save(self) -> None:
         """Persist the record."""
@@ -222,8 +232,10 @@ class BatchRun:
     def finish_from(self, exit_code: int | None, after: str = "") -> None:
         """Finish from spark-submit's exit code (0 is ``success``; None means nobody saw it end)."""
         if exit_code is None:
-            self.finish("dead", f"the batch process ended{after}, but its exit code was not recorded: "
-                                f"its outcome is unknown")
+            self.finish(
+                "dead",
+                f"the batch process ended{after}, but its exit code was not recorded: its outcome is unknown",
+            )
         else:
             state = "success" if exit_code == 0 else "dead"
             self.finish(state, f"spark-submit exited with code {exit_code}{after}", exit_code)
@@ -266,8 +278,10 @@ class BatchManager:
         elif pid is None:
             run.finish("dead", "the gateway stopped before this batch's process started")
         else:
-            run.finish("dead", "the gateway restarted while this batch ran and its process is gone: "
-                               "its outcome is unknown")
+            run.finish(
+                "dead",
+                "the gateway restarted while this batch ran and its process is gone: its outcome is unknown",
+            )
 
     async def shutdown(self) -> None:
         """Stop watching; running batches keep running and the next gateway re-attaches to them."""
@@ -275,8 +289,10 @@ class BatchManager:
             if run.monitor is not None and not run.monitor.done():
                 run.monitor.cancel()
                 await asyncio.gather(run.monitor, return_exceptions=True)
-                run.log.note("the gateway stopped; the batch keeps running and the next gateway "
-                             "started on the same work_dir re-attaches to it")
+                run.log.note(
+                    "the gateway stopped; the batch keeps running and the next gateway "
+                    "started on the same work_dir re-attaches to it"
+                )
 
     async def _watch(self, run: BatchRun) -> None:
         assert run.process is not None
@@ -292,7 +308,9 @@ class BatchManager:
         self._start_queued()
 
     # -- REST operations -----------------------------------------------------------------------
-    async def create(self, request: CreateBatchRequest, owner: str | None, do_as: str | None = None) -> BatchRun:
+    async def create(
+        self, request: CreateBatchRequest, owner: str | None, do_as: str | None = None
+    ) -> BatchRun:
         """Check the request, record the batch and start spark-submit; it is ``starting`` on return.
 
         :raises BadRequest: a local file outside ``batch_dirs``, a missing file, a bad name.
@@ -301,7 +319,9 @@ class BatchManager:
             if parse_id(request.name) is not None:
                 raise BadRequest("A batch name cannot be a number: it would be confused with an id.")
             if any(r.record.name == request.name and not r.record.is_final for r in self._batches.values()):
-                raise BadRequest(f"Duplicate batch name: {request.name!r} is already in use by a running batch.")
+                raise BadRequest(
+                    f"Duplicate batch name: {request.name!r} is already in use by a running batch."
+                )
         dirs = self._settings.batch_dirs
 
         def paths(values: list[str], what: str) -> tuple[str, ...]:
@@ -310,19 +330,35 @@ class BatchManager:
         file = resolve_batch_path(request.file, dirs, "file")
         ui_port = self._ui_port(request.conf)
         spec = SparkJobSpec(
-            name=request.name, proxy_user=do_as or request.proxy_user, driver_memory=request.driver_memory,
-            driver_cores=request.driver_cores, executor_memory=request.executor_memory,
-            executor_cores=request.executor_cores, num_executors=request.num_executors,
-            jars=paths(request.jars, "jars"), py_files=paths(request.py_files, "pyFiles"),
-            files=paths(request.files, "files"), archives=paths(request.archives, "archives"),
+            name=request.name,
+            proxy_user=do_as or request.proxy_user,
+            driver_memory=request.driver_memory,
+            driver_cores=request.driver_cores,
+            executor_memory=request.executor_memory,
+            executor_cores=request.executor_cores,
+            num_executors=request.num_executors,
+            jars=paths(request.jars, "jars"),
+            py_files=paths(request.py_files, "pyFiles"),
+            files=paths(request.files, "files"),
+            archives=paths(request.archives, "archives"),
             queue=request.queue,
-            conf={**check_batch_conf(request.conf, dirs), **forced_ui_conf(self._settings, request.conf),
-                  **({"spark.ui.port": str(ui_port)} if ui_port is not None else {})},
+            conf={
+                **check_batch_conf(request.conf, dirs),
+                **forced_ui_conf(self._settings, request.conf),
+                **({"spark.ui.port": str(ui_port)} if ui_port is not None else {}),
+            },
         )
         spark_home = spark_distribution()
-        record = BatchRecord(id=self._next_id, file=file, name=request.name, owner=owner,
-                             proxy_user=spec.proxy_user, class_name=request.class_name, args=list(request.args),
-                             ui_port=ui_port)
+        record = BatchRecord(
+            id=self._next_id,
+            file=file,
+            name=request.name,
+            owner=owner,
+            proxy_user=spec.proxy_user,
+            class_name=request.class_name,
+            args=list(request.args),
+            ui_port=ui_port,
+        )
         self._next_id += 1
         run = BatchRun(record, self._store)
         self._batches[record.id] = run
@@ -334,8 +370,10 @@ class BatchManager:
         running = self._running_count()
         if running >= self._settings.max_batches:
             self._queued[record.id] = command
-            run.log.note(f"queued: {running} batches are running, the gateway's limit (max_batches); "
-                         f"this one starts when one of them ends")
+            run.log.note(
+                f"queued: {running} batches are running, the gateway's limit (max_batches); "
+                f"this one starts when one of them ends"
+            )
             return run
         self._launch(run, command)
         return run
@@ -380,8 +418,12 @@ class BatchManager:
         run.log.note(f"starting batch {record.id}: {mask_text(' '.join(command))}")
         try:
             run.process = BatchProcess.launch(
-                command, env=self._environment(spark_home), cwd=self._store.run_dir(record.id),
-                log_path=self._store.log_path(record.id), exit_file=self._store.exit_file(record.id))
+                command,
+                env=self._environment(spark_home),
+                cwd=self._store.run_dir(record.id),
+                log_path=self._store.log_path(record.id),
+                exit_file=self._store.exit_file(record.id),
+            )
         except OSError as exc:
             run.finish("dead", f"could not start spark-submit: {exc}")
             return
@@ -399,9 +441,14 @@ class BatchManager:
             event_dir = self._store.run_dir(batch_id) / "eventlog"
             event_dir.mkdir(parents=True, exist_ok=True)
             defaults.update({"spark.eventLog.enabled": "true", "spark.eventLog.dir": event_dir.as_uri()})
-        return submit_args(spec, master=settings.master, deploy_mode=settings.deploy_mode, defaults=defaults,
-                           impersonation=settings.impersonation,
-                           secrets_file=self._secrets_file(batch_id))
+        return submit_args(
+            spec,
+            master=settings.master,
+            deploy_mode=settings.deploy_mode,
+            defaults=defaults,
+            impersonation=settings.impersonation,
+            secrets_file=self._secrets_file(batch_id),
+        )
 
     def _secrets_file(self, batch_id: int) -> Path:
         return self._store.run_dir(batch_id) / "secret.properties"
@@ -413,8 +460,13 @@ class BatchManager:
     def _environment(self, spark_home: Path) -> dict[str, str]:
         python = self._settings.python or default_python()
         env = session_environment(os.environ)
-        return {**env, "SPARK_HOME": str(spark_home), "PYSPARK_PYTHON": python, "PYSPARK_DRIVER_PYTHON": python,
-                **ui_environment(self._settings)}
+        return {
+            **env,
+            "SPARK_HOME": str(spark_home),
+            "PYSPARK_PYTHON": python,
+            "PYSPARK_DRIVER_PYTHON": python,
+            **ui_environment(self._settings),
+        }
 
     def get(self, ref: str | int) -> BatchRun:
         """Find a batch by id, or by name (the newest batch of that name).
@@ -442,7 +494,9 @@ class BatchManager:
         :return: the ids forgotten.
         """
         cutoff = now_ms() - int(self._settings.batch_retention * 1000)
-        old = tuple(i for i, r in self._batches.items() if r.record.is_final and 0 < r.record.finished < cutoff)
+        old = tuple(
+            i for i, r in self._batches.items() if r.record.is_final and 0 < r.record.finished < cutoff
+        )
         for batch_id in old:
             self._batches.pop(batch_id, None)
             self._store.delete(batch_id)

@@ -12,8 +12,17 @@ from .session import InteractiveSession
 from .sessions import SessionManager
 from .validation import ShortText
 
-__all__ = ["Access", "DoAs", "Manager", "ModifiableSession", "Paging", "User", "ViewableSession", "do_as",
-           "paging"]
+__all__ = [
+    "Access",
+    "DoAs",
+    "Manager",
+    "ModifiableSession",
+    "Paging",
+    "User",
+    "ViewableSession",
+    "do_as",
+    "paging",
+]
 
 
 def _manager(request: Request) -> SessionManager:
@@ -51,11 +60,12 @@ class Paging:
 
     def slice(self, items: list) -> list:  # type: ignore[type-arg]
         """:return: the requested page of ``items``."""
-        return items[self.from_:self.from_ + self.size]
+        return items[self.from_ : self.from_ + self.size]
 
 
-def paging(from_: Annotated[int, Query(alias="from", ge=0)] = 0,
-           size: Annotated[int, Query(ge=0)] = 100) -> Paging:
+def paging(
+    from_: Annotated[int, Query(alias="from", ge=0)] = 0, size: Annotated[int, Query(ge=0)] = 100
+) -> Paging:
     """Validate paging; negative values are a 400 (declared in the spec), not an empty page or a 500."""
     return Paging(from_, size)
 

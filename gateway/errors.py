@@ -10,8 +10,14 @@ GatewayError
 
 from __future__ import annotations
 
-__all__ = ["BadRequest", "GatewayError", "ResultNotFound", "SessionNotFound", "StatementNotFound",
-           "TooManySessions"]
+__all__ = [
+    "BadRequest",
+    "GatewayError",
+    "ResultNotFound",
+    "SessionNotFound",
+    "StatementNotFound",
+    "TooManySessions",
+]
 
 
 class GatewayError(Exception):

@@ -48,9 +48,13 @@ class HostCheckMiddleware:
         if self._active and scope["type"] == "http":
             hosts = [v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"host"]
             if len(hosts) > 1 or not host_allowed(hosts[0] if hosts else None, self._allowed):
-                await reply_json(send, 400, "Host header not allowed: this gateway listens on loopback and "
-                                            "answers only to localhost names. To reach it under another "
-                                            "name, add it to the gateway setting allowed_hosts.")
+                await reply_json(
+                    send,
+                    400,
+                    "Host header not allowed: this gateway listens on loopback and "
+                    "answers only to localhost names. To reach it under another "
+                    "name, add it to the gateway setting allowed_hosts.",
+                )
                 return
         await self._app(scope, receive, send)
 
@@ -67,8 +71,10 @@ class BodyLimitMiddleware:
         self._limit = settings.max_body_size
 
     def _message(self) -> str:
-        return (f"Request body too large: the gateway accepts at most {self._limit} bytes "
-                f"(setting max_body_size). Send large data through storage Spark can read instead.")
+        return (
+            f"Request body too large: the gateway accepts at most {self._limit} bytes "
+            f"(setting max_body_size). Send large data through storage Spark can read instead."
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from .errors import BadRequest
 
-__all__ = ["ALWAYS_RUNNABLE", "resolve_session_kind", "resolve_statement_kind", "runnable_kinds", "spark_home"]
+__all__ = [
+    "ALWAYS_RUNNABLE",
+    "resolve_session_kind",
+    "resolve_statement_kind",
+    "runnable_kinds",
+    "spark_home",
+]
 
 ALWAYS_RUNNABLE = ("pyspark", "sql")
 _ALIASES = {"python": "pyspark", "pyspark3": "pyspark", "scala": "spark", "r": "sparkr"}
@@ -46,7 +52,9 @@ def _sparkr_missing(home: Path | None) -> str:
     if shutil.which("Rscript") is None:
         missing.append("Rscript not found on PATH")
     if home is None or not (home / "R" / "lib" / "SparkR").is_dir():
-        missing.append(f"SparkR package not found (looked in {home / 'R' / 'lib' if home else 'SPARK_HOME/R/lib'})")
+        missing.append(
+            f"SparkR package not found (looked in {home / 'R' / 'lib' if home else 'SPARK_HOME/R/lib'})"
+        )
     if missing:
         return "; ".join(missing)
     return "R and SparkR are installed, but this gateway does not run SparkR sessions yet"
@@ -63,16 +71,21 @@ def runnable_kinds() -> list[str]:
 def _canonical(kind: str) -> str:
     name = _ALIASES.get(kind.strip().lower(), kind.strip().lower())
     if name not in _KNOWN:
-        raise BadRequest(f"Unknown kind {kind!r}. Use one of: pyspark, spark, sql (or omit kind for a shared "
-                         f"session).")
+        raise BadRequest(
+            f"Unknown kind {kind!r}. Use one of: pyspark, spark, sql (or omit kind for a shared session)."
+        )
     if name == "spark":
         missing = _scala_missing(spark_home())
         if missing:
-            raise BadRequest(f"This gateway cannot run 'spark' (Scala) code: {missing}. Install PySpark's full "
-                             f"jars (pip install pyspark) or point sparkwire at an Apache Livy server.")
+            raise BadRequest(
+                f"This gateway cannot run 'spark' (Scala) code: {missing}. Install PySpark's full "
+                f"jars (pip install pyspark) or point sparkwire at an Apache Livy server."
+            )
     if name == "sparkr":
-        raise BadRequest(f"This gateway does not run 'sparkr' (R) code: {_sparkr_missing(spark_home())}. "
-                         f"Point sparkwire at an Apache Livy server for SparkR.")
+        raise BadRequest(
+            f"This gateway does not run 'sparkr' (R) code: {_sparkr_missing(spark_home())}. "
+            f"Point sparkwire at an Apache Livy server for SparkR."
+        )
     return name
 
 
@@ -91,8 +104,9 @@ def resolve_statement_kind(kind: str | None, session_kind: str) -> str:
     """
     if kind is None:
         if session_kind == "shared":
-            raise BadRequest("This is a shared session: each statement must name its kind (pyspark, spark or "
-                             "sql).")
+            raise BadRequest(
+                "This is a shared session: each statement must name its kind (pyspark, spark or sql)."
+            )
         return session_kind
     name = _canonical(kind)
     if name == "shared":

@@ -60,18 +60,24 @@ class PingClock:
 
 def stopped_answering(silent_for: float) -> str:
     """:return: why a session that stopped answering pings was ended."""
-    return (f"the session stopped answering: no reply to liveness checks for {silent_for:.0f}s "
-            f"(liveness_timeout); its process is stopped or wedged, so it was killed")
+    return (
+        f"the session stopped answering: no reply to liveness checks for {silent_for:.0f}s "
+        f"(liveness_timeout); its process is stopped or wedged, so it was killed"
+    )
 
 
 def cancelled_note(statement_id: int, grace: float) -> str:
     """:return: the note on a statement marked cancelled because its code did not stop."""
-    return (f"Statement {statement_id} did not stop within {grace:.0f}s of being interrupted (its code may "
-            f"catch KeyboardInterrupt). Its Spark jobs were cancelled and it is marked cancelled; the session "
-            f"is stopped if the code does not yield within another {grace:.0f}s.")
+    return (
+        f"Statement {statement_id} did not stop within {grace:.0f}s of being interrupted (its code may "
+        f"catch KeyboardInterrupt). Its Spark jobs were cancelled and it is marked cancelled; the session "
+        f"is stopped if the code does not yield within another {grace:.0f}s."
+    )
 
 
 def cancel_gave_up(statement_id: int, waited: float) -> str:
     """:return: why a session whose statement ignored cancellation was ended."""
-    return (f"statement {statement_id} ignored cancellation for {waited:.0f}s (its code catches "
-            f"KeyboardInterrupt or is stuck), so the session was stopped; create a new session")
+    return (
+        f"statement {statement_id} ignored cancellation for {waited:.0f}s (its code catches "
+        f"KeyboardInterrupt or is stuck), so the session was stopped; create a new session"
+    )

@@ -38,7 +38,10 @@ class SessionLogFile:
     def lines(self) -> list[str]:
         """:return: every line so far (empty if nothing was written)."""
         try:
-            return [mask_text(line) for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines()]
+            return [
+                mask_text(line)
+                for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+            ]
         except FileNotFoundError:
             return []
 
@@ -83,7 +86,9 @@ class SessionLogFile:
                 data = log.read(last - first)
         except FileNotFoundError:
             return 0, 0, []
-        lines = [line.rstrip("\r") for line in data.decode("utf-8", errors="replace").split("\n")[:stop - start]]
+        lines = [
+            line.rstrip("\r") for line in data.decode("utf-8", errors="replace").split("\n")[: stop - start]
+        ]
         return start, total, [mask_text(line) for line in lines]
 
     def _index(self, log: BinaryIO) -> int:

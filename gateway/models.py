@@ -213,7 +213,9 @@ class VersionOut(BaseModel):
     date: str | None = None
     url: str | None = None
     gateway: str = "sparkwire"
-    kinds: list[str] = Field(default_factory=list)  # the session kinds this gateway runs (the panel offers these)
+    kinds: list[str] = Field(
+        default_factory=list
+    )  # the session kinds this gateway runs (the panel offers these)
     # What this gateway adds to Livy's API; clients use an extension only when it is listed here.
     # statement-wait: ``?wait=`` on the statement routes (long_poll.py); arrow-results:
     # ``/sessions/{id}/results/{token}`` (routes_results.py).
@@ -242,7 +244,8 @@ class CreateBatchRequest(_SparkJobRequest):
     file: Annotated[PathText, Field(min_length=1)]
     class_name: ShortText | None = None
     args: Annotated[list[ConfValue], Field(max_length=LIST_MAX_ITEMS), WithJsonSchema(ARGS_SCHEMA)] = Field(
-        default_factory=list)
+        default_factory=list
+    )
 
     _args_as_strings = field_validator("args", mode="before")(_as_strings)
 

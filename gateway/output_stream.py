@@ -22,10 +22,16 @@ _CHUNK = 256 * 1024
 
 def _lost(statement_id: int, path: Path) -> bytes:
     """The output of a statement whose spill file is gone (deleted by hand, or a full disk)."""
-    return json.dumps({"status": "error", "execution_count": statement_id, "ename": "OutputLost",
-                       "evalue": f"The output of statement {statement_id} was stored in {path.name}, "
-                                 f"which can no longer be read; run the statement again.",
-                       "traceback": []}).encode()
+    return json.dumps(
+        {
+            "status": "error",
+            "execution_count": statement_id,
+            "ename": "OutputLost",
+            "evalue": f"The output of statement {statement_id} was stored in {path.name}, "
+            f"which can no longer be read; run the statement again.",
+            "traceback": [],
+        }
+    ).encode()
 
 
 def _statement_chunks(statement: StatementOut, path: Path | None) -> Iterator[bytes]:
@@ -44,12 +50,17 @@ def _statement_chunks(statement: StatementOut, path: Path | None) -> Iterator[by
     yield b"}"
 
 
-def statement_response(statement: StatementOut, path: Path, *, status_code: int = 200,
-                       headers: dict[str, str] | None = None) -> StreamingResponse:
+def statement_response(
+    statement: StatementOut, path: Path, *, status_code: int = 200, headers: dict[str, str] | None = None
+) -> StreamingResponse:
     """:return: a streamed statement answer (``GET /statements/{id}``; a ``POST`` that waited for the
     statement to finish) whose output comes from ``path``."""
-    return StreamingResponse(_statement_chunks(statement, path), status_code=status_code, headers=headers,
-                             media_type="application/json")
+    return StreamingResponse(
+        _statement_chunks(statement, path),
+        status_code=status_code,
+        headers=headers,
+        media_type="application/json",
+    )
 
 
 def statement_list_response(total: int, page: list[tuple[StatementOut, Path | None]]) -> StreamingResponse:
@@ -64,4 +75,3 @@ def statement_list_response(total: int, page: list[tuple[StatementOut, Path | No
         yield b"]}"
 
     return StreamingResponse(chunks(), media_type="application/json")
-

@@ -25,16 +25,27 @@ __all__ = ["PoolStatus", "SessionPool", "matches_pool"]
 log = logging.getLogger("sparkwire.gateway")
 
 # Request fields that change how Spark starts (resources, files, queue): any of them bypasses the pool.
-_SPARK_FIELDS = ("jars", "py_files", "files", "archives", "driver_memory", "driver_cores", "executor_memory",
-                 "executor_cores", "num_executors", "queue")
+_SPARK_FIELDS = (
+    "jars",
+    "py_files",
+    "files",
+    "archives",
+    "driver_memory",
+    "driver_cores",
+    "executor_memory",
+    "executor_cores",
+    "num_executors",
+    "queue",
+)
 # The session kinds a pooled worker serves as is ("shared": no kind given); the kind is only a default
 # for statements, so it is set at hand-out.
 _POOLED_KINDS = ("pyspark", "shared")
 _MAX_RETRY_DELAY = 60.0
 
 
-def matches_pool(request: CreateSessionRequest, kind: str, proxy_user: str | None,
-                 default_conf: Mapping[str, str]) -> bool:
+def matches_pool(
+    request: CreateSessionRequest, kind: str, proxy_user: str | None, default_conf: Mapping[str, str]
+) -> bool:
     """:return: True when a pooled session is exactly what ``request`` would start.
 
     :param kind: the session kind the request resolves to.
@@ -70,8 +81,9 @@ class SessionPool:
     :param check_interval: seconds between checks for pooled sessions that died.
     """
 
-    def __init__(self, size: int, start_one: Callable[[], Awaitable[InteractiveSession]],
-                 check_interval: float = 1.0) -> None:
+    def __init__(
+        self, size: int, start_one: Callable[[], Awaitable[InteractiveSession]], check_interval: float = 1.0
+    ) -> None:
         self._size = size
         self._start_one = start_one
         self._check_interval = check_interval
@@ -92,7 +104,7 @@ class SessionPool:
 
     def take(self) -> InteractiveSession | None:
         """:return: a pooled session, removed from the pool (an ``idle`` one first, else one still
-            starting, which is further along than a new one), or None when the pool is empty."""
+        starting, which is further along than a new one), or None when the pool is empty."""
         alive = [s for s in self._sessions if not s.is_final]
         chosen = next((s for s in alive if s.state == "idle"), None) or next(iter(alive), None)
         if chosen is not None:
@@ -106,8 +118,9 @@ class SessionPool:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         pooled, self._sessions = self._sessions, []
-        await asyncio.gather(*(s.stop(reason="the gateway is shutting down") for s in pooled),
-                             return_exceptions=True)
+        await asyncio.gather(
+            *(s.stop(reason="the gateway is shutting down") for s in pooled), return_exceptions=True
+        )
 
     async def _refill_forever(self) -> None:
         failures = 0
@@ -131,9 +144,13 @@ class SessionPool:
             if session is None or (session in self._sessions and session.is_final):
                 # Spark cannot start (bad spark_conf, no memory): retry, but back off instead of spinning.
                 failures += 1
-                delay = min(2.0 ** failures, _MAX_RETRY_DELAY)
-                log.warning("a pooled session failed to start; the pool retries in %.0fs (see its log under "
-                            "sessions/%s/)", delay, session.info.home if session else "pool-*")
+                delay = min(2.0**failures, _MAX_RETRY_DELAY)
+                log.warning(
+                    "a pooled session failed to start; the pool retries in %.0fs (see its log under "
+                    "sessions/%s/)",
+                    delay,
+                    session.info.home if session else "pool-*",
+                )
                 await asyncio.sleep(delay)
             else:
                 failures = 0

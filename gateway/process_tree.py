@@ -32,7 +32,7 @@ def _parent_and_start(pid: int) -> tuple[int, int] | None:
     except OSError:
         return None
     # The command name (field 2) may hold spaces and parentheses: split after the last ')'.
-    fields = stat[stat.rfind(")") + 2:].split()
+    fields = stat[stat.rfind(")") + 2 :].split()
     try:
         return int(fields[1]), int(fields[19])  # ppid (field 4), starttime (field 22)
     except (IndexError, ValueError):

@@ -27,14 +27,17 @@ Batches = Annotated[BatchManager, Depends(_batches)]
 
 def _viewable_batch(batch_ref: str, request: Request) -> BatchRun:
     run = _batches(request).get(batch_ref)
-    request.app.state.access.check_view(authenticated_user(request.scope), run.record.owner, f"batch {run.record.id}")
+    request.app.state.access.check_view(
+        authenticated_user(request.scope), run.record.owner, f"batch {run.record.id}"
+    )
     return run
 
 
 def _modifiable_batch(batch_ref: str, request: Request) -> BatchRun:
     run = _batches(request).get(batch_ref)
-    request.app.state.access.check_modify(authenticated_user(request.scope), run.record.owner,
-                                          f"batch {run.record.id}")
+    request.app.state.access.check_modify(
+        authenticated_user(request.scope), run.record.owner, f"batch {run.record.id}"
+    )
     return run
 
 
@@ -51,24 +54,38 @@ def batch_out(run: BatchRun, base_url: str = "/") -> BatchOut:
     record = run.record
     ui_url = f"{base_url}batches/{record.id}/ui/" if run.ui_port is not None else None
     return BatchOut(
-        id=record.id, name=record.name, owner=record.owner, proxy_user=record.proxy_user, state=record.state,
-        app_id=record.app_id, app_info=AppInfo(driver_log_url=None, spark_ui_url=ui_url),
+        id=record.id,
+        name=record.name,
+        owner=record.owner,
+        proxy_user=record.proxy_user,
+        state=record.state,
+        app_id=record.app_id,
+        app_info=AppInfo(driver_log_url=None, spark_ui_url=ui_url),
         log=run.log.tail(10),
     )
 
 
 @router.get("", response_model=BatchListOut)
-async def list_batches(manager: Batches, page: Annotated[Paging, Depends(paging)], access: Access,
-                       user: User, request: Request) -> BatchListOut:
+async def list_batches(
+    manager: Batches, page: Annotated[Paging, Depends(paging)], access: Access, user: User, request: Request
+) -> BatchListOut:
     batches = [b for b in manager.list() if access.can_view(user, b.record.owner)]
     base_url = str(request.base_url)
-    return BatchListOut(from_=page.from_, total=len(batches),
-                        sessions=[batch_out(b, base_url) for b in page.slice(batches)])
+    return BatchListOut(
+        from_=page.from_, total=len(batches), sessions=[batch_out(b, base_url) for b in page.slice(batches)]
+    )
 
 
 @router.post("", status_code=201, response_model=BatchOut)
-async def create_batch(body: CreateBatchRequest, manager: Batches, user: User, access: Access,
-                       response: Response, do_as: DoAs, request: Request) -> BatchOut:
+async def create_batch(
+    body: CreateBatchRequest,
+    manager: Batches,
+    user: User,
+    access: Access,
+    response: Response,
+    do_as: DoAs,
+    request: Request,
+) -> BatchOut:
     proxy_user = access.proxy_user(user, do_as or body.proxy_user)
     run = await manager.create(body.model_copy(update={"proxy_user": proxy_user}), owner=user)
     response.headers["Location"] = f"/batches/{run.record.id}"
@@ -87,9 +104,12 @@ async def get_batch_state(batch_ref: str, run: ViewableBatch) -> SessionStateOut
 
 
 @router.get("/{batch_ref}/log", response_model=LogOut)
-async def get_batch_log(batch_ref: str, run: ViewableBatch,
-                        from_: Annotated[int | None, Query(alias="from", ge=0)] = None,
-                        size: int = 100) -> LogOut:
+async def get_batch_log(
+    batch_ref: str,
+    run: ViewableBatch,
+    from_: Annotated[int | None, Query(alias="from", ge=0)] = None,
+    size: int = 100,
+) -> LogOut:
     start, total, lines = await asyncio.to_thread(run.log.page, from_, size)
     return LogOut(id=run.record.id, from_=start, total=total, log=lines)
 

@@ -36,4 +36,6 @@ async def statement_jobs(session_ref: str, statement_id: int, manager: Manager) 
     session = manager.get(session_ref)
     session.heartbeat()
     record = session.statement(statement_id)
-    return StatementJobsOut(statement_id=record.id, state=record.state, progress=record.progress, jobs=record.jobs)
+    return StatementJobsOut(
+        statement_id=record.id, state=record.state, progress=record.progress, jobs=record.jobs
+    )

@@ -33,8 +33,11 @@ class _ResultFile(FileResponse):
     chunk_size = 4 * 1024 * 1024
 
 
-@router.get("/results/{token}", response_class=FileResponse, responses={
-    200: {"content": {ARROW_STREAM_MIME: {}}, "description": "The result's Arrow IPC stream."}})
+@router.get(
+    "/results/{token}",
+    response_class=FileResponse,
+    responses={200: {"content": {ARROW_STREAM_MIME: {}}, "description": "The result's Arrow IPC stream."}},
+)
 async def get_result(session_ref: str, token: str, session: ViewableSession) -> FileResponse:
     session.heartbeat()
     path = session.result_file(token) if _TOKEN.fullmatch(token) else None
@@ -46,7 +49,10 @@ async def get_result(session_ref: str, token: str, session: ViewableSession) -> 
             raise FileNotFoundError(token)
         path.rename(claimed)
     except FileNotFoundError:
-        raise ResultNotFound(f"Session {session.info.id} holds no result {token!r}: it was fetched already, or a "
-                             "newer query replaced it. Run the query again.") from None
-    return _ResultFile(claimed, media_type=ARROW_STREAM_MIME,
-                       background=BackgroundTask(claimed.unlink, missing_ok=True))
+        raise ResultNotFound(
+            f"Session {session.info.id} holds no result {token!r}: it was fetched already, or a "
+            "newer query replaced it. Run the query again."
+        ) from None
+    return _ResultFile(
+        claimed, media_type=ARROW_STREAM_MIME, background=BackgroundTask(claimed.unlink, missing_ok=True)
+    )

@@ -35,25 +35,40 @@ def session_out(session: InteractiveSession, base_url: str = "/") -> SessionOut:
     live = session.spark_ui_url and session.state not in FINAL_SESSION_STATES
     ui_url = f"{base_url}sessions/{info.id}/ui/" if live else None
     return SessionOut(
-        id=info.id, name=info.name, app_id=session.app_id, owner=info.owner, proxy_user=info.proxy_user,
-        state=session.state, kind=info.kind,
+        id=info.id,
+        name=info.name,
+        app_id=session.app_id,
+        owner=info.owner,
+        proxy_user=info.proxy_user,
+        state=session.state,
+        kind=info.kind,
         app_info=AppInfo(driver_log_url=None, spark_ui_url=ui_url),
         log=session.log.tail(10),
     )
 
 
 @router.get("", response_model=SessionListOut)
-async def list_sessions(manager: Manager, page: Annotated[Paging, Depends(paging)], access: Access, user: User,
-                        request: Request) -> SessionListOut:
+async def list_sessions(
+    manager: Manager, page: Annotated[Paging, Depends(paging)], access: Access, user: User, request: Request
+) -> SessionListOut:
     sessions = [s for s in manager.list() if access.can_view(user, s.info.owner)]
-    return SessionListOut(from_=page.from_, total=len(sessions),
-                          sessions=[session_out(s, str(request.base_url)) for s in page.slice(sessions)])
+    return SessionListOut(
+        from_=page.from_,
+        total=len(sessions),
+        sessions=[session_out(s, str(request.base_url)) for s in page.slice(sessions)],
+    )
 
 
 @router.post("", status_code=201, response_model=SessionOut)
-async def create_session(body: CreateSessionRequest, manager: Manager, user: User, access: Access,
-                         response: Response, request: Request,
-                         do_as: DoAs) -> SessionOut:
+async def create_session(
+    body: CreateSessionRequest,
+    manager: Manager,
+    user: User,
+    access: Access,
+    response: Response,
+    request: Request,
+    do_as: DoAs,
+) -> SessionOut:
     proxy_user = access.proxy_user(user, do_as or body.proxy_user)
     session = await manager.create(body.model_copy(update={"proxy_user": proxy_user}), owner=user)
     response.headers["Location"] = f"/sessions/{session.info.id}"
@@ -79,9 +94,12 @@ async def connect_session(session_ref: str, session: ModifiableSession, request:
 
 
 @router.get("/{session_ref}/log", response_model=LogOut)
-async def get_session_log(session_ref: str, session: ViewableSession,
-                          from_: Annotated[int | None, Query(alias="from", ge=0)] = None,
-                          size: int = 100) -> LogOut:
+async def get_session_log(
+    session_ref: str,
+    session: ViewableSession,
+    from_: Annotated[int | None, Query(alias="from", ge=0)] = None,
+    size: int = 100,
+) -> LogOut:
     session.heartbeat()
     start, total, lines = await asyncio.to_thread(session.log.page, from_, size)
     return LogOut(id=session.info.id, from_=start, total=total, log=lines)

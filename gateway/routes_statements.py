@@ -26,21 +26,40 @@ __all__ = ["router"]
 router = APIRouter(prefix="/sessions/{session_ref}", tags=["statements"])
 
 # sparkwire's extension (long_poll.py): answer once the statement is finished, waiting at most this long.
-Wait = Annotated[float | None, Query(ge=0, le=MAX_WAIT_SECONDS, allow_inf_nan=False, description=(
-    "sparkwire extension (listed in /version's extensions as statement-wait): answer as soon as the "
-    "statement is finished, or after this many seconds."))]
+Wait = Annotated[
+    float | None,
+    Query(
+        ge=0,
+        le=MAX_WAIT_SECONDS,
+        allow_inf_nan=False,
+        description=(
+            "sparkwire extension (listed in /version's extensions as statement-wait): answer as soon as the "
+            "statement is finished, or after this many seconds."
+        ),
+    ),
+]
 
 
 def statement_out(record: StatementRecord) -> StatementOut:
     """:return: a statement in Livy's shape."""
-    return StatementOut(id=record.id, code=record.code, state=record.state, output=record.output,
-                        progress=record.progress, started=record.started, completed=record.completed)
+    return StatementOut(
+        id=record.id,
+        code=record.code,
+        state=record.state,
+        output=record.output,
+        progress=record.progress,
+        started=record.started,
+        completed=record.completed,
+    )
 
 
 @router.get("/statements", response_model=StatementListOut)
-async def list_statements(session_ref: str, session: ViewableSession, page: Annotated[Paging, Depends(paging)],
-                          order: Annotated[str | None, Query(pattern="^(asc|desc)$")] = None
-                          ) -> StatementListOut | StreamingResponse:
+async def list_statements(
+    session_ref: str,
+    session: ViewableSession,
+    page: Annotated[Paging, Depends(paging)],
+    order: Annotated[str | None, Query(pattern="^(asc|desc)$")] = None,
+) -> StatementListOut | StreamingResponse:
     session.heartbeat()
     records = session.statements()
     if order == "desc":
@@ -55,22 +74,32 @@ def _spill_file(session: InteractiveSession, record: StatementRecord) -> Path | 
 
 
 @router.post("/statements", status_code=201, response_model=StatementOut)
-async def submit_statement(session_ref: str, body: CreateStatementRequest, session: ModifiableSession,
-                           response: Response, wait: Wait = None) -> StatementOut | StreamingResponse:
+async def submit_statement(
+    session_ref: str,
+    body: CreateStatementRequest,
+    session: ModifiableSession,
+    response: Response,
+    wait: Wait = None,
+) -> StatementOut | StreamingResponse:
     record = session.submit(body.code, body.kind)
     location = f"/sessions/{session.info.id}/statements/{record.id}"
     response.headers["Location"] = location
     if wait:
         await session.wait_finished(record, wait)
     if record.spilled:
-        return statement_response(statement_out(record), session.output_file(record), status_code=201,
-                                  headers={"Location": location})
+        return statement_response(
+            statement_out(record),
+            session.output_file(record),
+            status_code=201,
+            headers={"Location": location},
+        )
     return statement_out(record)
 
 
 @router.get("/statements/{statement_id}", response_model=StatementOut)
-async def get_statement(session_ref: str, statement_id: int, session: ViewableSession, wait: Wait = None
-                        ) -> StatementOut | StreamingResponse:
+async def get_statement(
+    session_ref: str, statement_id: int, session: ViewableSession, wait: Wait = None
+) -> StatementOut | StreamingResponse:
     session.heartbeat()
     record = session.statement(statement_id)
     if wait:

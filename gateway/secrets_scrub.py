@@ -19,7 +19,9 @@ __all__ = ["MASK", "SPARK_REDACTION", "harden_process", "is_secret_key", "mask_c
 
 # Spark's default spark.redaction.regex (which Spark masks in its UI and event logs), plus credential
 # names it misses: Azure's fs.azure.account.key.*, private keys, passwd and credential settings.
-SPARK_REDACTION = re.compile(r"(?i)secret|password|token|access[.]?key|account[.]key|private[.]?key|passwd|credential")
+SPARK_REDACTION = re.compile(
+    r"(?i)secret|password|token|access[.]?key|account[.]key|private[.]?key|passwd|credential"
+)
 MASK = "*********(redacted)"
 
 # `key=value` in a command line or a properties dump (`--conf k=v`, `-Dk=v`), and `"key": "value"` in JSON.

@@ -53,8 +53,9 @@ class StatementRecord:
 
     def stored(self) -> StoredStatement:
         """:return: the row the state store keeps for this statement."""
-        return StoredStatement(self.id, self.code, self.kind, self.state, self.output, self.spilled,
-                               self.started, self.completed)
+        return StoredStatement(
+            self.id, self.code, self.kind, self.state, self.output, self.spilled, self.started, self.completed
+        )
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,18 @@ class _Timing:
 class InteractiveSession:
     """A Livy interactive session backed by one worker process."""
 
-    def __init__(self, info: SessionInfo, launch: WorkerLaunch, *, statements_kept: int,
-                 start_timeout: float, store: SessionStore | None = None, outputs_dir: Path | None = None,
-                 pid: int | None = None, liveness: LivenessPolicy | None = None) -> None:
+    def __init__(
+        self,
+        info: SessionInfo,
+        launch: WorkerLaunch,
+        *,
+        statements_kept: int,
+        start_timeout: float,
+        store: SessionStore | None = None,
+        outputs_dir: Path | None = None,
+        pid: int | None = None,
+        liveness: LivenessPolicy | None = None,
+    ) -> None:
         self.info = info
         self._store = store or SessionStore(None)
         self._state = "not_started"
@@ -133,8 +143,9 @@ class InteractiveSession:
     def _save(self) -> None:
         if self.info.id < 0:  # pooled: nobody's session yet, nothing to recover
             return
-        self._store.save_session(self.info.id, self.info, self._state, self.app_id, self.spark_ui_url,
-                                 self._worker.pid)
+        self._store.save_session(
+            self.info.id, self.info, self._state, self.app_id, self.spark_ui_url, self._worker.pid
+        )
 
     def _save_statement(self, record: StatementRecord) -> None:
         self._store.save_statement(self.info.id, record.stored())
@@ -155,21 +166,45 @@ class InteractiveSession:
         return self._outputs_dir / f"{record.id}.json"
 
     @classmethod
-    def restore(cls, stored: StoredSession, info: SessionInfo, launch: WorkerLaunch, *, statements_kept: int,
-                start_timeout: float, store: SessionStore, outputs_dir: Path,
-                liveness: LivenessPolicy | None = None) -> InteractiveSession:
+    def restore(
+        cls,
+        stored: StoredSession,
+        info: SessionInfo,
+        launch: WorkerLaunch,
+        *,
+        statements_kept: int,
+        start_timeout: float,
+        store: SessionStore,
+        outputs_dir: Path,
+        liveness: LivenessPolicy | None = None,
+    ) -> InteractiveSession:
         """Rebuild a session from the store after a restart; :meth:`reattach` then reconnects its process."""
-        session = cls(info, launch, statements_kept=statements_kept, start_timeout=start_timeout, store=store,
-                      outputs_dir=outputs_dir, pid=stored.pid, liveness=liveness)
+        session = cls(
+            info,
+            launch,
+            statements_kept=statements_kept,
+            start_timeout=start_timeout,
+            store=store,
+            outputs_dir=outputs_dir,
+            pid=stored.pid,
+            liveness=liveness,
+        )
         session._state = stored.state
         session.app_id = stored.app_id
         session.spark_ui_url = stored.spark_ui_url
         session._restored = True
         for row in stored.statements:
             session._statements[row.id] = StatementRecord(
-                id=row.id, code=row.code, kind=row.kind, state=row.state, output=row.output,
-                progress=1.0 if row.state == "available" else 0.0, started=row.started, completed=row.completed,
-                spilled=row.spilled)
+                id=row.id,
+                code=row.code,
+                kind=row.kind,
+                state=row.state,
+                output=row.output,
+                progress=1.0 if row.state == "available" else 0.0,
+                started=row.started,
+                completed=row.completed,
+                spilled=row.spilled,
+            )
         session._statement_ids = itertools.count(max(session._statements, default=-1) + 1)
         if session.is_final:
             session.timing.finished = time.monotonic()
@@ -179,14 +214,18 @@ class InteractiveSession:
         """Reconnect to the process of a restored session in the background, or declare the session dead."""
         if self.is_final:
             return
-        self.log.note(f"the gateway restarted; re-attaching session {self.info.id} (process {self._worker.pid})")
+        self.log.note(
+            f"the gateway restarted; re-attaching session {self.info.id} (process {self._worker.pid})"
+        )
         self._tasks = [
             asyncio.create_task(self._pump(connect_timeout=10.0), name=f"session-{self.info.id}-pump"),
             asyncio.create_task(self._run_statements(), name=f"session-{self.info.id}-runner"),
             asyncio.create_task(self._watch_worker(), name=f"session-{self.info.id}-liveness"),
         ]
         if self.state in ("not_started", "starting"):
-            self._tasks.append(asyncio.create_task(self._watch_start(), name=f"session-{self.info.id}-start-timeout"))
+            self._tasks.append(
+                asyncio.create_task(self._watch_start(), name=f"session-{self.info.id}-start-timeout")
+            )
 
     def hand_out(self, info: SessionInfo, store: SessionStore) -> None:
         """Give a pooled session its id and owner; from now on it is stored and expires like any other.
@@ -235,8 +274,10 @@ class InteractiveSession:
             await asyncio.wait_for(self._ready.wait(), self._start_timeout)
         except asyncio.TimeoutError:
             if not self.is_final:
-                self._die(f"Spark did not start within {self._start_timeout:.0f}s (start_timeout); "
-                          f"see the lines above for what it was doing")
+                self._die(
+                    f"Spark did not start within {self._start_timeout:.0f}s (start_timeout); "
+                    f"see the lines above for what it was doing"
+                )
                 await self._worker.shutdown(budget=5.0)
 
     async def stop(self, final_state: str = "killed", reason: str | None = None) -> None:
@@ -270,8 +311,16 @@ class InteractiveSession:
         """Fail a running statement and cancel waiting ones, so no client polls forever."""
         for record in self._statements.values():
             if record.state == "running" or record.state == "cancelling":
-                self._complete(record, {"status": "error", "execution_count": record.id,
-                                        "ename": "SessionDied", "evalue": message, "traceback": []})
+                self._complete(
+                    record,
+                    {
+                        "status": "error",
+                        "execution_count": record.id,
+                        "ename": "SessionDied",
+                        "evalue": message,
+                        "traceback": [],
+                    },
+                )
             elif record.state == "waiting":
                 record.state = "cancelled"
                 record.completed = _now_ms()
@@ -288,10 +337,12 @@ class InteractiveSession:
         if not await self._worker.connect(connect_timeout):
             if not self._stopping and not self.is_final:
                 code = self._worker.poll()
-                self._die("the session process is gone (it did not survive the gateway restart)"
-                          if self._restored else
-                          f"the session process never listened on its socket (exit code {code}); "
-                          f"the lines above say why")
+                self._die(
+                    "the session process is gone (it did not survive the gateway restart)"
+                    if self._restored
+                    else f"the session process never listened on its socket (exit code {code}); "
+                    f"the lines above say why"
+                )
                 await self._worker.shutdown(budget=2.0)
             return
         while True:
@@ -427,8 +478,9 @@ class InteractiveSession:
             record.started = _now_ms()
             self._save_statement(record)
             self.state = "busy"
-            sent = await self._worker.send({"op": "execute", "id": record.id, "kind": record.kind,
-                                            "code": record.code})
+            sent = await self._worker.send(
+                {"op": "execute", "id": record.id, "kind": record.kind, "code": record.code}
+            )
             if sent:
                 await finished
             self.timing.last_activity = time.monotonic()
@@ -441,8 +493,10 @@ class InteractiveSession:
         :raises BadRequest: the session is finished, or the kind is not runnable here.
         """
         if self.is_final or self._stopping:
-            raise BadRequest(f"Session {self.info.id} is {self.state}: it can run no more statements. "
-                             f"Create a new session.")
+            raise BadRequest(
+                f"Session {self.info.id} is {self.state}: it can run no more statements. "
+                f"Create a new session."
+            )
         statement_kind = resolve_statement_kind(kind, self.info.kind)
         record = StatementRecord(id=next(self._statement_ids), code=code, kind=statement_kind)
         self._statements[record.id] = record
@@ -467,7 +521,9 @@ class InteractiveSession:
         try:
             return self._statements[statement_id]
         except KeyError:
-            raise StatementNotFound(f"Statement {statement_id} not found in session {self.info.id}.") from None
+            raise StatementNotFound(
+                f"Statement {statement_id} not found in session {self.info.id}."
+            ) from None
 
     def statements(self) -> list[StatementRecord]:
         """:return: the kept statements, oldest first."""
@@ -486,8 +542,11 @@ class InteractiveSession:
             record.state = "cancelling"
             self._save_statement(record)
             await self._worker.send({"op": "cancel", "id": statement_id})
-            self._tasks.append(asyncio.create_task(self._escalate_cancel(record),
-                                                   name=f"session-{self.info.id}-cancel-{statement_id}"))
+            self._tasks.append(
+                asyncio.create_task(
+                    self._escalate_cancel(record), name=f"session-{self.info.id}-cancel-{statement_id}"
+                )
+            )
 
     async def complete(self, code: str, kind: str | None, cursor: int | None) -> list[str]:
         """Completion candidates from the live session; empty when it is not ready."""
@@ -497,8 +556,9 @@ class InteractiveSession:
         request_id = next(self._completion_ids)
         future: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
         self._completions[request_id] = future
-        sent = await self._worker.send({"op": "complete", "req": request_id, "kind": statement_kind,
-                                        "code": code, "cursor": cursor})
+        sent = await self._worker.send(
+            {"op": "complete", "req": request_id, "kind": statement_kind, "code": code, "cursor": cursor}
+        )
         if not sent:
             self._completions.pop(request_id, None)
             return []
@@ -540,12 +600,22 @@ class InteractiveSession:
         self.log.note(note)
         record.state = "cancelled"
         record.completed = _now_ms()
-        record.output = {"status": "error", "execution_count": record.id, "ename": "StatementCancelled",
-                         "evalue": note, "traceback": []}
+        record.output = {
+            "status": "error",
+            "execution_count": record.id,
+            "ename": "StatementCancelled",
+            "evalue": note,
+            "traceback": [],
+        }
         self._save_statement(record)
         await asyncio.sleep(grace)
         still_running = self._finished_statement.get(record.id)
-        if still_running is not None and not still_running.done() and not self.is_final and not self._stopping:
+        if (
+            still_running is not None
+            and not still_running.done()
+            and not self.is_final
+            and not self._stopping
+        ):
             self._die(cancel_gave_up(record.id, 2 * grace))
             await self._worker.shutdown(budget=3.0)
 
@@ -567,10 +637,14 @@ class InteractiveSession:
         idle_timeout = self.info.idle_timeout if self.info.idle_timeout is not None else default_idle_timeout
         if self.info.ttl is not None and now - self.timing.created > self.info.ttl:
             return f"stopped: the session reached its ttl of {self.info.ttl:.0f}s"
-        if (self.info.heartbeat_timeout is not None
-                and now - self.timing.last_heartbeat > self.info.heartbeat_timeout):
-            return (f"stopped: no client heartbeat for {self.info.heartbeat_timeout:.0f}s "
-                    f"(heartbeatTimeoutInSecond)")
+        if (
+            self.info.heartbeat_timeout is not None
+            and now - self.timing.last_heartbeat > self.info.heartbeat_timeout
+        ):
+            return (
+                f"stopped: no client heartbeat for {self.info.heartbeat_timeout:.0f}s "
+                f"(heartbeatTimeoutInSecond)"
+            )
         if idle_timeout > 0 and self.state == "idle" and now - self.timing.last_activity > idle_timeout:
             return f"stopped: idle for more than {idle_timeout:.0f}s (idle timeout)"
         return None

@@ -36,7 +36,9 @@ class SessionIds:
 
     def _highest_folder(self) -> int:
         try:
-            return max((int(p.name) for p in self._dir.iterdir() if p.is_dir() and p.name.isdigit()), default=-1)
+            return max(
+                (int(p.name) for p in self._dir.iterdir() if p.is_dir() and p.name.isdigit()), default=-1
+            )
         except OSError:
             return -1
 

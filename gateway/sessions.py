@@ -52,11 +52,19 @@ def parse_duration(text: str | None, field_name: str) -> float | None:
 def job_spec_from_request(request: CreateSessionRequest, proxy_user: str | None) -> SparkJobSpec:
     """:return: the Spark resources a session request asks for."""
     return SparkJobSpec(
-        name=request.name, proxy_user=proxy_user, driver_memory=request.driver_memory,
-        driver_cores=request.driver_cores, executor_memory=request.executor_memory,
-        executor_cores=request.executor_cores, num_executors=request.num_executors,
-        jars=tuple(request.jars), py_files=tuple(request.py_files), files=tuple(request.files),
-        archives=tuple(request.archives), queue=request.queue, conf=dict(request.conf),
+        name=request.name,
+        proxy_user=proxy_user,
+        driver_memory=request.driver_memory,
+        driver_cores=request.driver_cores,
+        executor_memory=request.executor_memory,
+        executor_cores=request.executor_cores,
+        num_executors=request.num_executors,
+        jars=tuple(request.jars),
+        py_files=tuple(request.py_files),
+        files=tuple(request.files),
+        archives=tuple(request.archives),
+        queue=request.queue,
+        conf=dict(request.conf),
     )
 
 
@@ -92,14 +100,23 @@ class SessionManager:
             log.warning("cannot restore session %s from the state store: %s", stored.id, exc)
             return None
         return InteractiveSession.restore(
-            stored, info, self._launch(info.home_name, env={}), statements_kept=self._settings.statements_kept,
-            start_timeout=self._settings.start_timeout, store=self._store,
-            outputs_dir=self._outputs_dir(info.home_name), liveness=self._liveness())
+            stored,
+            info,
+            self._launch(info.home_name, env={}),
+            statements_kept=self._settings.statements_kept,
+            start_timeout=self._settings.start_timeout,
+            store=self._store,
+            outputs_dir=self._outputs_dir(info.home_name),
+            liveness=self._liveness(),
+        )
 
     def _liveness(self) -> LivenessPolicy:
         settings = self._settings
-        return LivenessPolicy(ping_interval=settings.ping_interval, timeout=settings.liveness_timeout,
-                              cancel_grace=settings.cancel_grace)
+        return LivenessPolicy(
+            ping_interval=settings.ping_interval,
+            timeout=settings.liveness_timeout,
+            cancel_grace=settings.cancel_grace,
+        )
 
     def _outputs_dir(self, home: str) -> Path:
         return session_work_dir(self._settings.work_dir, home) / "outputs"
@@ -113,11 +130,20 @@ class SessionManager:
             log_path=work_dir / "session.log",
             cwd=work_dir,
             socket_path=self._sockets.path_for(home),
-            worker_args=("--sql-max-rows", str(settings.sql_max_rows),
-                         "--grace", str(settings.worker_grace if settings.recovery else 0),
-                         "--max-output-bytes", str(settings.max_output_bytes),
-                         "--spill-dir", str(self._outputs_dir(home)),
-                         "--spill-bytes", str(settings.output_spill_bytes), "--kind", kind),
+            worker_args=(
+                "--sql-max-rows",
+                str(settings.sql_max_rows),
+                "--grace",
+                str(settings.worker_grace if settings.recovery else 0),
+                "--max-output-bytes",
+                str(settings.max_output_bytes),
+                "--spill-dir",
+                str(self._outputs_dir(home)),
+                "--spill-bytes",
+                str(settings.output_spill_bytes),
+                "--kind",
+                kind,
+            ),
         )
 
     async def shutdown(self) -> None:
@@ -126,8 +152,10 @@ class SessionManager:
             self._reaper.cancel()
             await asyncio.gather(self._reaper, return_exceptions=True)
         await self._pool.shutdown()
-        await asyncio.gather(*(s.stop(reason="the gateway is shutting down")
-                               for s in self._sessions.values()), return_exceptions=True)
+        await asyncio.gather(
+            *(s.stop(reason="the gateway is shutting down") for s in self._sessions.values()),
+            return_exceptions=True,
+        )
         self._store.close()
 
     async def _reap_forever(self) -> None:
@@ -151,8 +179,9 @@ class SessionManager:
                 self._store.delete_session(session.info.id)
 
     # -- REST operations -----------------------------------------------------------------------
-    async def create(self, request: CreateSessionRequest, owner: str | None,
-                     do_as: str | None = None) -> InteractiveSession:
+    async def create(
+        self, request: CreateSessionRequest, owner: str | None, do_as: str | None = None
+    ) -> InteractiveSession:
         """Create a session and start it in the background; it is ``starting`` on return.
 
         :raises BadRequest: bad kind, duplicate name, bad durations.
@@ -163,7 +192,8 @@ class SessionManager:
         if len(alive) >= self._settings.max_sessions:
             raise TooManySessions(
                 f"Rejected: {len(alive)} sessions are running, the gateway's limit (max_sessions). "
-                f"Delete a session you no longer need, or raise the limit.")
+                f"Delete a session you no longer need, or raise the limit."
+            )
         if request.name is not None and any(s.info.name == request.name for s in alive):
             raise BadRequest(f"Duplicate session name: {request.name!r} is already in use.")
         if request.name is not None and parse_id(request.name) is not None:
@@ -175,10 +205,17 @@ class SessionManager:
         fits = matches_pool(request, kind, proxy_user, self._settings.spark_conf)
         pooled = self._pool.take() if fits else None
         info = SessionInfo(
-            id=self._ids.take(), name=request.name, kind=kind, owner=owner, proxy_user=proxy_user,
+            id=self._ids.take(),
+            name=request.name,
+            kind=kind,
+            owner=owner,
+            proxy_user=proxy_user,
             heartbeat_timeout=float(request.heartbeat_timeout_in_second)
-            if request.heartbeat_timeout_in_second else None,
-            idle_timeout=idle_timeout, ttl=ttl, home=pooled.info.home if pooled is not None else None,
+            if request.heartbeat_timeout_in_second
+            else None,
+            idle_timeout=idle_timeout,
+            ttl=ttl,
+            home=pooled.info.home if pooled is not None else None,
         )
         if pooled is not None:
             self._link_home(info)
@@ -194,16 +231,32 @@ class SessionManager:
         """:return: a session (not started yet) for ``info`` running Spark as ``spec`` says."""
         spec = replace(spec, conf={**spec.conf, **forced_ui_conf(self._settings, spec.conf)})
         work_dir = session_work_dir(self._settings.work_dir, info.home_name)
-        args = submit_args(spec, master=self._settings.master, deploy_mode=self._settings.deploy_mode,
-                           defaults=self._settings.spark_conf, impersonation=self._settings.impersonation,
-                           secrets_file=work_dir / "secret.properties")
-        launch = self._launch(info.home_name,
-                              env={"PYSPARK_SUBMIT_ARGS": shlex.join([*args, "pyspark-shell"]),
-                                   "PYSPARK_PYTHON": self._settings.python or default_python(),
-                                   **ui_environment(self._settings)}, kind=info.kind)
-        return InteractiveSession(info, launch, statements_kept=self._settings.statements_kept,
-                                  start_timeout=self._settings.start_timeout, store=self._store,
-                                  outputs_dir=self._outputs_dir(info.home_name), liveness=self._liveness())
+        args = submit_args(
+            spec,
+            master=self._settings.master,
+            deploy_mode=self._settings.deploy_mode,
+            defaults=self._settings.spark_conf,
+            impersonation=self._settings.impersonation,
+            secrets_file=work_dir / "secret.properties",
+        )
+        launch = self._launch(
+            info.home_name,
+            env={
+                "PYSPARK_SUBMIT_ARGS": shlex.join([*args, "pyspark-shell"]),
+                "PYSPARK_PYTHON": self._settings.python or default_python(),
+                **ui_environment(self._settings),
+            },
+            kind=info.kind,
+        )
+        return InteractiveSession(
+            info,
+            launch,
+            statements_kept=self._settings.statements_kept,
+            start_timeout=self._settings.start_timeout,
+            store=self._store,
+            outputs_dir=self._outputs_dir(info.home_name),
+            liveness=self._liveness(),
+        )
 
     async def _start_pooled(self) -> InteractiveSession:
         """Start one session for the warm pool: the gateway's default conf, no id, no owner, not stored.
@@ -217,8 +270,17 @@ class SessionManager:
         home = f"pool-{secrets.token_hex(4)}"
         while (sessions_dir / home).exists():  # folders outlive their sessions: never share one
             home = f"pool-{secrets.token_hex(4)}"
-        info = SessionInfo(id=-1, name=None, kind="pyspark", owner=None, proxy_user=None, heartbeat_timeout=None,
-                           idle_timeout=None, ttl=None, home=home)
+        info = SessionInfo(
+            id=-1,
+            name=None,
+            kind="pyspark",
+            owner=None,
+            proxy_user=None,
+            heartbeat_timeout=None,
+            idle_timeout=None,
+            ttl=None,
+            home=home,
+        )
         session = self._new_session(info, job_spec_from_request(CreateSessionRequest(), None))
         await session.start()
         return session

@@ -123,7 +123,7 @@ class GatewaySettings:
     @property
     def warm_pool_size(self) -> int:
         """:return: the pool size in effect: ``pool_size``, or 1 on a loopback bind and 0 elsewhere
-            (a shared gateway's memory belongs to its users' sessions until its admin says otherwise)."""
+        (a shared gateway's memory belongs to its users' sessions until its admin says otherwise)."""
         if self.pool_size is not None:
             return self.pool_size
         return 1 if is_loopback(self.host) else 0
@@ -154,12 +154,19 @@ class GatewaySettings:
         check_secret("auth_token", self.auth_token, token=True)
         check_secret("auth_password", self.auth_password, token=False)
         if self.auth not in (None, "kerberos"):
-            raise SettingsError(f"auth {self.auth!r} is not a mode: use 'kerberos', or give a token, "
-                                f"a users file or Basic credentials.")
+            raise SettingsError(
+                f"auth {self.auth!r} is not a mode: use 'kerberos', or give a token, "
+                f"a users file or Basic credentials."
+            )
         if self.auth == "kerberos" and (not self.kerberos_principal or self.kerberos_keytab is None):
-            raise SettingsError("Kerberos auth needs --kerberos-principal HTTP/host@REALM and "
-                                "--kerberos-keytab FILE.")
-        if self.kerberos_keytab is not None and self.auth == "kerberos" and not self.kerberos_keytab.is_file():
+            raise SettingsError(
+                "Kerberos auth needs --kerberos-principal HTTP/host@REALM and --kerberos-keytab FILE."
+            )
+        if (
+            self.kerberos_keytab is not None
+            and self.auth == "kerberos"
+            and not self.kerberos_keytab.is_file()
+        ):
             raise SettingsError(f"Kerberos keytab {self.kerberos_keytab} does not exist.")
         if self.max_body_size < 1024:
             raise SettingsError("max_body_size must be at least 1024 bytes.")
@@ -174,13 +181,19 @@ class GatewaySettings:
         if self.pool_size is not None and not 0 <= self.pool_size <= 64:
             raise SettingsError(f"pool_size must be between 0 (no warm pool) and 64, not {self.pool_size}.")
         if self.worker_grace < 0 or self.max_output_bytes < 1 or self.output_spill_bytes < 0:
-            raise SettingsError("worker_grace and output_spill_bytes must be zero or positive, "
-                                "max_output_bytes at least 1.")
-        deepest = os.fsencode(self.work_dir.expanduser().absolute() / "sockets"
-                              / ("pool-00000000.sock" if self.warm_pool_size else "9999999999.sock"))
+            raise SettingsError(
+                "worker_grace and output_spill_bytes must be zero or positive, max_output_bytes at least 1."
+            )
+        deepest = os.fsencode(
+            self.work_dir.expanduser().absolute()
+            / "sockets"
+            / ("pool-00000000.sock" if self.warm_pool_size else "9999999999.sock")
+        )
         if len(deepest) > MAX_SOCKET_PATH:
-            raise SettingsError(f"work_dir {self.work_dir} is too deep for session sockets (the OS allows "
-                                f"{MAX_SOCKET_PATH} bytes): choose a shorter --work-dir.")
+            raise SettingsError(
+                f"work_dir {self.work_dir} is too deep for session sockets (the OS allows "
+                f"{MAX_SOCKET_PATH} bytes): choose a shorter --work-dir."
+            )
         if self.ping_interval <= 0 or self.cancel_grace <= 0:
             raise SettingsError("ping_interval and cancel_grace must be positive numbers of seconds.")
         if self.liveness_timeout < 0:
@@ -190,7 +203,9 @@ class GatewaySettings:
         if self.max_batches < 1:
             raise SettingsError("max_batches must be at least 1.")
         if self.deploy_mode != "client":
-            raise SettingsError("Interactive sessions run their driver in the gateway host: deploy_mode must be 'client'.")
+            raise SettingsError(
+                "Interactive sessions run their driver in the gateway host: deploy_mode must be 'client'."
+            )
         return self
 
 
@@ -203,11 +218,15 @@ def check_secret(name: str, secret: Secret | None, *, token: bool) -> None:
         return
     value = secret.reveal()
     if not value.strip():
-        raise SettingsError(f"{name} is empty or only whitespace: that would let anyone in. "
-                            f"Set a real value (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))').")
+        raise SettingsError(
+            f"{name} is empty or only whitespace: that would let anyone in. "
+            f"Set a real value (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+        )
     if token and not _TOKEN68.fullmatch(value):
-        raise SettingsError(f"{name} may hold only ASCII letters, digits and -._~+/ (an HTTP token), "
-                            f"e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'.")
+        raise SettingsError(
+            f"{name} may hold only ASCII letters, digits and -._~+/ (an HTTP token), "
+            f"e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'."
+        )
 
 
 # RFC 7235 token68: what an Authorization header can carry without quoting or whitespace.
@@ -268,7 +287,9 @@ _CONVERTERS: dict[str, Any] = {
     "view_users": _names,
     "modify_users": _names,
     "allowed_hosts": _names,
-    "batch_dirs": lambda v: tuple(Path(p).expanduser().resolve() for p in (v.split(os.pathsep) if isinstance(v, str) else v)),
+    "batch_dirs": lambda v: tuple(
+        Path(p).expanduser().resolve() for p in (v.split(os.pathsep) if isinstance(v, str) else v)
+    ),
 }
 
 
@@ -290,15 +311,18 @@ def _from_file(path: Path) -> dict[str, Any]:
     section = raw.get("gateway", raw) if isinstance(raw, dict) else None
     if not isinstance(section, dict):
         raise SettingsError(f"Config file {path} must hold a JSON object.")
-    _refuse_shared_secret_file(path, "Config file", any(k in section for k in ("auth_token", "auth_password")))
+    _refuse_shared_secret_file(
+        path, "Config file", any(k in section for k in ("auth_token", "auth_password"))
+    )
     return section
 
 
 def _refuse_shared_secret_file(path: Path, what: str, holds_secret: bool = True) -> None:
     """A file holding a secret must be readable by its owner only, as ssh insists for keys."""
     if holds_secret and os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise SettingsError(f"{what} {path} holds a secret and other users can read it: "
-                            f"run 'chmod 600 {path}'.")
+        raise SettingsError(
+            f"{what} {path} holds a secret and other users can read it: run 'chmod 600 {path}'."
+        )
 
 
 def _read_token_file(path: Path) -> Secret:

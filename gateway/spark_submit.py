@@ -119,8 +119,10 @@ def _escape(text: str) -> str:
 def write_properties(path: Path, properties: Mapping[str, str]) -> None:
     """Write a Java properties file only its owner can read (it holds secrets)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"{_escape(k).replace('=', chr(92) + '=').replace(':', chr(92) + ':')}={_escape(v)}"
-             for k, v in sorted(properties.items())]
+    lines = [
+        f"{_escape(k).replace('=', chr(92) + '=').replace(':', chr(92) + ':')}={_escape(v)}"
+        for k, v in sorted(properties.items())
+    ]
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")

@@ -38,8 +38,10 @@ class SpnegoAcceptor:
         try:
             import gssapi
         except ImportError as exc:
-            raise RuntimeError("Kerberos auth needs python-gssapi: pip install 'sparkwire[kerberos]' "
-                               "(on Debian first: apt-get install libkrb5-dev).") from exc
+            raise RuntimeError(
+                "Kerberos auth needs python-gssapi: pip install 'sparkwire[kerberos]' "
+                "(on Debian first: apt-get install libkrb5-dev)."
+            ) from exc
         self._gssapi: Any = gssapi
         self._realm = principal.rpartition("@")[2]
         name = gssapi.Name(principal, gssapi.NameType.kerberos_principal)
@@ -66,5 +68,7 @@ class SpnegoAcceptor:
         principal = str(context.initiator_name)
         base, _, realm = principal.rpartition("@")
         if realm != self._realm:
-            return SpnegoResult(None, error=f"principal {principal} is not in the gateway's realm {self._realm}")
+            return SpnegoResult(
+                None, error=f"principal {principal} is not in the gateway's realm {self._realm}"
+            )
         return SpnegoResult(base.split("/")[0], base64.b64encode(reply).decode() if reply else None)

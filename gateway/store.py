@@ -114,8 +114,15 @@ class SessionStore:
             self._db = None
 
     # -- sessions ------------------------------------------------------------------------------
-    def save_session(self, session_id: int, info: Any, state: str, app_id: str | None,
-                     spark_ui_url: str | None, pid: int | None) -> None:
+    def save_session(
+        self,
+        session_id: int,
+        info: Any,
+        state: str,
+        app_id: str | None,
+        spark_ui_url: str | None,
+        pid: int | None,
+    ) -> None:
         """Insert or update a session row; ``info`` is a dataclass (``SessionInfo``)."""
         if self._db is None:
             return
@@ -123,7 +130,8 @@ class SessionStore:
             "INSERT INTO sessions (id, info, state, app_id, spark_ui_url, pid) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET state=excluded.state, app_id=excluded.app_id, "
             "spark_ui_url=excluded.spark_ui_url, pid=excluded.pid",
-            (session_id, json.dumps(asdict(info)), state, app_id, spark_ui_url, pid))
+            (session_id, json.dumps(asdict(info)), state, app_id, spark_ui_url, pid),
+        )
 
     def delete_session(self, session_id: int) -> None:
         """Forget a session and its statements."""
@@ -145,10 +153,14 @@ class SessionStore:
             return []
         sessions = []
         for sid, info, state, app_id, ui, pid in self._db.execute(
-                "SELECT id, info, state, app_id, spark_ui_url, pid FROM sessions ORDER BY id"):
+            "SELECT id, info, state, app_id, spark_ui_url, pid FROM sessions ORDER BY id"
+        ):
             try:
-                sessions.append(StoredSession(int(sid), json.loads(info), state, app_id, ui, pid,
-                                              self._load_statements(int(sid))))
+                sessions.append(
+                    StoredSession(
+                        int(sid), json.loads(info), state, app_id, ui, pid, self._load_statements(int(sid))
+                    )
+                )
             except (ValueError, TypeError) as exc:
                 log.warning("skipping unreadable stored session %s: %s", sid, exc)
         return sessions
@@ -165,7 +177,8 @@ class SessionStore:
         self._db.execute(
             f"INSERT OR REPLACE INTO statements (session_id, {', '.join(names)}) "
             f"VALUES (?, {', '.join('?' for _ in names)})",
-            (session_id, *(values[n] for n in names)))
+            (session_id, *(values[n] for n in names)),
+        )
 
     def delete_statement(self, session_id: int, statement_id: int) -> None:
         """Forget one statement (older statements are dropped past ``statements_kept``)."""
@@ -177,7 +190,19 @@ class SessionStore:
         assert self._db is not None
         rows = self._db.execute(
             "SELECT id, code, kind, state, output, spilled, started, completed FROM statements "
-            "WHERE session_id = ? ORDER BY id", (session_id,))
-        return [StoredStatement(int(i), code, kind, state, None if out is None else json.loads(out),
-                                bool(spilled), int(started), int(completed))
-                for i, code, kind, state, out, spilled, started, completed in rows]
+            "WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        )
+        return [
+            StoredStatement(
+                int(i),
+                code,
+                kind,
+                state,
+                None if out is None else json.loads(out),
+                bool(spilled),
+                int(started),
+                int(completed),
+            )
+            for i, code, kind, state, out, spilled, started, completed in rows
+        ]

@@ -56,19 +56,25 @@ def new_token() -> str:
 def _parse(path: Path, raw: object) -> dict[str, UserEntry]:
     users = raw.get("users") if isinstance(raw, dict) else None
     if not isinstance(users, dict):
-        raise UsersFileError(f"Users file {path} must hold {{\"users\": {{NAME: {{...}}}}}}; "
-                             f"create it with 'sparkwire gateway add-user --users-file {path} NAME'.")
+        raise UsersFileError(
+            f'Users file {path} must hold {{"users": {{NAME: {{...}}}}}}; '
+            f"create it with 'sparkwire gateway add-user --users-file {path} NAME'."
+        )
     entries = {}
     for name, data in users.items():
         if not _NAME.fullmatch(str(name)) or not isinstance(data, dict):
             raise UsersFileError(f"Users file {path}: entry {name!r} is not a valid user.")
         tokens = data.get("tokens", [])
-        if not isinstance(tokens, list) or not all(isinstance(t, str) and t.startswith("sha256:") for t in tokens):
+        if not isinstance(tokens, list) or not all(
+            isinstance(t, str) and t.startswith("sha256:") for t in tokens
+        ):
             raise UsersFileError(f"Users file {path}: the tokens of {name!r} must be 'sha256:...' digests.")
         password = data.get("password")
         if password is not None and not (isinstance(password, str) and password.startswith("$argon2")):
-            raise UsersFileError(f"Users file {path}: the password of {name!r} must be an Argon2 hash; "
-                                 f"set it with 'sparkwire gateway add-user'.")
+            raise UsersFileError(
+                f"Users file {path}: the password of {name!r} must be an Argon2 hash; "
+                f"set it with 'sparkwire gateway add-user'."
+            )
         entries[str(name)] = UserEntry(password, tuple(tokens))
     return entries
 
@@ -77,8 +83,10 @@ def _load(path: Path) -> dict[str, UserEntry]:
     try:
         raw = json.loads(path.read_text())
     except FileNotFoundError:
-        raise UsersFileError(f"Users file {path} does not exist; create it with "
-                             f"'sparkwire gateway add-user --users-file {path} NAME'.") from None
+        raise UsersFileError(
+            f"Users file {path} does not exist; create it with "
+            f"'sparkwire gateway add-user --users-file {path} NAME'."
+        ) from None
     except (OSError, json.JSONDecodeError) as exc:
         raise UsersFileError(f"Users file {path} cannot be read as JSON: {exc}") from None
     return _parse(path, raw)
@@ -107,16 +115,21 @@ class UserDirectory:
     def recently_verified(self, user: str, password: str) -> bool:
         """:return: True when this password passed the full check for ``user`` a short while ago."""
         remembered = self._verified.get(user)
-        return (remembered is not None and time.monotonic() < remembered[1]
-                and hmac.compare_digest(remembered[0], self._fingerprint(user, password)))
+        return (
+            remembered is not None
+            and time.monotonic() < remembered[1]
+            and hmac.compare_digest(remembered[0], self._fingerprint(user, password))
+        )
 
     @classmethod
     def from_file(cls, path: Path) -> UserDirectory:
         """:raises UsersFileError: if the file is missing or malformed, or names nobody."""
         users = _load(path)
         if not users:
-            raise UsersFileError(f"Users file {path} names no user; add one with "
-                                 f"'sparkwire gateway add-user --users-file {path} NAME'.")
+            raise UsersFileError(
+                f"Users file {path} names no user; add one with "
+                f"'sparkwire gateway add-user --users-file {path} NAME'."
+            )
         return cls(users)
 
     @property
@@ -138,7 +151,10 @@ class UserDirectory:
             good = False
         good = good and entry is not None and entry.password_hash is not None
         if good:
-            self._verified[user] = (self._fingerprint(user, password), time.monotonic() + self._remember_seconds)
+            self._verified[user] = (
+                self._fingerprint(user, password),
+                time.monotonic() + self._remember_seconds,
+            )
         return good
 
     def user_for_token(self, token: str) -> str | None:
@@ -173,8 +189,12 @@ def add_user(path: Path, name: str, password: str | None, *, with_token: bool) -
         password_hash=_HASHER.hash(password) if password is not None else current.password_hash,
         token_hashes=current.token_hashes + ((hash_token(token),) if token else ()),
     )
-    body = {"users": {n: {k: v for k, v in (("password", e.password_hash), ("tokens", list(e.token_hashes)))
-                          if v} for n, e in sorted(users.items())}}
+    body = {
+        "users": {
+            n: {k: v for k, v in (("password", e.password_hash), ("tokens", list(e.token_hashes))) if v}
+            for n, e in sorted(users.items())
+        }
+    }
     temporary = path.with_name(path.name + ".tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as out:

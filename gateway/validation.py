@@ -50,10 +50,13 @@ ConfValue = Annotated[str, Field(max_length=CONF_VALUE_MAX_CHARS, pattern=NO_NUL
 Code = Annotated[str, Field(max_length=CODE_MAX_CHARS, pattern=NO_NUL_PATTERN)]
 # What ``conf`` accepts, written out: pydantic would put the key pattern in ``patternProperties``,
 # which lets other keys through in the spec.
-_SCALAR_SCHEMA: dict[str, Any] = {"anyOf": [
-    {"type": "string", "maxLength": CONF_VALUE_MAX_CHARS, "pattern": NO_NUL_PATTERN},
-    {"type": "number"}, {"type": "boolean"},
-]}
+_SCALAR_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "maxLength": CONF_VALUE_MAX_CHARS, "pattern": NO_NUL_PATTERN},
+        {"type": "number"},
+        {"type": "boolean"},
+    ]
+}
 CONF_SCHEMA: dict[str, Any] = {
     "type": "object",
     "maxProperties": LIST_MAX_ITEMS,
@@ -63,10 +66,20 @@ CONF_SCHEMA: dict[str, Any] = {
 ARGS_SCHEMA: dict[str, Any] = {"type": "array", "maxItems": LIST_MAX_ITEMS, "items": _SCALAR_SCHEMA}
 # Kinds are checked in kinds.py, which explains the ones this gateway cannot run (sparkr, or spark without
 # Spark's Scala REPL); the spec lists those it runs, so spec-valid requests are accepted.
-SessionKind = Annotated[str, Field(max_length=SHORT_MAX_CHARS, json_schema_extra={
-    "enum": ["pyspark", "sql", "spark", "shared", "python", "pyspark3", "scala"]})]
-StatementKind = Annotated[str, Field(max_length=SHORT_MAX_CHARS, json_schema_extra={
-    "enum": ["pyspark", "sql", "spark", "python", "pyspark3", "scala"]})]
+SessionKind = Annotated[
+    str,
+    Field(
+        max_length=SHORT_MAX_CHARS,
+        json_schema_extra={"enum": ["pyspark", "sql", "spark", "shared", "python", "pyspark3", "scala"]},
+    ),
+]
+StatementKind = Annotated[
+    str,
+    Field(
+        max_length=SHORT_MAX_CHARS,
+        json_schema_extra={"enum": ["pyspark", "sql", "spark", "python", "pyspark3", "scala"]},
+    ),
+]
 Duration = Annotated[str, Field(max_length=40, pattern=DURATION_PATTERN)]
 
 

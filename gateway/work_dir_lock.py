@@ -39,7 +39,8 @@ class WorkDirBusy(Exception):
             f"{holder} is already running on the work dir {work_dir} (it holds {work_dir / LOCK_NAME}). Two "
             f"gateways on one work dir would share its session store, sockets and batch records. Stop that "
             f"gateway, or start this one with --work-dir (or {ENV_PREFIX}WORK_DIR) pointing at another "
-            f"directory.")
+            f"directory."
+        )
 
 
 @dataclass

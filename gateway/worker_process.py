@@ -80,15 +80,26 @@ class WorkerProcess:
     async def launch(self) -> None:
         """Start the process; :meth:`connect` then reaches it once it listens."""
         env = {**session_environment(os.environ), **self._launch.env}
-        argv = [self._launch.python, "-m", "sparkwire.gateway.worker", "--socket", str(self._launch.socket_path),
-                *self._launch.worker_args]
+        argv = [
+            self._launch.python,
+            "-m",
+            "sparkwire.gateway.worker",
+            "--socket",
+            str(self._launch.socket_path),
+            *self._launch.worker_args,
+        ]
         self._launch.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._launch.cwd.mkdir(parents=True, exist_ok=True)
         # Opening a local file and forking are quick; doing them on the loop keeps launch ordering simple.
         with open(self._launch.log_path, "ab") as log:  # noqa: ASYNC230
             self._proc = subprocess.Popen(  # noqa: ASYNC220
-                argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
-                cwd=self._launch.cwd, start_new_session=True,
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=self._launch.cwd,
+                start_new_session=True,
             )
         self.descendants = DescendantTracker(self._proc.pid)
 
@@ -154,7 +165,11 @@ class WorkerProcess:
         """
         if self._proc is None:
             deadline = time.monotonic() + timeout
-            while (code := self.poll()) is None and self._attached_pid is not None and time.monotonic() < deadline:
+            while (
+                (code := self.poll()) is None
+                and self._attached_pid is not None
+                and time.monotonic() < deadline
+            ):
                 await asyncio.sleep(0.05)
             return code
         proc = self._proc

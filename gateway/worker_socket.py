@@ -43,8 +43,9 @@ def socket_path(root: Path, session_id: int | str) -> Path:
     return root / f"{session_id}.sock"
 
 
-async def connect_worker(path: Path, timeout: float, alive: Callable[[], bool]
-                         ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+async def connect_worker(
+    path: Path, timeout: float, alive: Callable[[], bool]
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
     """Connect to a session process's socket, retrying while it starts listening.
 
     :param alive: says whether the process may still come to listen; False ends the wait at once.

@@ -17,9 +17,11 @@ def register(subparsers: Any) -> None:
     :param subparsers: the ``sparkwire`` command's subparsers.
     """
     parser = subparsers.add_parser(
-        "install-kernel", help="register the Remote PySpark, Scala and SparkR kernels with Jupyter",
+        "install-kernel",
+        help="register the Remote PySpark, Scala and SparkR kernels with Jupyter",
         description="Install the 'Remote PySpark', 'Remote Spark (Scala)' and 'Remote SparkR' kernelspecs, "
-                    "running this Python.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "running this Python.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_arguments(parser)

@@ -159,8 +159,10 @@ def info(ctx: Context) -> None:
     """
     registry = ctx.engine.registry
     handle = registry.get(ctx.name)
-    lines = [f"Endpoint: {handle.endpoint.describe()}; settings from {ctx.engine.config.source}.",
-             *ctx.engine.config.notes]
+    lines = [
+        f"Endpoint: {handle.endpoint.describe()}; settings from {ctx.engine.config.source}.",
+        *ctx.engine.config.notes,
+    ]
     if handle.started:
         try:
             session = registry.refresh(ctx.name)
@@ -207,8 +209,10 @@ def cleanup(ctx: Context, args: argparse.Namespace) -> None:
     """
     handle = ctx.engine.registry.get(ctx.name)
     if not args.force:
-        raise UsageError(f"%%cleanup deletes every session on {handle.endpoint.url}, other people's too. "
-                         "Run %%cleanup -f to confirm.")
+        raise UsageError(
+            f"%%cleanup deletes every session on {handle.endpoint.url}, other people's too. "
+            "Run %%cleanup -f to confirm."
+        )
     deleted = ctx.engine.registry.cleanup(handle.endpoint)
     if deleted:
         ctx.out.stream(f"Deleted sessions {', '.join(map(str, deleted))} on {handle.endpoint.url}.\n")
@@ -225,8 +229,10 @@ def delete(ctx: Context, args: argparse.Namespace) -> None:
     """
     handle = ctx.engine.registry.get(ctx.name)
     if not args.force:
-        raise UsageError(f"%%delete stops session {args.session} on {handle.endpoint.url} for whoever uses it. "
-                         f"Run %%delete -s {args.session} -f to confirm.")
+        raise UsageError(
+            f"%%delete stops session {args.session} on {handle.endpoint.url} for whoever uses it. "
+            f"Run %%delete -s {args.session} -f to confirm."
+        )
     names = ctx.engine.registry.delete_remote(args.session, endpoint=handle.endpoint)
     note = " It was this notebook's session: the next cell starts a new one." if ctx.name in names else ""
     ctx.out.stream(f"Deleted session {args.session} on {handle.endpoint.url}.{note}\n")
@@ -253,8 +259,10 @@ def attach(ctx: Context, args: argparse.Namespace) -> None:
     kind = new.kind.value if new.kind is not None else "shared"
     state = new.last.state.value if new.last is not None else "unknown"
     dropped = f" This notebook's own session {previous} was deleted." if previous is not None else ""
-    ctx.out.stream(f"Attached to session {args.session} ({kind}, {state}) on {new.endpoint.url}. It is not "
-                   f"deleted when this kernel shuts down.{dropped}\n")
+    ctx.out.stream(
+        f"Attached to session {args.session} ({kind}, {state}) on {new.endpoint.url}. It is not "
+        f"deleted when this kernel shuts down.{dropped}\n"
+    )
 
 
 def batch(line: str) -> ErrorInfo | None:
@@ -270,5 +278,6 @@ def batch(line: str) -> ErrorInfo | None:
     code = run_batch_command(words, prog="%batch")
     if code == 0:
         return None
-    return ErrorInfo("BatchFailed", f"%batch {' '.join(words[:1])} failed (exit code {code}); see the output above.",
-                     ())
+    return ErrorInfo(
+        "BatchFailed", f"%batch {' '.join(words[:1])} failed (exit code {code}); see the output above.", ()
+    )

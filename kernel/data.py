@@ -37,10 +37,13 @@ def sql(ctx: Context, args: argparse.Namespace, body: str) -> ErrorInfo | None:
         raise UsageError("%%sql needs a SQL statement in the cell, e.g. SELECT * FROM my_view LIMIT 10.")
     try:
         query = SqlQuery.from_sql(
-            body, max_rows=DEFAULT_MAX_ROWS if args.maxrows is None else args.maxrows,
+            body,
+            max_rows=DEFAULT_MAX_ROWS if args.maxrows is None else args.maxrows,
             sample_method=args.samplemethod,
             sample_fraction=DEFAULT_SAMPLE_FRACTION if args.samplefraction is None else args.samplefraction,
-            output_var=args.output, quiet=bool(args.quiet))
+            output_var=args.output,
+            quiet=bool(args.quiet),
+        )
     except ValueError as exc:
         raise UsageError(f"%%sql: {exc}. Run %%help for the flags.") from None
     outcome = ctx.engine.sql(ctx.name, query, sink=ctx.sink)
@@ -62,10 +65,13 @@ def send_to_spark(ctx: Context, args: argparse.Namespace) -> ErrorInfo | None:
     :raises UsageError: for an unknown local variable, a value of the wrong type, or a bad name.
     """
     if args.input not in ctx.user_ns:
-        raise UsageError(f"%%send_to_spark: no local variable {args.input!r}; define it in a %%local cell first.")
+        raise UsageError(
+            f"%%send_to_spark: no local variable {args.input!r}; define it in a %%local cell first."
+        )
     try:
-        outcome = ctx.engine.send_to_spark(ctx.name, ctx.user_ns[args.input], args.name, kind=args.type,
-                                           max_rows=args.maxrows, sink=ctx.sink)
+        outcome = ctx.engine.send_to_spark(
+            ctx.name, ctx.user_ns[args.input], args.name, kind=args.type, max_rows=args.maxrows, sink=ctx.sink
+        )
     except ValueError as exc:
         raise UsageError(f"%%send_to_spark: {exc}.") from None
     if not outcome.ok:
@@ -92,13 +98,18 @@ def spark(ctx: Context, args: argparse.Namespace, body: str) -> ErrorInfo | None
     if args.output is not None:
         try:
             query = SqlQuery.from_variable(
-                args.output, max_rows=DEFAULT_MAX_ROWS if args.maxrows is None else args.maxrows,
+                args.output,
+                max_rows=DEFAULT_MAX_ROWS if args.maxrows is None else args.maxrows,
                 sample_method=args.samplemethod,
-                sample_fraction=DEFAULT_SAMPLE_FRACTION if args.samplefraction is None else args.samplefraction)
+                sample_fraction=DEFAULT_SAMPLE_FRACTION
+                if args.samplefraction is None
+                else args.samplefraction,
+            )
         except ValueError as exc:
             raise UsageError(f"%%spark: {exc}. Run %%help for the flags.") from None
-    error = show_result(ctx, ctx.engine.run(ctx.name, body, sink=ctx.sink, show_dataframe=True,
-                                            verbose=args.verbose or None))
+    error = show_result(
+        ctx, ctx.engine.run(ctx.name, body, sink=ctx.sink, show_dataframe=True, verbose=args.verbose or None)
+    )
     if error is not None or query is None:
         return error
     outcome = ctx.engine.sql(ctx.name, query, sink=ctx.sink)

@@ -22,8 +22,17 @@ from typing import Any
 
 from sparkwire.engine.languages import LANGUAGES, language_for
 
-__all__ = ["DISPLAY_NAME", "EPILOG", "KERNEL_NAME", "KERNEL_NAMES", "add_arguments", "install_kernel_spec",
-           "kernel_spec", "main", "run"]
+__all__ = [
+    "DISPLAY_NAME",
+    "EPILOG",
+    "KERNEL_NAME",
+    "KERNEL_NAMES",
+    "add_arguments",
+    "install_kernel_spec",
+    "kernel_spec",
+    "main",
+    "run",
+]
 
 KERNEL_NAME = "remote-pyspark"
 DISPLAY_NAME = "Remote PySpark"
@@ -39,8 +48,9 @@ def _template(language: str) -> str:
     return files.joinpath("kernel.json").read_text("utf-8")
 
 
-def kernel_spec(*, python: str | None = None, display_name: str | None = None,
-                language: str = "python") -> dict[str, Any]:
+def kernel_spec(
+    *, python: str | None = None, display_name: str | None = None, language: str = "python"
+) -> dict[str, Any]:
     """The ``kernel.json`` content.
 
     :param python: the interpreter to run the kernel with; the current one by default.
@@ -90,9 +100,9 @@ def install_kernel_spec(
         (directory / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
         os.chmod(directory, 0o755)
         installed: str = KernelSpecManager().install_kernel_spec(
-            str(directory), kernel_name, user=user, prefix=prefix)
+            str(directory), kernel_name, user=user, prefix=prefix
+        )
     return installed
-
 
 
 EPILOG = """\
@@ -111,14 +121,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``install-kernel``'s options, and :func:`run` as its handler."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--user", action="store_true", help="install for the current user")
-    where.add_argument("--sys-prefix", action="store_true", help=f"install into this environment ({sys.prefix})")
+    where.add_argument(
+        "--sys-prefix", action="store_true", help=f"install into this environment ({sys.prefix})"
+    )
     where.add_argument("--prefix", help="install under PREFIX/share/jupyter/kernels")
-    parser.add_argument("--language", choices=("python", "scala", "r", "all"), default=None,
-                        help="which kernel: python (Remote PySpark), scala (Remote Spark (Scala)), "
-                             "r (Remote SparkR), or all (the default; python when --name or --display-name is given)")
-    parser.add_argument("--name", default=None, help="kernel name (default remote-pyspark, remote-spark-scala, "
-                                                     "remote-sparkr)")
-    parser.add_argument("--display-name", default=None, help="name in the launcher (default 'Remote PySpark'...)")
+    parser.add_argument(
+        "--language",
+        choices=("python", "scala", "r", "all"),
+        default=None,
+        help="which kernel: python (Remote PySpark), scala (Remote Spark (Scala)), "
+        "r (Remote SparkR), or all (the default; python when --name or --display-name is given)",
+    )
+    parser.add_argument(
+        "--name", default=None, help="kernel name (default remote-pyspark, remote-spark-scala, remote-sparkr)"
+    )
+    parser.add_argument(
+        "--display-name", default=None, help="name in the launcher (default 'Remote PySpark'...)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -134,8 +153,11 @@ def run(args: argparse.Namespace) -> int:
     one_kernel = bool(args.name or args.display_name)
     wanted = args.language or ("python" if one_kernel else "all")
     if wanted == "all" and one_kernel:
-        print("sparkwire install-kernel: --name and --display-name name one kernel; use --language python, "
-              "scala or r with them.", file=sys.stderr)
+        print(
+            "sparkwire install-kernel: --name and --display-name name one kernel; use --language python, "
+            "scala or r with them.",
+            file=sys.stderr,
+        )
         return 2
     prefix = sys.prefix if args.sys_prefix else args.prefix
     user = bool(args.user) or (prefix is None and not _is_root())
@@ -144,11 +166,18 @@ def run(args: argparse.Namespace) -> int:
             continue
         display_name = args.display_name or language.display_name
         try:
-            path = install_kernel_spec(user=user, prefix=prefix, kernel_name=args.name or language.kernel_name,
-                                       display_name=display_name, language=language.name)
+            path = install_kernel_spec(
+                user=user,
+                prefix=prefix,
+                kernel_name=args.name or language.kernel_name,
+                display_name=display_name,
+                language=language.name,
+            )
         except OSError as exc:
-            print(f"sparkwire install-kernel: cannot write the kernelspec: {exc}. Try --user or --sys-prefix.",
-                  file=sys.stderr)
+            print(
+                f"sparkwire install-kernel: cannot write the kernelspec: {exc}. Try --user or --sys-prefix.",
+                file=sys.stderr,
+            )
             return 1
         print(f"Installed the {display_name!r} kernel in {path}")
     return 0
@@ -160,8 +189,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     :param argv: the arguments.
     :return: the exit code.
     """
-    parser = argparse.ArgumentParser(prog="python -m sparkwire.kernel.install", epilog=EPILOG,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m sparkwire.kernel.install",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_arguments(parser)
     args = parser.parse_args(argv)
     return run(args)

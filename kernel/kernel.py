@@ -68,7 +68,9 @@ class _Emitter:
         self._kernel.publish("stream", {"name": "stdout", "text": text})
 
     def result(self, bundle: Mapping[str, Any]) -> None:
-        self._kernel.publish("execute_result", {"execution_count": self._count, "data": dict(bundle), "metadata": {}})
+        self._kernel.publish(
+            "execute_result", {"execution_count": self._count, "data": dict(bundle), "metadata": {}}
+        )
 
     def display(self, bundle: Mapping[str, Any]) -> None:
         self._kernel.publish("display_data", {"data": dict(bundle), "metadata": {}, "transient": {}})
@@ -82,7 +84,8 @@ class RemotePySparkKernel(IPythonKernel):
     implementation = "sparkwire-remote-pyspark"
     implementation_version = __version__
     session_language = Unicode("python", help="The language of the remote cells: python, scala or r.").tag(
-        config=True)
+        config=True
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]
@@ -114,8 +117,10 @@ class RemotePySparkKernel(IPythonKernel):
     @property
     def banner(self) -> str:  # type: ignore[override]
         """The kernel's banner (computed when asked: nothing is contacted at start-up)."""
-        return (f"{self._language.display_name} (sparkwire {__version__}): cells run in a Spark session "
-                "through Livy. %%help lists the magics.")
+        return (
+            f"{self._language.display_name} (sparkwire {__version__}): cells run in a Spark session "
+            "through Livy. %%help lists the magics."
+        )
 
     def publish(self, msg_type: str, content: dict[str, Any]) -> None:
         """Send an iopub message as a reply to the current request.
@@ -146,9 +151,14 @@ class RemotePySparkKernel(IPythonKernel):
         # kernel that dies at start), and once fixed the next cell reads it, without a restart.
         if self._engine is None:
             engine = Engine.from_environment()
-            endpoint = engine.config.kernel.language_endpoints.get(self._language.name)  # None: the default one
-            engine.registry.add(KERNEL_SESSION, endpoint=endpoint,
-                                body=commands.session_body(engine, kind=self._language.kind.value))
+            endpoint = engine.config.kernel.language_endpoints.get(
+                self._language.name
+            )  # None: the default one
+            engine.registry.add(
+                KERNEL_SESSION,
+                endpoint=endpoint,
+                body=commands.session_body(engine, kind=self._language.kind.value),
+            )
             self._engine = engine
         return self._engine
 
@@ -193,7 +203,8 @@ class RemotePySparkKernel(IPythonKernel):
         if silent or (command is not None and command.name == "local"):
             # IPython runs it; _strip_local_magic removes the %%local line, so the history keeps the cell as typed.
             reply: dict[str, Any] = await super().do_execute(  # type: ignore[no-untyped-call]
-                code, silent, store_history, user_expressions, allow_stdin, **local_kwargs)
+                code, silent, store_history, user_expressions, allow_stdin, **local_kwargs
+            )
             return reply
         shell = self.shell
         assert shell is not None
@@ -221,7 +232,8 @@ class RemotePySparkKernel(IPythonKernel):
             ctx = self._context(out, engine=self._get_engine())
             if command is None:
                 return commands.show_result(
-                    ctx, ctx.engine.run(KERNEL_SESSION, code, sink=self._sink, show_dataframe=True))
+                    ctx, ctx.engine.run(KERNEL_SESSION, code, sink=self._sink, show_dataframe=True)
+                )
             return self._command(ctx, command)
         except UsageError as exc:
             return _usage_error(exc)
@@ -233,8 +245,14 @@ class RemotePySparkKernel(IPythonKernel):
 
     def _context(self, out: _Emitter, *, engine: Engine) -> commands.Context:
         assert self.shell is not None
-        return commands.Context(engine=engine, name=KERNEL_SESSION, out=out, sink=self._sink,
-                                user_ns=self.shell.user_ns, kind=self._language.kind.value)
+        return commands.Context(
+            engine=engine,
+            name=KERNEL_SESSION,
+            out=out,
+            sink=self._sink,
+            user_ns=self.shell.user_ns,
+            kind=self._language.kind.value,
+        )
 
     def _command(self, ctx: commands.Context, command: Command) -> ErrorInfo | None:
         name = command.name
@@ -295,11 +313,17 @@ class RemotePySparkKernel(IPythonKernel):
             token = match.group() if match else ""
             candidates = self._engine.complete(KERNEL_SESSION, code, cursor)
             matches = _as_replacements(token, candidates)
-        return {"status": "ok", "matches": matches, "cursor_start": cursor - len(token), "cursor_end": cursor,
-                "metadata": {}}
+        return {
+            "status": "ok",
+            "matches": matches,
+            "cursor_start": cursor - len(token),
+            "cursor_end": cursor,
+            "metadata": {},
+        }
 
-    async def do_inspect(self, code: str, cursor_pos: int, detail_level: int = 0,
-                         omit_sections: Any = ()) -> dict[str, Any]:
+    async def do_inspect(
+        self, code: str, cursor_pos: int, detail_level: int = 0, omit_sections: Any = ()
+    ) -> dict[str, Any]:
         """Inspect in the local Python: for the Scala and R kernels only in ``%%local`` cells (the remote
         names are not Python's).
 
@@ -312,7 +336,8 @@ class RemotePySparkKernel(IPythonKernel):
         if self._language.kind is not SessionKind.PYSPARK and not code.lstrip().startswith("%%local"):
             return {"status": "ok", "found": False, "data": {}, "metadata": {}}
         reply: dict[str, Any] = super().do_inspect(  # type: ignore[no-untyped-call]
-            code, cursor_pos, detail_level, omit_sections)
+            code, cursor_pos, detail_level, omit_sections
+        )
         return reply
 
     async def do_is_complete(self, code: str) -> dict[str, Any]:
@@ -350,7 +375,7 @@ def _strip_local_magic(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if line.strip():
             if line.strip() == "%%local":
-                return lines[index + 1:]
+                return lines[index + 1 :]
             return lines
     return lines
 

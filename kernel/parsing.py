@@ -16,8 +16,16 @@ from typing import Any, Final, NoReturn
 
 from sparkwire.engine.send_flags import add_send_to_spark_flags
 
-__all__ = ["MAGICS", "REMOTE_MAGICS", "Command", "UsageError", "brackets_status", "help_bundle", "parse_arguments",
-           "parse_cell"]
+__all__ = [
+    "MAGICS",
+    "REMOTE_MAGICS",
+    "Command",
+    "UsageError",
+    "brackets_status",
+    "help_bundle",
+    "parse_arguments",
+    "parse_cell",
+]
 
 
 class UsageError(Exception):
@@ -37,59 +45,118 @@ def _parser(prog: str, description: str) -> _Parser:
 
 
 def _configure() -> _Parser:
-    p = _parser("%%configure", "Set the session's settings (Livy's session JSON in the cell, or a profile name).")
-    p.add_argument("-f", "--force", action="store_true", help="delete the running session; the next cell "
-                                                               "starts one with the new settings")
+    p = _parser(
+        "%%configure", "Set the session's settings (Livy's session JSON in the cell, or a profile name)."
+    )
+    p.add_argument(
+        "-f",
+        "--force",
+        action="store_true",
+        help="delete the running session; the next cell starts one with the new settings",
+    )
     p.add_argument("profile", nargs="?", help="a session profile from the config file")
     return p
 
 
 def _sql() -> _Parser:
     p = _parser("%%sql", "Run the cell as Spark SQL and show the result as a table.")
-    p.add_argument("-o", "--output", metavar="VAR", help="also store the result as a pandas DataFrame in "
-                                                         "this local variable (use it in %%local cells)")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="VAR",
+        help="also store the result as a pandas DataFrame in this local variable (use it in %%local cells)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="do not display the result")
-    p.add_argument("-n", "--maxrows", type=int, metavar="MAXROWS",
-                   help="fetch at most this many rows (default 10,000; -1: all)")
-    p.add_argument("-m", "--samplemethod", choices=("take", "sample"), default="take", metavar="take|sample",
-                   help="take the first MAXROWS rows, or sample FRACTION of the rows first")
-    p.add_argument("-r", "--samplefraction", type=float, metavar="FRACTION",
-                   help="the fraction -m sample keeps, in (0, 1] (default 0.1)")
+    p.add_argument(
+        "-n",
+        "--maxrows",
+        type=int,
+        metavar="MAXROWS",
+        help="fetch at most this many rows (default 10,000; -1: all)",
+    )
+    p.add_argument(
+        "-m",
+        "--samplemethod",
+        choices=("take", "sample"),
+        default="take",
+        metavar="take|sample",
+        help="take the first MAXROWS rows, or sample FRACTION of the rows first",
+    )
+    p.add_argument(
+        "-r",
+        "--samplefraction",
+        type=float,
+        metavar="FRACTION",
+        help="the fraction -m sample keeps, in (0, 1] (default 0.1)",
+    )
     return p
 
 
 def _spark() -> _Parser:
     p = _parser("%%spark", "Run the cell in the session (as a plain cell does), with options.")
-    p.add_argument("-o", "--output", metavar="VAR", help="also copy the remote Spark DataFrame VAR into this "
-                                                         "kernel as a pandas DataFrame of the same name")
-    p.add_argument("-n", "--maxrows", type=int, metavar="MAXROWS",
-                   help="-o: copy at most this many rows (default 10,000; -1: all)")
-    p.add_argument("-m", "--samplemethod", choices=("take", "sample"), default="take", metavar="take|sample",
-                   help="-o: take the first MAXROWS rows, or sample FRACTION of the rows first")
-    p.add_argument("-r", "--samplefraction", type=float, metavar="FRACTION",
-                   help="-o: the fraction -m sample keeps, in (0, 1] (default 0.1)")
-    p.add_argument("-v", "--verbose", action="store_true",
-                   help="a remote error shows every frame: PySpark's, py4j's and the JVM's too")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="VAR",
+        help="also copy the remote Spark DataFrame VAR into this "
+        "kernel as a pandas DataFrame of the same name",
+    )
+    p.add_argument(
+        "-n",
+        "--maxrows",
+        type=int,
+        metavar="MAXROWS",
+        help="-o: copy at most this many rows (default 10,000; -1: all)",
+    )
+    p.add_argument(
+        "-m",
+        "--samplemethod",
+        choices=("take", "sample"),
+        default="take",
+        metavar="take|sample",
+        help="-o: take the first MAXROWS rows, or sample FRACTION of the rows first",
+    )
+    p.add_argument(
+        "-r",
+        "--samplefraction",
+        type=float,
+        metavar="FRACTION",
+        help="-o: the fraction -m sample keeps, in (0, 1] (default 0.1)",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="a remote error shows every frame: PySpark's, py4j's and the JVM's too",
+    )
     return p
 
 
 def _pretty() -> _Parser:
     p = _parser("%%pretty", "Run the cell; DataFrame.show() tables in its output appear as HTML tables.")
-    p.add_argument("-v", "--verbose", action="store_true",
-                   help="a remote error shows every frame: PySpark's, py4j's and the JVM's too")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="a remote error shows every frame: PySpark's, py4j's and the JVM's too",
+    )
     return p
 
 
 def _send_to_spark() -> _Parser:
-    p = _parser("%%send_to_spark", "Send a local variable (a pandas DataFrame or a string, from %%local "
-                                   "cells) to the session.")
+    p = _parser(
+        "%%send_to_spark",
+        "Send a local variable (a pandas DataFrame or a string, from %%local cells) to the session.",
+    )
     add_send_to_spark_flags(p.add_argument)
     return p
 
 
 def _logs() -> _Parser:
     p = _parser("%%logs", "Show the end of the session's log.")
-    p.add_argument("-n", "--lines", type=int, default=100, metavar="LINES", help="how many lines (default 100)")
+    p.add_argument(
+        "-n", "--lines", type=int, default=100, metavar="LINES", help="how many lines (default 100)"
+    )
     return p
 
 
@@ -101,7 +168,9 @@ def _cleanup() -> _Parser:
 
 def _delete() -> _Parser:
     p = _parser("%%delete", "Delete one session of the endpoint by id.")
-    p.add_argument("-s", "--session", type=int, required=True, metavar="ID", help="the session id (see %%info)")
+    p.add_argument(
+        "-s", "--session", type=int, required=True, metavar="ID", help="the session id (see %%info)"
+    )
     p.add_argument("-f", "--force", action="store_true", help="required: confirm the deletion")
     return p
 
@@ -124,29 +193,51 @@ class _Magic:
 
 
 MAGICS: Final = {
-    "configure": _Magic("%%configure [-f] [PROFILE]", "Set the session's settings: Livy's session JSON in "
-                        "the cell, or a profile from the config file. -f deletes a running session.", True),
-    "info": _Magic("%%info", "Show the endpoint, this notebook's session and every session on the endpoint.",
-                   False),
+    "configure": _Magic(
+        "%%configure [-f] [PROFILE]",
+        "Set the session's settings: Livy's session JSON in "
+        "the cell, or a profile from the config file. -f deletes a running session.",
+        True,
+    ),
+    "info": _Magic(
+        "%%info", "Show the endpoint, this notebook's session and every session on the endpoint.", False
+    ),
     "logs": _Magic("%%logs [-n LINES]", "Show the end of this notebook's session log.", False),
     "cleanup": _Magic("%%cleanup -f", "Delete every session on the endpoint (other people's too).", False),
     "delete": _Magic("%%delete -s ID -f", "Delete the session with this id on the endpoint.", False),
-    "attach": _Magic("%attach ID", "Use an existing session (shared with other notebooks or people); it is "
-                     "not deleted when this kernel shuts down.", False),
-    "spark": _Magic("%%spark [-o VAR] [-n MAXROWS] [-m take|sample] [-r FRACTION] [-v]",
-                    "Run the cell in the session, as a plain cell does (-o: then copy the remote DataFrame "
-                    "VAR into %%local as pandas; -v: remote errors keep every frame).", True),
-    "pretty": _Magic("%%pretty [-v]", "Run the cell; the tables DataFrame.show() prints appear as HTML tables.",
-                     True),
+    "attach": _Magic(
+        "%attach ID",
+        "Use an existing session (shared with other notebooks or people); it is "
+        "not deleted when this kernel shuts down.",
+        False,
+    ),
+    "spark": _Magic(
+        "%%spark [-o VAR] [-n MAXROWS] [-m take|sample] [-r FRACTION] [-v]",
+        "Run the cell in the session, as a plain cell does (-o: then copy the remote DataFrame "
+        "VAR into %%local as pandas; -v: remote errors keep every frame).",
+        True,
+    ),
+    "pretty": _Magic(
+        "%%pretty [-v]", "Run the cell; the tables DataFrame.show() prints appear as HTML tables.", True
+    ),
     "local": _Magic("%%local", "Run the cell in the local Python of this kernel, not in Spark.", True),
-    "sql": _Magic("%%sql [-o VAR] [-n MAXROWS] [-m take|sample] [-r FRACTION] [-q]",
-                  "Run the cell as Spark SQL; show the result as a typed table (-o: also as a pandas "
-                  "DataFrame in %%local; -n -1: all rows; -q: show nothing).", True),
-    "send_to_spark": _Magic("%%send_to_spark -i VAR [-t df|str] -n NAME [-m MAXROWS]",
-                            "Send the local (%%local) pandas DataFrame or string VAR to the session as NAME.",
-                            False),
-    "batch": _Magic("%batch VERB ...", "Spark batches through Livy's /batches: submit FILE [--wait] "
-                    "[--conf k=v] [-- ARGS], list, status ID, logs ID [-f], kill ID (as `sparkwire batch`).", False),
+    "sql": _Magic(
+        "%%sql [-o VAR] [-n MAXROWS] [-m take|sample] [-r FRACTION] [-q]",
+        "Run the cell as Spark SQL; show the result as a typed table (-o: also as a pandas "
+        "DataFrame in %%local; -n -1: all rows; -q: show nothing).",
+        True,
+    ),
+    "send_to_spark": _Magic(
+        "%%send_to_spark -i VAR [-t df|str] -n NAME [-m MAXROWS]",
+        "Send the local (%%local) pandas DataFrame or string VAR to the session as NAME.",
+        False,
+    ),
+    "batch": _Magic(
+        "%batch VERB ...",
+        "Spark batches through Livy's /batches: submit FILE [--wait] "
+        "[--conf k=v] [-- ARGS], list, status ID, logs ID [-f], kill ID (as `sparkwire batch`).",
+        False,
+    ),
     "help": _Magic("%%help", "Show this help.", False),
 }
 """The kernel's own magics, by name."""
@@ -222,7 +313,9 @@ def parse_arguments(command: Command) -> argparse.Namespace:
     except ValueError as exc:
         raise UsageError(f"%%{command.name}: cannot parse {command.line!r}: {exc}.") from None
     factory = _PARSERS.get(command.name)
-    parser = factory() if factory is not None else _no_arguments(f"%%{command.name}", MAGICS[command.name].summary)
+    parser = (
+        factory() if factory is not None else _no_arguments(f"%%{command.name}", MAGICS[command.name].summary)
+    )
     try:
         return parser.parse_args(words)
     except argparse.ArgumentError as exc:
@@ -237,14 +330,22 @@ def help_bundle(kernel: str = "Remote PySpark") -> dict[str, Any]:
     """
     import html
 
-    rows = [(m.usage, m.summary) for m in MAGICS.values()] + [(u.split(":")[0], u.split(": ", 1)[1])
-                                                              for u in REMOTE_MAGICS.values()]
+    rows = [(m.usage, m.summary) for m in MAGICS.values()] + [
+        (u.split(":")[0], u.split(": ", 1)[1]) for u in REMOTE_MAGICS.values()
+    ]
     width = max(len(u) for u, _ in rows)
     text = f"{kernel} kernel: cells run in a Spark session through Livy. Magics:\n" + "\n".join(
-        f"  {u.ljust(width)}  {s}" for u, s in rows)
-    markup = (f"<p>{html.escape(kernel)} kernel: cells run in a Spark session through Livy. Magics:</p><table>"
-              + "".join(f"<tr><td><code>{html.escape(u)}</code></td><td style='text-align:left'>"
-                        f"{html.escape(s)}</td></tr>" for u, s in rows) + "</table>")
+        f"  {u.ljust(width)}  {s}" for u, s in rows
+    )
+    markup = (
+        f"<p>{html.escape(kernel)} kernel: cells run in a Spark session through Livy. Magics:</p><table>"
+        + "".join(
+            f"<tr><td><code>{html.escape(u)}</code></td><td style='text-align:left'>"
+            f"{html.escape(s)}</td></tr>"
+            for u, s in rows
+        )
+        + "</table>"
+    )
     return {"text/plain": text, "text/html": markup}
 
 

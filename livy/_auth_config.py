@@ -83,12 +83,22 @@ def _bearer(settings: AuthSettings) -> Auth:
     options = settings.options
     _check_options("bearer", options, {"token_command", "token_command_timeout"})
     command = options.get("token_command")
-    if command is not None and not (isinstance(command, str) or (
-            isinstance(command, list) and all(isinstance(part, str) for part in command))):
-        raise ValueError(f"auth_options 'token_command' must be a command line or a list of strings, not {command!r}")
+    if command is not None and not (
+        isinstance(command, str)
+        or (isinstance(command, list) and all(isinstance(part, str) for part in command))
+    ):
+        raise ValueError(
+            f"auth_options 'token_command' must be a command line or a list of strings, not {command!r}"
+        )
     timeout = options.get("token_command_timeout", 30.0)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not (timeout > 0 and math.isfinite(timeout)):
-        raise ValueError(f"auth_options 'token_command_timeout' must be a positive number of seconds, not {timeout!r}")
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not (timeout > 0 and math.isfinite(timeout))
+    ):
+        raise ValueError(
+            f"auth_options 'token_command_timeout' must be a positive number of seconds, not {timeout!r}"
+        )
     if settings.token and command:
         raise ValueError("bearer authentication takes a token or a token_command, not both")
     if not settings.token and not command:
@@ -98,8 +108,11 @@ def _bearer(settings: AuthSettings) -> Auth:
 
 def _kerberos(settings: AuthSettings) -> Auth:
     options = settings.options
-    _check_options("kerberos", options,
-                   {"principal", "hostname_override", "mutual_authentication", "service", "delegate"})
+    _check_options(
+        "kerberos",
+        options,
+        {"principal", "hostname_override", "mutual_authentication", "service", "delegate"},
+    )
     mutual = str(options.get("mutual_authentication", "optional")).strip().lower()
     delegate = options.get("delegate", False)
     if not isinstance(delegate, bool):
@@ -127,8 +140,10 @@ def _google(settings: AuthSettings) -> Auth:
     options = settings.options
     _check_options("google", options, {"token_type", "audience", "scopes"})
     scopes = options.get("scopes")
-    if scopes is not None and not (isinstance(scopes, str) or (
-            isinstance(scopes, list) and all(isinstance(scope, str) for scope in scopes))):
+    if scopes is not None and not (
+        isinstance(scopes, str)
+        or (isinstance(scopes, list) and all(isinstance(scope, str) for scope in scopes))
+    ):
         raise ValueError(f"auth_options 'scopes' must be a string or a list of strings, not {scopes!r}")
     return GoogleAuth(
         token_type=str(options.get("token_type", "access")).strip().lower(),  # type: ignore[arg-type]
@@ -137,19 +152,27 @@ def _google(settings: AuthSettings) -> Auth:
     )
 
 
-BUILTIN_AUTHS: Final[Mapping[str, Callable[[AuthSettings], Auth]]] = MappingProxyType({
-    "none": _none,
-    "basic": _basic,
-    "bearer": _bearer,
-    "kerberos": _kerberos,
-    "aws_sigv4": _aws,
-    "google": _google,
-})
+BUILTIN_AUTHS: Final[Mapping[str, Callable[[AuthSettings], Auth]]] = MappingProxyType(
+    {
+        "none": _none,
+        "basic": _basic,
+        "bearer": _bearer,
+        "kerberos": _kerberos,
+        "aws_sigv4": _aws,
+        "google": _google,
+    }
+)
 """Built-in authentications by normalised name."""
 
-_ALIASES: Final = MappingProxyType({
-    "": "none", "basic_access": "basic", "token": "bearer", "sigv4": "aws_sigv4", "aws": "aws_sigv4",
-})
+_ALIASES: Final = MappingProxyType(
+    {
+        "": "none",
+        "basic_access": "basic",
+        "token": "bearer",
+        "sigv4": "aws_sigv4",
+        "aws": "aws_sigv4",
+    }
+)
 
 
 def builtin_auth_name(kind: str) -> str | None:

@@ -66,8 +66,10 @@ class AuthAttributes(argparse.Namespace, Mapping[str, Any]):
         return len(self.__dict__)
 
     def __repr__(self) -> str:
-        shown = {key: ("**********" if key in ("password", "token") and value else value)
-                 for key, value in self.__dict__.items()}
+        shown = {
+            key: ("**********" if key in ("password", "token") and value else value)
+            for key, value in self.__dict__.items()
+        }
         return f"AuthAttributes({shown!r})"
 
 
@@ -157,7 +159,9 @@ def load_object(target: str) -> Any:
     try:
         return getattr(module, name)
     except AttributeError:
-        raise ValueError(f"the auth class {target!r} does not exist: module {module_name!r} has no {name!r}") from None
+        raise ValueError(
+            f"the auth class {target!r} does not exist: module {module_name!r} has no {name!r}"
+        ) from None
 
 
 def find_entry_point(name: str) -> importlib.metadata.EntryPoint | None:
@@ -237,7 +241,9 @@ class CustomAuth(Auth):
         try:
             instance = factory(attributes)
         except Exception as exc:  # noqa: BLE001 - third-party code: name it, whatever it raised
-            raise ValueError(f"the auth class {self.target!r} failed to start: {type(exc).__name__}: {exc}") from None
+            raise ValueError(
+                f"the auth class {self.target!r} failed to start: {type(exc).__name__}: {exc}"
+            ) from None
         if not callable(instance):
             kind = type(instance).__name__
             raise ValueError(  # noqa: TRY004 - a configuration problem, reported like the others

@@ -252,8 +252,9 @@ class LivyClient(BatchCalls):
         if kind is not None:
             body["kind"] = kind_value(kind)
         path = f"/sessions/{quote_id(session_id)}/statements"
-        response = self._call("POST", path, json=body, idempotent=False, timeout=timeout,
-                              params=self._wait_params(wait))
+        response = self._call(
+            "POST", path, json=body, idempotent=False, timeout=timeout, params=self._wait_params(wait)
+        )
         return self._parse(Statement.from_json, response, "POST", path)
 
     def get_statement(
@@ -276,7 +277,9 @@ class LivyClient(BatchCalls):
         :raises StatementNotFound: if the session has no such statement.
         """
         return self._get(
-            f"/sessions/{quote_id(session_id)}/statements/{int(statement_id)}", Statement.from_json, timeout,
+            f"/sessions/{quote_id(session_id)}/statements/{int(statement_id)}",
+            Statement.from_json,
+            timeout,
             self._wait_params(wait),
         )
 

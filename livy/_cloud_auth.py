@@ -73,7 +73,9 @@ class AwsSigV4Auth(Auth):
                 "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile in the endpoint's auth_options."
             )
         if not region:
-            raise ValueError("aws-sigv4 needs a region: set \"region\" in the endpoint's auth_options, or AWS_REGION")
+            raise ValueError(
+                'aws-sigv4 needs a region: set "region" in the endpoint\'s auth_options, or AWS_REGION'
+            )
         return _SigV4Signer(credentials, self.service, str(region))
 
     def describe(self) -> str:
@@ -133,7 +135,9 @@ class GoogleAuth(Auth):
         if self.token_type not in ("access", "id"):
             raise ValueError(f"google token_type must be 'access' or 'id', not {self.token_type!r}")
         if self.token_type == "id" and not self.audience:
-            raise ValueError("google token_type 'id' needs an \"audience\" (the URL or client id the token is for)")
+            raise ValueError(
+                "google token_type 'id' needs an \"audience\" (the URL or client id the token is for)"
+            )
 
     def requests_auth(self) -> requests.auth.AuthBase:
         """Find the credentials (no token is fetched yet).
@@ -161,7 +165,9 @@ class GoogleAuth(Auth):
 
     def describe(self) -> str:
         """:return: ``"Google access token"`` or ``"Google ID token for <audience>"``."""
-        return "Google access token" if self.token_type == "access" else f"Google ID token for {self.audience!r}"
+        return (
+            "Google access token" if self.token_type == "access" else f"Google ID token for {self.audience!r}"
+        )
 
 
 class _GoogleBearer(requests.auth.AuthBase):
@@ -178,7 +184,9 @@ class _GoogleBearer(requests.auth.AuthBase):
                 try:
                     self._credentials.refresh(self._request)
                 except Exception as exc:  # noqa: BLE001 - google-auth's RefreshError, or its transport's errors
-                    raise CredentialsUnavailable(f"Google credentials could not be refreshed: {exc}") from None
+                    raise CredentialsUnavailable(
+                        f"Google credentials could not be refreshed: {exc}"
+                    ) from None
             headers: dict[str, str] = {}
             self._credentials.apply(headers)
         for name, value in headers.items():

@@ -70,5 +70,6 @@ def poll_through_restart(
     raise EndpointUnreachable(
         f"{last} It did not come back within {wait:g} s; the session may still be running there: "
         "look again once the server is up.",
-        url=last.url, session_id=last.session_id,
+        url=last.url,
+        session_id=last.session_id,
     ) from last

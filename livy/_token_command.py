@@ -43,7 +43,11 @@ def _token_from_output(text: str) -> str:
             data: Any = json.loads(stripped)
         except json.JSONDecodeError:
             return stripped
-        for candidate in (data.get("token"), data.get("access_token"), (data.get("status") or {}).get("token")):
+        for candidate in (
+            data.get("token"),
+            data.get("access_token"),
+            (data.get("status") or {}).get("token"),
+        ):
             if isinstance(candidate, str) and candidate:
                 return candidate
         return ""
@@ -82,7 +86,12 @@ class TokenCommand:
         where = f"token_command {self.program!r}"
         try:
             done = subprocess.run(
-                self.argv, capture_output=True, text=True, timeout=self.timeout, stdin=subprocess.DEVNULL, check=False
+                self.argv,
+                capture_output=True,
+                text=True,
+                timeout=self.timeout,
+                stdin=subprocess.DEVNULL,
+                check=False,
             )
         except FileNotFoundError:
             raise CredentialsUnavailable(
@@ -102,8 +111,8 @@ class TokenCommand:
         token = _token_from_output(done.stdout or "")
         if not token:
             raise CredentialsUnavailable(
-                f"{where} printed no token: it must print the token, or JSON with \"token\" or "
-                f"\"access_token\".{said}"
+                f'{where} printed no token: it must print the token, or JSON with "token" or '
+                f'"access_token".{said}'
             )
         return Secret(token)
 

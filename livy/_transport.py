@@ -107,7 +107,9 @@ class JsonTransport:
         url, username, password = split_credentials(base_url)
         for path in (cert,) if isinstance(cert, str) else cert or ():
             if not os.path.isfile(path):
-                raise ValueError(f"client certificate file {path!r} does not exist: check client_cert and client_key")
+                raise ValueError(
+                    f"client certificate file {path!r} does not exist: check client_cert and client_key"
+                )
         if auth is None:
             auth = BasicAuth(username, password or "") if username is not None else NoAuth()
         if isinstance(verify, str) and not os.path.exists(verify):
@@ -247,7 +249,9 @@ class JsonTransport:
             try:
                 content = response.raw.read(decode_content=True)
             except (requests.RequestException, OSError, urllib3.exceptions.HTTPError) as exc:
-                raise self._translate(requests.ConnectionError(exc), method, url, context, self._timeout)[0] from exc
+                raise self._translate(requests.ConnectionError(exc), method, url, context, self._timeout)[
+                    0
+                ] from exc
             finally:
                 response.close()
             return JsonResponse(status=response.status_code, headers=response.headers, body=content)

@@ -37,8 +37,18 @@ from ._states import (
     StatementState,
 )
 
-__all__ = ["BATCH_FOLLOW_SCHEDULE", "CANCEL_SCHEDULE", "SESSION_SCHEDULE", "STATEMENT_SCHEDULE", "Schedule",
-           "run_statement", "wait_for_batch", "wait_for_session", "wait_for_statement"]
+__all__ = [
+    "BATCH_FOLLOW_SCHEDULE",
+    "CANCEL_SCHEDULE",
+    "SESSION_SCHEDULE",
+    "STATEMENT_SCHEDULE",
+    "Schedule",
+    "run_statement",
+    "wait_for_batch",
+    "wait_for_session",
+    "wait_for_statement",
+]
+
 
 class _Stateful(Protocol):
     @property
@@ -89,7 +99,9 @@ CANCEL_SCHEDULE = Schedule(start=0.02, cap=0.5)
 class _Deadline:
     """Sleeps between polls without overshooting an overall time limit, or until ``stop`` is set."""
 
-    def __init__(self, timeout: float | None, intervals: Iterable[float], stop: threading.Event | None = None) -> None:
+    def __init__(
+        self, timeout: float | None, intervals: Iterable[float], stop: threading.Event | None = None
+    ) -> None:
         self._end = None if timeout is None else time.monotonic() + timeout
         self._intervals = iter(intervals)
         self._stop = stop
@@ -198,6 +210,7 @@ def wait_for_session(
     :raises LivyTimeout: if ``timeout`` passes first; the session is left as it is.
     :raises SessionNotFound: if there is no such session.
     """
+
     def ready(session: Session) -> bool:
         if session.state in FINAL_STATES and session.state not in until:
             raise _session_dead(client, session, log_lines)
@@ -211,10 +224,17 @@ def wait_for_session(
             session_id=session_id,
         )
 
-    return _poll(lambda: poll_through_restart(lambda: client.get_session(session_id), wait=reconnect_wait,
-                                              on_notice=on_notice, url=client.url),
-                 ready, deadline=_Deadline(timeout, intervals or SESSION_SCHEDULE.intervals()), expired=expired,
-                 on_poll=on_poll, on_state=on_state, seen=seen)
+    return _poll(
+        lambda: poll_through_restart(
+            lambda: client.get_session(session_id), wait=reconnect_wait, on_notice=on_notice, url=client.url
+        ),
+        ready,
+        deadline=_Deadline(timeout, intervals or SESSION_SCHEDULE.intervals()),
+        expired=expired,
+        on_poll=on_poll,
+        on_state=on_state,
+        seen=seen,
+    )
 
 
 def wait_for_statement(
@@ -253,13 +273,19 @@ def wait_for_statement(
     """
     long_poll = intervals is None and "statement-wait" in client.extensions()
     # With a server-side wait, the GET itself is the pause between polls.
-    deadline = _Deadline(timeout, itertools.repeat(0.0) if long_poll else intervals or STATEMENT_SCHEDULE.intervals())
+    deadline = _Deadline(
+        timeout, itertools.repeat(0.0) if long_poll else intervals or STATEMENT_SCHEDULE.intervals()
+    )
     next_session_check = time.monotonic() + _SESSION_CHECK_SECONDS
 
     def fetch() -> Statement:
         wait = min(_LONG_POLL_SECONDS, max(deadline.left(), 0.0)) if long_poll else None
-        return poll_through_restart(lambda: client.get_statement(session_id, statement_id, wait=wait),
-                                    wait=reconnect_wait, on_notice=on_notice, url=client.url)
+        return poll_through_restart(
+            lambda: client.get_statement(session_id, statement_id, wait=wait),
+            wait=reconnect_wait,
+            on_notice=on_notice,
+            url=client.url,
+        )
 
     def finished(statement: Statement) -> bool:
         nonlocal next_session_check
@@ -267,8 +293,12 @@ def wait_for_statement(
             return True
         if time.monotonic() >= next_session_check:
             next_session_check = time.monotonic() + _SESSION_CHECK_SECONDS
-            state = poll_through_restart(lambda: client.session_state(session_id), wait=reconnect_wait,
-                                         on_notice=on_notice, url=client.url)
+            state = poll_through_restart(
+                lambda: client.session_state(session_id),
+                wait=reconnect_wait,
+                on_notice=on_notice,
+                url=client.url,
+            )
             if state in FINAL_STATES:
                 raise _session_dead(client, client.get_session(session_id), 20)
         return False
@@ -308,6 +338,7 @@ def wait_for_batch(
     :raises LivyTimeout: if ``timeout`` passes first; the batch keeps running.
     :raises BatchNotFound: if there is no such batch.
     """
+
     def expired(batch: Batch) -> LivyError:
         return LivyTimeout(
             f"Batch {batch_id} is still {batch.state.value!r} after {timeout:g} s; it keeps running. "
@@ -315,10 +346,14 @@ def wait_for_batch(
             url=f"{client.url}/batches/{batch_id}",
         )
 
-    return _poll(lambda: client.get_batch(batch_id),
-                 lambda batch: batch.state in FINAL_STATES or (stop is not None and stop.is_set()),
-                 deadline=_Deadline(timeout, intervals or SESSION_SCHEDULE.intervals(), stop), expired=expired,
-                 on_poll=on_poll, on_state=on_state)
+    return _poll(
+        lambda: client.get_batch(batch_id),
+        lambda batch: batch.state in FINAL_STATES or (stop is not None and stop.is_set()),
+        deadline=_Deadline(timeout, intervals or SESSION_SCHEDULE.intervals(), stop),
+        expired=expired,
+        on_poll=on_poll,
+        on_state=on_state,
+    )
 
 
 def run_statement(

@@ -41,15 +41,20 @@ class Decorator(Protocol):
     def __call__(self, func: F, /) -> F:
         """:param func: the magic. :return: the same magic, with parser information attached."""
 
+
 CONTEXTS: Final = ("spark", "sql")
 """``-c``: run the cell in the session's language, or as Spark SQL."""
 
 _MASK: Final = "********"
 
 _LANGUAGES: Final = {
-    "python": SessionKind.PYSPARK, "python3": SessionKind.PYSPARK, "pyspark": SessionKind.PYSPARK,
-    "scala": SessionKind.SPARK, "spark": SessionKind.SPARK,
-    "r": SessionKind.SPARKR, "sparkr": SessionKind.SPARKR,
+    "python": SessionKind.PYSPARK,
+    "python3": SessionKind.PYSPARK,
+    "pyspark": SessionKind.PYSPARK,
+    "scala": SessionKind.SPARK,
+    "spark": SessionKind.SPARK,
+    "r": SessionKind.SPARKR,
+    "sparkr": SessionKind.SPARKR,
     "sql": SessionKind.SQL,
 }
 
@@ -76,7 +81,8 @@ def argument(*args: Any, **kwargs: Any) -> Decorator:
 
 def _group(title: str, description: str) -> Decorator:
     decorator: Decorator = _magic_arguments.argument_group(  # type: ignore[no-untyped-call]
-        title, description)
+        title, description
+    )
     return decorator
 
 
@@ -105,7 +111,9 @@ def send_to_spark_args(func: F) -> F:
     """
     decorators: list[Decorator] = []
     add_send_to_spark_flags(lambda *names, **options: decorators.append(argument(*names, **options)))
-    decorators.append(argument("-s", "--session", metavar="NAME", help="the session (optional with one session)"))
+    decorators.append(
+        argument("-s", "--session", metavar="NAME", help="the session (optional with one session)")
+    )
     return _apply(func, decorators)
 
 
@@ -115,17 +123,37 @@ def session_args(func: F) -> F:
     :param func: the magic.
     :return: the magic, with the flags.
     """
-    return _apply(func, [
-        _group("Session", "Which session (add, delete, logs, %%spark)."),
-        argument("-s", "--session", metavar="NAME", help="the session's name in this notebook"),
-        argument("-l", "--language", metavar="LANG",
-                 help="add: the session's language: python, scala, r or sql (default python)"),
-        argument("-i", "--id", type=int, metavar="ID",
-                 help="add: attach to this existing session instead of creating one; "
-                      "delete -u URL: the session to delete; info -u URL: the session to mark"),
-        argument("-k", "--skip", type=_switch, nargs="?", const=True, default=False, metavar="BOOL",
-                 help="add: do nothing if a session of this name exists (instead of failing)"),
-    ])
+    return _apply(
+        func,
+        [
+            _group("Session", "Which session (add, delete, logs, %%spark)."),
+            argument("-s", "--session", metavar="NAME", help="the session's name in this notebook"),
+            argument(
+                "-l",
+                "--language",
+                metavar="LANG",
+                help="add: the session's language: python, scala, r or sql (default python)",
+            ),
+            argument(
+                "-i",
+                "--id",
+                type=int,
+                metavar="ID",
+                help="add: attach to this existing session instead of creating one; "
+                "delete -u URL: the session to delete; info -u URL: the session to mark",
+            ),
+            argument(
+                "-k",
+                "--skip",
+                type=_switch,
+                nargs="?",
+                const=True,
+                default=False,
+                metavar="BOOL",
+                help="add: do nothing if a session of this name exists (instead of failing)",
+            ),
+        ],
+    )
 
 
 def endpoint_args(func: F) -> F:
@@ -134,20 +162,40 @@ def endpoint_args(func: F) -> F:
     :param func: the magic.
     :return: the magic, with the flags.
     """
-    return _apply(func, [
-        _group("Endpoint", "Where (add, info, delete, cleanup); the configured default if -u is not given."),
-        argument("-u", "--url", metavar="URL",
-                 help="the Livy endpoint's URL, or the name of an endpoint in the config file"),
-        argument("-t", "--auth", metavar="AUTH",
-                 help="None, Basic_Access, Kerberos, bearer, aws-sigv4, google, a sparkwire.auth plugin or a class "
-                      "path package.module:Class (default: Basic_Access when -a and -p are given, bearer with "
-                      "--token, else the endpoint's own)"),
-        argument("-a", "--user", metavar="USER", help="user name for Basic_Access"),
-        argument("-p", "--password", metavar="PASSWORD",
-                 help="password for Basic_Access; never shown in outputs or messages"),
-        argument("--token", metavar="TOKEN",
-                 help="bearer token (sparkmagic's -t is --auth); never shown in outputs or messages"),
-    ])
+    return _apply(
+        func,
+        [
+            _group(
+                "Endpoint", "Where (add, info, delete, cleanup); the configured default if -u is not given."
+            ),
+            argument(
+                "-u",
+                "--url",
+                metavar="URL",
+                help="the Livy endpoint's URL, or the name of an endpoint in the config file",
+            ),
+            argument(
+                "-t",
+                "--auth",
+                metavar="AUTH",
+                help="None, Basic_Access, Kerberos, bearer, aws-sigv4, google, a sparkwire.auth plugin or a class "
+                "path package.module:Class (default: Basic_Access when -a and -p are given, bearer with "
+                "--token, else the endpoint's own)",
+            ),
+            argument("-a", "--user", metavar="USER", help="user name for Basic_Access"),
+            argument(
+                "-p",
+                "--password",
+                metavar="PASSWORD",
+                help="password for Basic_Access; never shown in outputs or messages",
+            ),
+            argument(
+                "--token",
+                metavar="TOKEN",
+                help="bearer token (sparkmagic's -t is --auth); never shown in outputs or messages",
+            ),
+        ],
+    )
 
 
 def cell_args(func: F) -> F:
@@ -156,28 +204,77 @@ def cell_args(func: F) -> F:
     :param func: the magic.
     :return: the magic, with the flags.
     """
-    return _apply(func, [
-        _group("Cell", "How %%spark runs the cell."),
-        argument("-c", "--context", type=str.lower, choices=CONTEXTS, metavar="CONTEXT",
-                 help="spark: run the cell in the session's language (default); sql: run it as Spark SQL "
-                      "and show the result as a table"),
-        argument("-o", "--output", metavar="VAR",
-                 help="store a pandas DataFrame in this local variable: the SQL result (-c sql), or the "
-                      "cell's last expression if it is a Spark DataFrame, else the remote DataFrame VAR"),
-        argument("-q", "--quiet", type=_switch, nargs="?", const=True, default=False, metavar="BOOL",
-                 help="-c sql: do not show the result (use with -o)"),
-        argument("-m", "--samplemethod", type=str.lower, choices=("take", "sample"), metavar="METHOD",
-                 help="rows to copy back: take (the first MAXROWS) or sample (a FRACTION, then MAXROWS)"),
-        argument("-n", "--maxrows", type=int, metavar="MAXROWS",
-                 help="at most this many rows are copied back (-1: all)"),
-        argument("-r", "--samplefraction", type=float, metavar="FRACTION",
-                 help="the fraction of rows -m sample keeps, between 0 and 1"),
-        argument("-e", "--coerce", type=_switch, nargs="?", const=True, default=None, metavar="BOOL",
-                 help="give the DataFrame's columns the dtypes of their Spark types (default True); "
-                      "False keeps JSON values as objects"),
-        argument("-v", "--verbose", action="store_true",
-                 help="a remote error shows every frame: PySpark's, py4j's and the JVM's too"),
-    ])
+    return _apply(
+        func,
+        [
+            _group("Cell", "How %%spark runs the cell."),
+            argument(
+                "-c",
+                "--context",
+                type=str.lower,
+                choices=CONTEXTS,
+                metavar="CONTEXT",
+                help="spark: run the cell in the session's language (default); sql: run it as Spark SQL "
+                "and show the result as a table",
+            ),
+            argument(
+                "-o",
+                "--output",
+                metavar="VAR",
+                help="store a pandas DataFrame in this local variable: the SQL result (-c sql), or the "
+                "cell's last expression if it is a Spark DataFrame, else the remote DataFrame VAR",
+            ),
+            argument(
+                "-q",
+                "--quiet",
+                type=_switch,
+                nargs="?",
+                const=True,
+                default=False,
+                metavar="BOOL",
+                help="-c sql: do not show the result (use with -o)",
+            ),
+            argument(
+                "-m",
+                "--samplemethod",
+                type=str.lower,
+                choices=("take", "sample"),
+                metavar="METHOD",
+                help="rows to copy back: take (the first MAXROWS) or sample (a FRACTION, then MAXROWS)",
+            ),
+            argument(
+                "-n",
+                "--maxrows",
+                type=int,
+                metavar="MAXROWS",
+                help="at most this many rows are copied back (-1: all)",
+            ),
+            argument(
+                "-r",
+                "--samplefraction",
+                type=float,
+                metavar="FRACTION",
+                help="the fraction of rows -m sample keeps, between 0 and 1",
+            ),
+            argument(
+                "-e",
+                "--coerce",
+                type=_switch,
+                nargs="?",
+                const=True,
+                default=None,
+                metavar="BOOL",
+                help="give the DataFrame's columns the dtypes of their Spark types (default True); "
+                "False keeps JSON values as objects",
+            ),
+            argument(
+                "-v",
+                "--verbose",
+                action="store_true",
+                help="a remote error shows every frame: PySpark's, py4j's and the JVM's too",
+            ),
+        ],
+    )
 
 
 def password_in(line: str) -> list[str]:
@@ -227,7 +324,9 @@ def parse_line(magic: Callable[..., Any], line: str) -> argparse.Namespace:
     except UsageError as exc:
         raise UsageError(f"{mask(str(exc), password)}. See %spark? for the flags.") from None
     except ValueError as exc:  # shlex: unbalanced quotes
-        raise UsageError(f"Cannot read the flags: {mask(str(exc), password)}. See %spark? for the flags.") from None
+        raise UsageError(
+            f"Cannot read the flags: {mask(str(exc), password)}. See %spark? for the flags."
+        ) from None
     for key in ("password", "token"):
         if getattr(args, key, None) is not None:
             setattr(args, key, Secret(getattr(args, key)))

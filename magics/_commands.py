@@ -68,8 +68,10 @@ def pick_session(engine: Engine, name: str | None) -> str:
     if name is not None:
         if name not in engine.registry:
             known = ", ".join(names) or "none yet"
-            raise UsageError(f"No session named {name!r} (this notebook's sessions: {known}). Add it with "
-                             f"%spark add -s {name} -l python -u URL.")
+            raise UsageError(
+                f"No session named {name!r} (this notebook's sessions: {known}). Add it with "
+                f"%spark add -s {name} -l python -u URL."
+            )
         return name
     if len(names) == 1:
         return names[0]
@@ -79,8 +81,9 @@ def pick_session(engine: Engine, name: str | None) -> str:
 
 
 def _endpoint_of(engine: Engine, args: argparse.Namespace) -> Any:
-    return resolve_endpoint(engine.config, url=args.url, auth=args.auth, user=args.user, password=args.password,
-                            token=args.token)
+    return resolve_endpoint(
+        engine.config, url=args.url, auth=args.auth, user=args.user, password=args.password, token=args.token
+    )
 
 
 class SessionCommands:
@@ -91,7 +94,9 @@ class SessionCommands:
     :param log_lines: how many lines ``%spark logs`` shows (the last ones).
     """
 
-    def __init__(self, engine: Engine, sink: Callable[[], DisplaySink], *, log_lines: Callable[[], int]) -> None:
+    def __init__(
+        self, engine: Engine, sink: Callable[[], DisplaySink], *, log_lines: Callable[[], int]
+    ) -> None:
         self._engine = engine
         self._sink = sink
         self._log_lines = log_lines
@@ -111,14 +116,18 @@ class SessionCommands:
             if args.skip:
                 show_text(f"Session {name!r} already exists; not added again (-k).")
                 return
-            raise UsageError(f"A session named {name!r} already exists. Use -k to skip adding it, or delete it "
-                             f"first with %spark delete -s {name}.")
+            raise UsageError(
+                f"A session named {name!r} already exists. Use -k to skip adding it, or delete it "
+                f"first with %spark delete -s {name}."
+            )
         if args.id is not None:
             handle = calling_engine(lambda: registry.attach(name, args.id, endpoint=endpoint))
             kind = handle.kind.value if handle.kind is not None else "shared"
             state = handle.last.state.value if handle.last is not None else "unknown"
-            show_text(f"Attached session {args.id} ({kind}, {state}) on {endpoint.url} as {name!r}. It is not "
-                      f"deleted by %spark cleanup or when this kernel exits; %spark delete -s {name} deletes it.")
+            show_text(
+                f"Attached session {args.id} ({kind}, {state}) on {endpoint.url} as {name!r}. It is not "
+                f"deleted by %spark cleanup or when this kernel exits; %spark delete -s {name} deletes it."
+            )
             return
         kind = language_kind(args.language)
         body = self._engine.config.session_body(self.session_settings, {"kind": kind.value})
@@ -128,8 +137,10 @@ class SessionCommands:
             raise UsageError(str(exc)) from None
         if self._engine.config.kernel.start_session == "on_kernel_start":
             self._engine.start_in_background(name)
-            show_text(f"Session {name!r} ({kind.value}) is starting on {endpoint.url} in the background; "
-                      f"the first cell that uses it waits only for what is left.")
+            show_text(
+                f"Session {name!r} ({kind.value}) is starting on {endpoint.url} in the background; "
+                f"the first cell that uses it waits only for what is left."
+            )
             return
         sink = self._sink()
         try:
@@ -164,17 +175,35 @@ class SessionCommands:
                 except LivyError:
                     state = "unknown (endpoint unreachable)"
             kind = handle.kind.value if handle.kind is not None else "shared"
-            rows.append([handle.name, "" if handle.session_id is None else str(handle.session_id), kind, state,
-                         handle.endpoint.url, "created here" if handle.owned else "attached"])
+            rows.append(
+                [
+                    handle.name,
+                    "" if handle.session_id is None else str(handle.session_id),
+                    kind,
+                    state,
+                    handle.endpoint.url,
+                    "created here" if handle.owned else "attached",
+                ]
+            )
         if rows:
-            table = Table((("name", ""), ("id", ""), ("kind", ""), ("state", ""), ("endpoint", ""), ("origin", "")),
-                          tuple(rows))
-            show_bundle({"text/plain": "This notebook's sessions:\n" + table_text(table),
-                         "text/html": "<p>This notebook's sessions:</p>" + table_html(table)})
+            table = Table(
+                (("name", ""), ("id", ""), ("kind", ""), ("state", ""), ("endpoint", ""), ("origin", "")),
+                tuple(rows),
+            )
+            show_bundle(
+                {
+                    "text/plain": "This notebook's sessions:\n" + table_text(table),
+                    "text/html": "<p>This notebook's sessions:</p>" + table_html(table),
+                }
+            )
         else:
             show_text(f"This notebook has no sessions yet: add one with {_ADD_HINT}.")
-        show_bundle(settings_bundle("Sessions added from now on start with these settings (plus -l's kind):",
-                                    self._engine.config.session_body(self.session_settings)))
+        show_bundle(
+            settings_bundle(
+                "Sessions added from now on start with these settings (plus -l's kind):",
+                self._engine.config.session_body(self.session_settings),
+            )
+        )
 
     def config(self, cell: str | None) -> None:
         """``%%spark config``: Livy session settings (JSON) for the sessions added from now on.
@@ -186,17 +215,25 @@ class SessionCommands:
             try:
                 settings = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise UsageError(f"%%spark config: the cell is not valid JSON (line {exc.lineno}, column "
-                                 f"{exc.colno}: {exc.msg}).") from None
+                raise UsageError(
+                    f"%%spark config: the cell is not valid JSON (line {exc.lineno}, column "
+                    f"{exc.colno}: {exc.msg})."
+                ) from None
             if not isinstance(settings, dict):
-                raise UsageError('%%spark config: the cell must hold a JSON object, e.g. {"driverMemory": "1g"}.')
+                raise UsageError(
+                    '%%spark config: the cell must hold a JSON object, e.g. {"driverMemory": "1g"}.'
+                )
             try:
                 spec_from_body(settings, where="%%spark config")
             except ConfigError as exc:
                 raise UsageError(str(exc)) from None
             self.session_settings = settings
-        show_bundle(settings_bundle("Sessions added from now on start with these settings (plus -l's kind):",
-                                    self._engine.config.session_body(self.session_settings)))
+        show_bundle(
+            settings_bundle(
+                "Sessions added from now on start with these settings (plus -l's kind):",
+                self._engine.config.session_body(self.session_settings),
+            )
+        )
 
     def logs(self, args: argparse.Namespace) -> None:
         """``%spark logs [-s NAME]``: the end of the session's log.
@@ -223,7 +260,11 @@ class SessionCommands:
             name = pick_session(self._engine, args.session)
             url = registry.get(name).endpoint.url
             deleted = calling_engine(lambda: registry.remove(name))
-            what = f"session {deleted} ({name!r})" if deleted is not None else f"{name!r} (it had no running session)"
+            what = (
+                f"session {deleted} ({name!r})"
+                if deleted is not None
+                else f"{name!r} (it had no running session)"
+            )
             show_text(f"Deleted {what} on {url}.")
             return
         if args.id is None:
@@ -261,4 +302,6 @@ class SessionCommands:
             if handle.endpoint.url == endpoint.url and handle.session_id is None:
                 registry.remove(handle.name)
         listed = ", ".join(map(str, ids))
-        show_text(f"Deleted sessions {listed} on {endpoint.url}." if ids else f"No sessions on {endpoint.url}.")
+        show_text(
+            f"Deleted sessions {listed} on {endpoint.url}." if ids else f"No sessions on {endpoint.url}."
+        )

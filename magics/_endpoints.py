@@ -40,7 +40,9 @@ def _base(config: SparkwireConfig, url: str | None) -> tuple[EndpointConfig, str
         return config.endpoints[url], None, None
     if not url.startswith(("http://", "https://")):
         known = ", ".join(sorted(config.endpoints))
-        raise UsageError(f"-u must be a URL starting with http:// or https://, or a configured endpoint ({known}).")
+        raise UsageError(
+            f"-u must be a URL starting with http:// or https://, or a configured endpoint ({known})."
+        )
     bare, user, password = _split_credentials(url)
     for endpoint in config.endpoints.values():
         if endpoint.url == bare:
@@ -72,7 +74,9 @@ def resolve_endpoint(
     """
     base, url_user, url_password = _base(config, url)
     username = user or url_user
-    secret = password if password is not None else (Secret(url_password) if url_password is not None else None)
+    secret = (
+        password if password is not None else (Secret(url_password) if url_password is not None else None)
+    )
     if auth is not None:
         kind = auth_name(resolve_auth(auth, config.authenticators), "-t")
     elif username and secret is not None:
@@ -91,12 +95,16 @@ def resolve_endpoint(
     if token is not None:
         # A token given on the line replaces the endpoint's token command.
         changes["token"] = token
-        changes["auth_options"] = {k: v for k, v in base.auth_options.items() if not k.startswith("token_command")}
+        changes["auth_options"] = {
+            k: v for k, v in base.auth_options.items() if not k.startswith("token_command")
+        }
     endpoint = dataclasses.replace(base, **changes)  # type: ignore[arg-type]
     if endpoint.auth == "basic" and (not endpoint.username or endpoint.password is None):
         raise UsageError("Basic_Access needs a user (-a USER) and a password (-p PASSWORD).")
     if endpoint.auth == "bearer" and not endpoint.token and "token_command" not in endpoint.auth_options:
-        raise UsageError("bearer needs a token: --token TOKEN (or a token_command in the endpoint's auth_options).")
+        raise UsageError(
+            "bearer needs a token: --token TOKEN (or a token_command in the endpoint's auth_options)."
+        )
     try:
         endpoint.client_auth(f"-t {kind}")
     except ConfigError as exc:

@@ -61,7 +61,9 @@ def spark_error(info: ErrorInfo) -> SparkError:
     :return: the exception to raise.
     """
     name = _class_name(info.ename)
-    cls: type[SparkError] = SparkError if name == "SparkError" else type(name, (SparkError,), {"__module__": "sparkwire.magics"})
+    cls: type[SparkError] = (
+        SparkError if name == "SparkError" else type(name, (SparkError,), {"__module__": "sparkwire.magics"})
+    )
     return cls(info.ename, info.evalue, info.traceback)
 
 

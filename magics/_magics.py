@@ -48,6 +48,7 @@ def _line_magic(func: F) -> F:
     line_magic(func)
     return func
 
+
 _SUBCOMMANDS = ("add", "info", "config", "logs", "delete", "cleanup", "help", "batch")
 
 
@@ -61,8 +62,9 @@ class SparkMagics(Magics):
     """
 
     default_maxrows = Integer(
-        DEFAULT_MAX_ROWS, help="Rows copied back by -c sql and -o VAR when -n is not given (-1: all); the "
-                               "engine's default (sparkmagic's was 2500)."
+        DEFAULT_MAX_ROWS,
+        help="Rows copied back by -c sql and -o VAR when -n is not given (-1: all); the "
+        "engine's default (sparkmagic's was 2500).",
     ).tag(config=True)
     default_samplemethod = CaselessStrEnum(
         ("take", "sample"), default_value="take", help="How rows are picked when -m is not given."
@@ -74,14 +76,16 @@ class SparkMagics(Magics):
         True, help="Give copied-back DataFrame columns the dtypes of their Spark types when -e is not given."
     ).tag(config=True)
     widgets = Bool(
-        None, allow_none=True,
+        None,
+        allow_none=True,
         help="Progress bars as ipywidgets (True), as text (False), or detected from the frontend (None).",
     ).tag(config=True)
     log_lines = Integer(500, help="How many of the last log lines %spark logs shows.").tag(config=True)
     keep_sessions_on_exit = Bool(
-        None, allow_none=True,
+        None,
+        allow_none=True,
         help="Leave the sessions this shell created running when it exits (None: the config file's "
-             "kernel.keep_session_on_shutdown). Attached sessions are never deleted on exit.",
+        "kernel.keep_session_on_shutdown). Attached sessions are never deleted on exit.",
     ).tag(config=True)
 
     def __init__(self, shell: InteractiveShell | None, engine: Engine, **kwargs: Any) -> None:
@@ -103,8 +107,12 @@ class SparkMagics(Magics):
         return IPythonDisplaySink(widgets=self.widgets)
 
     @magic_arguments()
-    @argument("command", nargs="*", metavar="SUBCOMMAND",
-              help="add, info, config, logs, delete, cleanup or help; none in a %%%%spark cell runs the cell")
+    @argument(
+        "command",
+        nargs="*",
+        metavar="SUBCOMMAND",
+        help="add, info, config, logs, delete, cleanup or help; none in a %%%%spark cell runs the cell",
+    )
     @session_args
     @endpoint_args
     @cell_args
@@ -149,7 +157,9 @@ class SparkMagics(Magics):
             raise
         except Exception as exc:  # noqa: BLE001 - a bug of ours: one message, never our stack
             report = describe_error(exc)
-            raise spark_error_from_report(type(report)(report.ename, mask(report.message, password))) from None
+            raise spark_error_from_report(
+                type(report)(report.ename, mask(report.message, password))
+            ) from None
 
     def _spark(self, line: str, cell: str | None) -> Any:
         words = line.split(maxsplit=1)
@@ -159,15 +169,19 @@ class SparkMagics(Magics):
         words = [str(word) for word in args.command]
         sub = words[0].lower() if words else ""
         if len(words) > 1:
-            raise UsageError(f"Unexpected {' '.join(words[1:])!r} after {words[0]!r}. See %spark? for the flags.")
+            raise UsageError(
+                f"Unexpected {' '.join(words[1:])!r} after {words[0]!r}. See %spark? for the flags."
+            )
         if sub == "":
             if cell is None:
                 show_bundle(usage_bundle())
                 return None
             return self._run_cell(args, cell)
         if sub not in _SUBCOMMANDS:
-            raise UsageError(f"Subcommand {words[0]!r} not found; use one of {', '.join(_SUBCOMMANDS)}. "
-                             "See %spark? for the flags.")
+            raise UsageError(
+                f"Subcommand {words[0]!r} not found; use one of {', '.join(_SUBCOMMANDS)}. "
+                "See %spark? for the flags."
+            )
         if sub == "help":
             show_bundle(usage_bundle())
         elif sub == "config":
@@ -185,16 +199,22 @@ class SparkMagics(Magics):
         code = run_batch_command(words, prog="%spark batch")
         if code != 0:
             # Raise, so a notebook run stops here; what went wrong is printed above.
-            raise UsageError(f"%spark batch {' '.join(words[:1])} failed (exit code {code}); see the output above.")
+            raise UsageError(
+                f"%spark batch {' '.join(words[:1])} failed (exit code {code}); see the output above."
+            )
 
     def _run_cell(self, args: Any, cell: str) -> Any:
         name = pick_session(self._engine, args.session)
         method = args.samplemethod or str(self.default_samplemethod).lower()
         options = CellOptions(
-            context=args.context, output=args.output, quiet=bool(args.quiet),
+            context=args.context,
+            output=args.output,
+            quiet=bool(args.quiet),
             max_rows=int(self.default_maxrows if args.maxrows is None else args.maxrows),
             sample_method="sample" if method == "sample" else "take",
-            sample_fraction=float(self.default_samplefraction if args.samplefraction is None else args.samplefraction),
+            sample_fraction=float(
+                self.default_samplefraction if args.samplefraction is None else args.samplefraction
+            ),
             coerce=bool(self.coerce) if args.coerce is None else bool(args.coerce),
             verbose=True if args.verbose else None,
         )
@@ -229,8 +249,14 @@ class SparkMagics(Magics):
         if args.input not in namespace:
             raise UsageError(f"%%send_to_spark: no variable {args.input!r} in this notebook.")
         try:
-            outcome = self._engine.send_to_spark(name, namespace[args.input], args.name, kind=args.type,
-                                                 max_rows=args.maxrows, sink=self._sink())
+            outcome = self._engine.send_to_spark(
+                name,
+                namespace[args.input],
+                args.name,
+                kind=args.type,
+                max_rows=args.maxrows,
+                sink=self._sink(),
+            )
         except ValueError as exc:
             raise UsageError(f"%%send_to_spark: {exc}.") from None
         if outcome.error is not None:

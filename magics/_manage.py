@@ -49,8 +49,11 @@ class SessionsView:
         self._engine = engine
         self._widgets = widgets
         self._states: dict[str, str] = {}
-        note = (" The <b>Spark</b> sidebar of JupyterLab shows every session of every endpoint."
-                if sidebar else "")
+        note = (
+            " The <b>Spark</b> sidebar of JupyterLab shows every session of every endpoint."
+            if sidebar
+            else ""
+        )
         self._rows = widgets.VBox()
         self._status = widgets.HTML()
         refresh = widgets.Button(description="Refresh", tooltip="Fetch the sessions' states again")
@@ -77,16 +80,32 @@ class SessionsView:
         self._states = {handle.name: self._state(handle.name) for handle in self._engine.registry}
         rows = []
         for handle in self._engine.registry:
-            delete = widgets.Button(description="Delete", button_style="danger",
-                                    tooltip=f"Delete session {handle.name!r}")
+            delete = widgets.Button(
+                description="Delete", button_style="danger", tooltip=f"Delete session {handle.name!r}"
+            )
             delete.on_click(lambda _button, name=handle.name: self.delete(name))
-            cells = [handle.name, "" if handle.session_id is None else str(handle.session_id),
-                     self._states.get(handle.name, ""), handle.endpoint.url]
-            rows.append(widgets.HBox([widgets.HTML(f"<code>{html.escape(c)}</code>",
-                                                   layout=widgets.Layout(width="auto", margin="0 1em 0 0"))
-                                      for c in cells] + [delete]))
+            cells = [
+                handle.name,
+                "" if handle.session_id is None else str(handle.session_id),
+                self._states.get(handle.name, ""),
+                handle.endpoint.url,
+            ]
+            rows.append(
+                widgets.HBox(
+                    [
+                        widgets.HTML(
+                            f"<code>{html.escape(c)}</code>",
+                            layout=widgets.Layout(width="auto", margin="0 1em 0 0"),
+                        )
+                        for c in cells
+                    ]
+                    + [delete]
+                )
+            )
         if not rows:
-            rows.append(widgets.HTML("No sessions: add one with <code>%spark add -s NAME -l python -u URL</code>."))
+            rows.append(
+                widgets.HTML("No sessions: add one with <code>%spark add -s NAME -l python -u URL</code>.")
+            )
         self._rows.children = rows
 
     def delete(self, name: str) -> None:
@@ -106,15 +125,20 @@ class SessionsView:
     def text(self) -> str:
         """:return: the sessions as a text table, for frontends without widgets."""
         rows = tuple(
-            (handle.name, "" if handle.session_id is None else str(handle.session_id),
-             self._states.get(handle.name, ""), handle.endpoint.url)
+            (
+                handle.name,
+                "" if handle.session_id is None else str(handle.session_id),
+                self._states.get(handle.name, ""),
+                handle.endpoint.url,
+            )
             for handle in self._engine.registry
         )
         if not rows:
             return "No sessions: add one with %spark add -s NAME -l python -u URL."
         columns = (("name", ""), ("id", ""), ("state", ""), ("endpoint", ""))
         return "This notebook's Spark sessions (delete with %spark delete -s NAME):\n" + table_text(
-            Table(columns, rows), max_rows=len(rows))
+            Table(columns, rows), max_rows=len(rows)
+        )
 
     def bundle(self) -> dict[str, Any]:
         """:return: the widget's display bundle, with the text table as its ``text/plain``."""

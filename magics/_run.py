@@ -94,8 +94,9 @@ class CellRunner:
         if options.output is not None:
             self._user_ns()[options.output] = self._frame(self._fetch_output(name, options, output), options)
 
-    def _execute(self, name: str, code: str, kind: SessionKind | None, *, sql: bool,
-                 verbose: bool | None) -> Output | None:
+    def _execute(
+        self, name: str, code: str, kind: SessionKind | None, *, sql: bool, verbose: bool | None
+    ) -> Output | None:
         result = self._engine.run(name, code, kind=kind, sink=self._sink(), sql=sql, verbose=verbose)
         if result.error is not None:
             raise spark_error(result.error)
@@ -106,22 +107,34 @@ class CellRunner:
         """``-o VAR`` after a Spark cell: its last expression if that showed a DataFrame, else the variable."""
         assert options.output is not None
         shown = self._engine.dataframe_of_last_expression(
-            name, output.text if output is not None else None, self._query(options, variable=options.output),
-            sink=self._sink())
+            name,
+            output.text if output is not None else None,
+            self._query(options, variable=options.output),
+            sink=self._sink(),
+        )
         if shown.result is not None or not shown.ok:
             return self._checked(shown)
         try:
             return self._fetch(name, self._query(options, variable=options.output))
         except SparkError as exc:
             if exc.ename in ("NameError", "TypeError"):  # no such variable, or not a DataFrame
-                raise UsageError(f"-o {options.output}: {exc.evalue}. End the cell with the DataFrame, or "
-                                 f"assign it to {options.output}.") from None
+                raise UsageError(
+                    f"-o {options.output}: {exc.evalue}. End the cell with the DataFrame, or "
+                    f"assign it to {options.output}."
+                ) from None
             raise
 
-    def _query(self, options: CellOptions, *, sql: str | None = None, variable: str | None = None) -> SqlQuery:
+    def _query(
+        self, options: CellOptions, *, sql: str | None = None, variable: str | None = None
+    ) -> SqlQuery:
         try:
-            return SqlQuery(sql=sql, variable=variable, max_rows=options.max_rows,
-                            sample_method=options.sample_method, sample_fraction=options.sample_fraction)
+            return SqlQuery(
+                sql=sql,
+                variable=variable,
+                max_rows=options.max_rows,
+                sample_method=options.sample_method,
+                sample_fraction=options.sample_fraction,
+            )
         except ValueError as exc:
             raise UsageError(f"{exc}. See %spark? for -n, -m and -r.") from None
 

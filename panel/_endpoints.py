@@ -67,7 +67,14 @@ class Endpoint:
 
     def cache_key(self) -> tuple[Any, ...]:
         """What identifies the connection settings: a changed key means a new client."""
-        return (self.url, self.auth, self.verify, tuple(sorted(self.headers.items())), self.cert, self.retries)
+        return (
+            self.url,
+            self.auth,
+            self.verify,
+            tuple(sorted(self.headers.items())),
+            self.cert,
+            self.retries,
+        )
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,9 @@ def _conf(value: Any) -> dict[str, str] | None:
         return None
     if not isinstance(value, Mapping) or any(isinstance(item, dict | list) for item in value.values()):
         raise PanelRequestError("'conf' must be a JSON object of Spark settings with plain values.")
-    return {str(key): str(item).lower() if isinstance(item, bool) else str(item) for key, item in value.items()}
+    return {
+        str(key): str(item).lower() if isinstance(item, bool) else str(item) for key, item in value.items()
+    }
 
 
 def batch_spec(body: Mapping[str, Any], root_dir: Path, proxy_user: str | None = None) -> BatchSpec:

@@ -85,12 +85,12 @@ class PanelState:
     and the clients' connections end with the server process.
     """
 
-    def __init__(
-        self, config: SparkwirePanel, loader: Callable[[], PanelEndpoints] = load_endpoints
-    ) -> None:
+    def __init__(self, config: SparkwirePanel, loader: Callable[[], PanelEndpoints] = load_endpoints) -> None:
         self.config = config
         self.first_seen = FirstSeen()
-        self.executor = ThreadPoolExecutor(max_workers=max(1, config.workers), thread_name_prefix="sparkwire-panel")
+        self.executor = ThreadPoolExecutor(
+            max_workers=max(1, config.workers), thread_name_prefix="sparkwire-panel"
+        )
         self._loader = loader
         self._clients: dict[str, _CachedClient] = {}
         self._lock = threading.Lock()
@@ -116,7 +116,9 @@ class PanelState:
                 verify=endpoint.verify,
                 cert=endpoint.cert,
                 headers=endpoint.headers or None,
-                timeout=Timeout(connect=min(5.0, self.config.request_timeout), read=self.config.request_timeout),
+                timeout=Timeout(
+                    connect=min(5.0, self.config.request_timeout), read=self.config.request_timeout
+                ),
                 retries=endpoint.retries or _PANEL_RETRIES,
             )
             # A replaced client is not closed here: another request may still be using it; its

@@ -119,7 +119,9 @@ class _PanelHandler(APIHandler):
         except Exception as error:
             answer = error_answer(error)
             if isinstance(error, LivyError | ConfigError | PanelRequestError):
-                self.log.info("sparkwire panel: %s %s: %s", self.request.method, self.request.path, answer.message)
+                self.log.info(
+                    "sparkwire panel: %s %s: %s", self.request.method, self.request.path, answer.message
+                )
             else:
                 self.log.exception("sparkwire panel: %s %s failed", self.request.method, self.request.path)
             self.set_status(answer.status)
@@ -164,7 +166,9 @@ class SessionsHandler(_PanelHandler):
                 return page.sessions, page.total
 
             sessions, complete = _list_all(fetch, self.panel.config.max_listed)
-            seen = self.panel.first_seen.stamp(endpoint, "session", (s.id for s in sessions), complete=complete)
+            seen = self.panel.first_seen.stamp(
+                endpoint, "session", (s.id for s in sessions), complete=complete
+            )
             earlier = self.panel.first_seen.earlier(endpoint, "session")
             return 200, {"sessions": [session_json(s, seen[s.id], s.id in earlier) for s in sessions]}
 
@@ -180,7 +184,9 @@ class SessionsHandler(_PanelHandler):
 
         def work() -> Reply:
             target = self._endpoint(endpoint)
-            session = target.client.create_session(session_spec(decode_json(body), target.endpoints, target.endpoint))
+            session = target.client.create_session(
+                session_spec(decode_json(body), target.endpoints, target.endpoint)
+            )
             seen = self.panel.first_seen.stamp(endpoint, "session", [session.id], complete=False)
             return 201, session_json(session, seen[session.id])
 
@@ -285,7 +291,9 @@ class BatchesHandler(_PanelHandler):
 
         def work() -> Reply:
             target = self._endpoint(endpoint)
-            batch = target.client.create_batch(batch_spec(decode_json(body), root_dir, target.endpoint.proxy_user))
+            batch = target.client.create_batch(
+                batch_spec(decode_json(body), root_dir, target.endpoint.proxy_user)
+            )
             seen = self.panel.first_seen.stamp(endpoint, "batch", [batch.id], complete=False)
             return 201, batch_json(batch, seen[batch.id])
 

@@ -68,13 +68,15 @@ def _check_node() -> None:
             f">= {MIN_NODE[0]}.{MIN_NODE[1]} and npm on PATH; {'node' if node is None else 'npm'} was not "
             "found.\nInstall them (Debian/Ubuntu: sudo apt-get install nodejs npm; or https://nodejs.org), "
             "or install a released wheel (pip install sparkwire), or set SPARKWIRE_SKIP_LABEXTENSION=1 "
-            "to build without the sidebar.")
+            "to build without the sidebar."
+        )
     version = subprocess.run([node, "--version"], capture_output=True, text=True, check=False).stdout.strip()
     parts = tuple(int(p) for p in version.lstrip("v").split(".")[:2] if p.isdigit())
     if parts < MIN_NODE:
         raise LabExtensionBuildError(
             f"Node.js {version or '(unknown version)'} is too old to build sparkwire's JupyterLab sidebar: "
-            f"it needs >= {MIN_NODE[0]}.{MIN_NODE[1]}.")
+            f"it needs >= {MIN_NODE[0]}.{MIN_NODE[1]}."
+        )
 
 
 def _run(*command: str) -> None:
@@ -83,7 +85,8 @@ def _run(*command: str) -> None:
     if result.returncode != 0:
         raise LabExtensionBuildError(
             f"Building sparkwire's JupyterLab sidebar failed: '{' '.join(command)}' exited with "
-            f"{result.returncode} (its output is above).")
+            f"{result.returncode} (its output is above)."
+        )
 
 
 def build_labextension() -> None:
@@ -116,8 +119,9 @@ def get_requires_for_build_sdist(config_settings: dict[str, Any] | None = None) 
     return [*_setuptools.get_requires_for_build_sdist(config_settings), *_extra_requires()]
 
 
-def build_wheel(wheel_directory: str, config_settings: dict[str, Any] | None = None,
-                metadata_directory: str | None = None) -> str:
+def build_wheel(
+    wheel_directory: str, config_settings: dict[str, Any] | None = None, metadata_directory: str | None = None
+) -> str:
     """PEP 517: compile the sidebar if needed, then build the wheel with setuptools."""
     build_labextension()
     return str(_setuptools.build_wheel(wheel_directory, config_settings, metadata_directory))
@@ -129,8 +133,9 @@ def build_sdist(sdist_directory: str, config_settings: dict[str, Any] | None = N
     return str(_setuptools.build_sdist(sdist_directory, config_settings))
 
 
-def build_editable(wheel_directory: str, config_settings: dict[str, Any] | None = None,
-                   metadata_directory: str | None = None) -> str:
+def build_editable(
+    wheel_directory: str, config_settings: dict[str, Any] | None = None, metadata_directory: str | None = None
+) -> str:
     """PEP 660: setuptools' editable wheel (the Makefile builds and links the sidebar)."""
     with warnings.catch_warnings():
         # setuptools' notice about folders named like the package: our folders *are* the package

@@ -50,9 +50,11 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway
 def token_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
     """A gateway that accepts only ``Authorization: Bearer GATEWAY_TOKEN`` (auth tests); stopped in finally."""
     # Impersonation on: one shared token names no user, so a hub-style proxyUser is impersonation.
-    running = start_gateway(tmp_path_factory.mktemp("token-gateway"),
-                            settings={"auth_token": GATEWAY_TOKEN, "max_sessions": 4, "impersonation": True},
-                            env={"SPARKWIRE_GATEWAY_AUTH_TOKEN": GATEWAY_TOKEN})
+    running = start_gateway(
+        tmp_path_factory.mktemp("token-gateway"),
+        settings={"auth_token": GATEWAY_TOKEN, "max_sessions": 4, "impersonation": True},
+        env={"SPARKWIRE_GATEWAY_AUTH_TOKEN": GATEWAY_TOKEN},
+    )
     try:
         yield running
     finally:

@@ -78,7 +78,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return [*path[path.index(nxt):], nxt]
+                return [*path[path.index(nxt) :], nxt]
             if nxt not in state and (cycle := visit(nxt)) is not None:
                 return cycle
         path.pop()
@@ -110,4 +110,5 @@ def test_no_import_cycles() -> None:
     cycle = find_cycle(import_graph())
     assert cycle is None, (
         "import cycle: " + " -> ".join(cycle or []) + ". Move what both need into a module of its own, or "
-        "move the code to the side that uses it (a lazy import is still a cycle).")
+        "move the code to the side that uses it (a lazy import is still a cycle)."
+    )

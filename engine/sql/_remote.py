@@ -131,7 +131,9 @@ def _deliverable(df: Any, fields: list[Any]) -> tuple[Any, list[Any]]:
     names = [f"_c{i}" for i in range(len(fields))]
     df = df.toDF(*names)
     if any(casts):
-        df = df.selectExpr(*[f"CAST(`{n}` AS STRING) AS `{n}`" if c else f"`{n}`" for n, c in zip(names, casts)])
+        df = df.selectExpr(
+            *[f"CAST(`{n}` AS STRING) AS `{n}`" if c else f"`{n}`" for n, c in zip(names, casts)]
+        )
     return df, json.loads(df.schema.json())["fields"]
 
 
@@ -147,8 +149,12 @@ def _fetch(request: dict[str, Any], namespace: dict[str, Any]) -> tuple[dict[str
         df = df.sample(withReplacement=False, fraction=float(sample["fraction"]), seed=sample.get("seed"))
     schema = json.loads(df.schema.json())
     df, delivered = _deliverable(df, schema["fields"])
-    header: dict[str, Any] = {"ok": True, "schema": schema, "delivered": {"type": "struct", "fields": delivered},
-                              "time_zone": spark.conf.get("spark.sql.session.timeZone")}
+    header: dict[str, Any] = {
+        "ok": True,
+        "schema": schema,
+        "delivered": {"type": "struct", "fields": delivered},
+        "time_zone": spark.conf.get("spark.sql.session.timeZone"),
+    }
     planned = time.perf_counter()
     data, rows = _collect(spark, df, request, delivered, header)
     max_rows = int(request["max_rows"])
@@ -165,15 +171,20 @@ def _fetch(request: dict[str, Any], namespace: dict[str, Any]) -> tuple[dict[str
     return _first_chunk(header, data, int(request["chunk_bytes"]), request["token"])
 
 
-def _collect(spark: Any, df: Any, request: dict[str, Any], delivered: list[Any],
-             header: dict[str, Any]) -> tuple[Any, int]:
+def _collect(
+    spark: Any, df: Any, request: dict[str, Any], delivered: list[Any], header: dict[str, Any]
+) -> tuple[Any, int]:
     """Collect up to ``max_rows + 1`` rows and encode them; return the bytes and the rows collected."""
     max_rows = int(request["max_rows"])
     want = -1 if max_rows < 0 else max_rows + 1
     encoding = request.get("encoding", "auto")
     pa = _arrow() if encoding != "json" else None
     unfit = any(nests(f["type"], ("variant", "udt")) or duplicate_struct_names(f["type"]) for f in delivered)
-    if pa is not None and not unfit and (want < 0 or want > int(request["take_threshold"]) or encoding == "arrow"):
+    if (
+        pa is not None
+        and not unfit
+        and (want < 0 or want > int(request["take_threshold"]) or encoding == "arrow")
+    ):
         started = time.perf_counter()
         table, header["method"] = _collect_arrow(spark, df, want, pa)
         header["collected"] = time.perf_counter() - started  # the rest of collect_encode is encoding
@@ -266,8 +277,11 @@ def _arrow_take(spark: Any, df: Any, want: int, pa: Any) -> Any:
     while rows < want and scanned < total:
         count = wave
         if scanned > 0:  # as RDD.take: quadruple while empty, else interpolate with 50% margin
-            count = scanned * 4 if rows == 0 else min(max(int(1.5 * want * scanned / rows) - scanned, 1),
-                                                      scanned * 4)
+            count = (
+                scanned * 4
+                if rows == 0
+                else min(max(int(1.5 * want * scanned / rows) - scanned, 1), scanned * 4)
+            )
         parts = list(range(scanned, min(scanned + count, total)))
         info = sc._jvm.PythonRDD.runJob(sc._jsc.sc(), jrdd, parts)
         with _socket_stream(_load_from_socket(info, NoOpSerializer())) as stream:
@@ -368,7 +382,7 @@ def _chunk(request: dict[str, Any], namespace: dict[str, Any]) -> tuple[dict[str
     if token not in _RESULTS:
         raise KeyError(f"sparkwire transfer {token} is gone (a newer query replaced it); run the query again")
     data = memoryview(_RESULTS[token])
-    piece = bytes(data[offset:offset + size])
+    piece = bytes(data[offset : offset + size])
     done = offset + size >= len(data)
     if done:
         del _RESULTS[token]

@@ -50,6 +50,8 @@ def fetch_result_file(client: LivyClient, session_id: int, header: Mapping[str, 
     except LivyError as exc:
         raise TransferFailed(f"The query's result could not be fetched from the gateway: {exc}") from exc
     if len(payload) != int(header["nbytes"]):
-        raise TransferFailed(f"The query's result arrived with {len(payload):,} of {int(header['nbytes']):,} bytes; "
-                             "run the query again.")
+        raise TransferFailed(
+            f"The query's result arrived with {len(payload):,} of {int(header['nbytes']):,} bytes; "
+            "run the query again."
+        )
     return payload

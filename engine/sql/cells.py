@@ -68,8 +68,9 @@ def fetch_last_value(
     if line is None:
         return None
     try:
-        return transfer.fetch(client, session_id, SqlQuery.from_last_value(line, max_rows=max_rows),
-                              on_progress=on_progress)
+        return transfer.fetch(
+            client, session_id, SqlQuery.from_last_value(line, max_rows=max_rows), on_progress=on_progress
+        )
     except NoDataFrame:
         return None
 

@@ -18,7 +18,15 @@ import pandas as pd
 
 from .schema import SparkField
 
-__all__ = ["AGGREGATIONS", "CHART_KINDS", "PLOTLY_MIME", "chart_bundle", "chart_figure", "default_axes", "result_view"]
+__all__ = [
+    "AGGREGATIONS",
+    "CHART_KINDS",
+    "PLOTLY_MIME",
+    "chart_bundle",
+    "chart_figure",
+    "default_axes",
+    "result_view",
+]
 
 PLOTLY_MIME: Final = "application/vnd.plotly.v1+json"
 CHART_KINDS: Final = ("bar", "line", "scatter", "area", "pie")
@@ -56,10 +64,14 @@ def default_axes(frame: pd.DataFrame) -> tuple[int | None, int | None]:
 def _plottable(series: pd.Series) -> pd.Series:
     """Values plotly can put in JSON: numbers as floats, dates as they are, anything else as text."""
     if _numeric(series):
-        return pd.to_numeric(series.map(lambda v: float(v) if isinstance(v, decimal.Decimal) else v),
-                             errors="coerce").astype("float64")
-    if pd.api.types.is_datetime64_any_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype) and all(
-            isinstance(v, str) or v is None for v in series.head(100)):
+        return pd.to_numeric(
+            series.map(lambda v: float(v) if isinstance(v, decimal.Decimal) else v), errors="coerce"
+        ).astype("float64")
+    if (
+        pd.api.types.is_datetime64_any_dtype(series.dtype)
+        or pd.api.types.is_string_dtype(series.dtype)
+        and all(isinstance(v, str) or v is None for v in series.head(100))
+    ):
         return series
     return series.map(lambda v: None if v is None else str(v))
 
@@ -100,7 +112,9 @@ def chart_figure(
         aggregation = "count"
     if aggregation != "none":
         grouped = data.groupby("x", dropna=False, sort=True)["y"]
-        data = (grouped.size() if aggregation == "count" else grouped.agg(aggregation)).rename("y").reset_index()
+        data = (
+            (grouped.size() if aggregation == "count" else grouped.agg(aggregation)).rename("y").reset_index()
+        )
         y_label = "count" if aggregation == "count" and y is None else f"{aggregation}({y_label})"
     xs, ys = data["x"].tolist(), data["y"].tolist()
     if kind == "pie":
@@ -114,7 +128,9 @@ def chart_figure(
     else:
         trace = go.Scatter(x=xs, y=ys, mode="markers")
     figure = go.Figure(trace)
-    figure.update_layout(title=f"{y_label} by {names[x]}", margin={"l": 40, "r": 20, "t": 40, "b": 40}, height=420)
+    figure.update_layout(
+        title=f"{y_label} by {names[x]}", margin={"l": 40, "r": 20, "t": 40, "b": 40}, height=420
+    )
     if kind != "pie":
         figure.update_xaxes(title_text=names[x])
         figure.update_yaxes(title_text=y_label)
@@ -137,8 +153,9 @@ def _display(bundle: Mapping[str, Any]) -> dict[str, Any]:
     return {"output_type": "display_data", "data": dict(bundle), "metadata": {}}
 
 
-def result_view(frame: pd.DataFrame, *, table_bundle: Mapping[str, Any],
-                fields: Sequence[SparkField] | None = None) -> Any:
+def result_view(
+    frame: pd.DataFrame, *, table_bundle: Mapping[str, Any], fields: Sequence[SparkField] | None = None
+) -> Any:
     """An ipywidgets view: Table / Chart buttons; in chart mode, chart type, X, Y and aggregation.
 
     Its output area is set directly (``Output.outputs``), not through IPython's display machinery.
@@ -150,16 +167,23 @@ def result_view(frame: pd.DataFrame, *, table_bundle: Mapping[str, Any],
     """
     import ipywidgets as widgets
 
-    labels = [str(c) if fields is None or len(fields) != frame.shape[1] else f"{c} ({fields[i].type_name})"
-              for i, c in enumerate(frame.columns)]
+    labels = [
+        str(c) if fields is None or len(fields) != frame.shape[1] else f"{c} ({fields[i].type_name})"
+        for i, c in enumerate(frame.columns)
+    ]
     x0, y0 = default_axes(frame)
     mode = widgets.ToggleButtons(options=["Table", "Chart"], value="Table")
     kind = widgets.Dropdown(options=list(CHART_KINDS), value="bar", description="Chart")
     x = widgets.Dropdown(options=[(label, i) for i, label in enumerate(labels)], value=x0, description="X")
-    y = widgets.Dropdown(options=[("(count rows)", -1)] + [(label, i) for i, label in enumerate(labels)],
-                         value=-1 if y0 is None else y0, description="Y")
+    y = widgets.Dropdown(
+        options=[("(count rows)", -1)] + [(label, i) for i, label in enumerate(labels)],
+        value=-1 if y0 is None else y0,
+        description="Y",
+    )
     aggregation = widgets.Dropdown(options=list(AGGREGATIONS), value="sum", description="Aggregate")
-    controls = widgets.HBox([kind, x, y, aggregation], layout=widgets.Layout(display="none", flex_flow="row wrap"))
+    controls = widgets.HBox(
+        [kind, x, y, aggregation], layout=widgets.Layout(display="none", flex_flow="row wrap")
+    )
     output = widgets.Output()
 
     def refresh(_change: Any = None) -> None:
@@ -169,8 +193,13 @@ def result_view(frame: pd.DataFrame, *, table_bundle: Mapping[str, Any],
             return
         controls.layout.display = "flex"
         try:
-            chart = chart_bundle(frame, kind=kind.value, x=x.value, y=None if y.value == -1 else y.value,
-                                 aggregation=aggregation.value)
+            chart = chart_bundle(
+                frame,
+                kind=kind.value,
+                x=x.value,
+                y=None if y.value == -1 else y.value,
+                aggregation=aggregation.value,
+            )
         except Exception as exc:  # noqa: BLE001 - a chart that cannot be drawn says why, in place
             chart = {"text/plain": f"This chart cannot be drawn: {exc}"}
         output.outputs = (_display(chart),)

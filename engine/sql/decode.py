@@ -46,7 +46,12 @@ from .schema import SparkField, arrow_type, contains_type, decimal_params, simpl
 
 __all__ = ["frame_from_arrow", "frame_from_columns", "frame_from_livy_rows"]
 
-_NULLABLE_INTS = {"byte": pd.Int8Dtype(), "short": pd.Int16Dtype(), "integer": pd.Int32Dtype(), "long": pd.Int64Dtype()}
+_NULLABLE_INTS = {
+    "byte": pd.Int8Dtype(),
+    "short": pd.Int16Dtype(),
+    "integer": pd.Int32Dtype(),
+    "long": pd.Int64Dtype(),
+}
 _NUMPY_INTS = {"byte": np.int8, "short": np.int16, "integer": np.int32, "long": np.int64}
 
 
@@ -147,7 +152,9 @@ def frame_from_arrow(table: pa.Table, fields: Sequence[SparkField], zone: str) -
     """
     if table.num_columns != len(fields):
         raise ValueError(f"the result has {table.num_columns} columns but its schema {len(fields)}")
-    columns = {index: _column(table.column(index), spark_field, zone) for index, spark_field in enumerate(fields)}
+    columns = {
+        index: _column(table.column(index), spark_field, zone) for index, spark_field in enumerate(fields)
+    }
     frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False)
     frame.columns = pd.Index([f.name for f in fields], dtype=object)
     return frame
@@ -196,8 +203,9 @@ def _duration_text(value: Any) -> Any:
     if match is None:
         raise ValueError(f"not an ISO-8601 duration: {value!r}")
     sign, days, hours, minutes, seconds = match.groups()
-    delta = datetime.timedelta(days=int(days or 0), hours=int(hours or 0), minutes=int(minutes or 0),
-                               seconds=float(seconds or 0))
+    delta = datetime.timedelta(
+        days=int(days or 0), hours=int(hours or 0), minutes=int(minutes or 0), seconds=float(seconds or 0)
+    )
     return -delta if sign else delta
 
 
@@ -276,8 +284,9 @@ def _arrow_column(values: Sequence[Any], spark_field: SparkField, livy: bool) ->
     return pa.array(values, type=target)
 
 
-def frame_from_columns(columns: Sequence[Sequence[Any]], fields: Sequence[SparkField], zone: str,
-                       *, livy: bool = False) -> pd.DataFrame:
+def frame_from_columns(
+    columns: Sequence[Sequence[Any]], fields: Sequence[SparkField], zone: str, *, livy: bool = False
+) -> pd.DataFrame:
     """Turn column-major JSON values into pandas through Arrow (so dtypes match the Arrow path).
 
     :param columns: one list of values per field.
@@ -297,7 +306,9 @@ def frame_from_columns(columns: Sequence[Sequence[Any]], fields: Sequence[SparkF
     return frame_from_arrow(table, fields, zone)
 
 
-def frame_from_livy_rows(rows: Sequence[Sequence[Any]], fields: Sequence[SparkField], zone: str) -> pd.DataFrame:
+def frame_from_livy_rows(
+    rows: Sequence[Sequence[Any]], fields: Sequence[SparkField], zone: str
+) -> pd.DataFrame:
     """Turn the rows of Livy's SQL interpreter output (``{"schema", "data"}``) into pandas.
 
     :param rows: the ``data`` rows.

@@ -51,6 +51,7 @@ DEFAULT_SAMPLE_FRACTION: Final = 0.1
 
 SampleMethod = Literal["take", "sample"]
 
+
 def _remote_source() -> str:
     """The helper's source: ``_remote.py``, then ``_remote_codec.py`` in the same module (its
     ``__future__`` import is dropped: only a module's first statements may be one)."""
@@ -250,10 +251,12 @@ def parse_response(text: str) -> tuple[dict[str, Any], str]:
     """
     start = text.rfind("\n" + MARKER) + 1
     if start == 0 and not text.startswith(MARKER):
-        raise TransferFailed("The session's answer holds no sparkwire response; it began: "
-                             f"{text[:300]!r}. The output may have been cut by a proxy or server limit.")
+        raise TransferFailed(
+            "The session's answer holds no sparkwire response; it began: "
+            f"{text[:300]!r}. The output may have been cut by a proxy or server limit."
+        )
     end = text.find("\n", start)
-    line = text[start + len(MARKER): end if end >= 0 else len(text)]
+    line = text[start + len(MARKER) : end if end >= 0 else len(text)]
     try:
         header = json.loads(line)
     except ValueError as exc:
@@ -261,4 +264,4 @@ def parse_response(text: str) -> tuple[dict[str, Any], str]:
     if end < 0:
         return header, ""
     data_end = text.find("\n", end + 1)
-    return header, text[end + 1: data_end if data_end >= 0 else len(text)]
+    return header, text[end + 1 : data_end if data_end >= 0 else len(text)]

@@ -44,12 +44,18 @@ _CELL_CHARS: Final = 300
 _BYTES_SHOWN: Final = 32
 
 _WRAP_STYLE = "max-height:32em;max-width:100%;overflow:auto;border:1px solid var(--jp-border-color2,#e0e0e0)"
-_TABLE_STYLE = ("border-collapse:separate;border-spacing:0;font-family:var(--jp-code-font-family,monospace);"
-                "font-size:var(--jp-code-font-size,12px);margin:0")
-_TH_STYLE = ("position:sticky;top:0;z-index:1;background:var(--jp-layout-color2,#f5f5f5);text-align:left;"
-             "vertical-align:bottom;padding:4px 8px;border-bottom:1px solid var(--jp-border-color1,#bdbdbd);"
-             "white-space:nowrap")
-_TD_STYLE = "padding:2px 8px;border-bottom:1px solid var(--jp-border-color3,#eee);white-space:pre;vertical-align:top"
+_TABLE_STYLE = (
+    "border-collapse:separate;border-spacing:0;font-family:var(--jp-code-font-family,monospace);"
+    "font-size:var(--jp-code-font-size,12px);margin:0"
+)
+_TH_STYLE = (
+    "position:sticky;top:0;z-index:1;background:var(--jp-layout-color2,#f5f5f5);text-align:left;"
+    "vertical-align:bottom;padding:4px 8px;border-bottom:1px solid var(--jp-border-color1,#bdbdbd);"
+    "white-space:nowrap"
+)
+_TD_STYLE = (
+    "padding:2px 8px;border-bottom:1px solid var(--jp-border-color3,#eee);white-space:pre;vertical-align:top"
+)
 _NUM_STYLE = _TD_STYLE + ";text-align:right"
 _INDEX_STYLE = _TD_STYLE + ";text-align:right;opacity:0.55"
 _TYPE_STYLE = "font-weight:normal;opacity:0.65;font-size:90%"
@@ -146,15 +152,19 @@ def frame_html(
     numeric = [_is_numeric(frame.iloc[:, i]) for i in range(frame.shape[1])]
     head = [f'<th class="sparkwire-result-index" style="{_TH_STYLE}"></th>']
     for name, kind in zip(frame.columns, types):
-        head.append(f'<th style="{_TH_STYLE}">{html.escape(str(name))}<br>'
-                    f'<span class="sparkwire-result-type" style="{_TYPE_STYLE}">{html.escape(kind)}</span></th>')
+        head.append(
+            f'<th style="{_TH_STYLE}">{html.escape(str(name))}<br>'
+            f'<span class="sparkwire-result-type" style="{_TYPE_STYLE}">{html.escape(kind)}</span></th>'
+        )
     columns = []
     for i in range(shown.shape[1]):
         style = _NUM_STYLE if numeric[i] else _TD_STYLE
         cells = []
         for value in shown.iloc[:, i].tolist():
             text = format_cell(value, kinds[i])
-            cells.append(f'<td style="{style}">{_NULL_HTML if text is None else html.escape(_clip(text))}</td>')
+            cells.append(
+                f'<td style="{style}">{_NULL_HTML if text is None else html.escape(_clip(text))}</td>'
+            )
         columns.append(cells)
     body = []
     for r in range(len(shown)):
@@ -164,7 +174,7 @@ def frame_html(
     return (
         f'<div class="sparkwire-result"><div class="sparkwire-result-scroll" style="{_WRAP_STYLE}">'
         f'<table class="sparkwire-result-table" style="{_TABLE_STYLE}"><thead><tr>{"".join(head)}</tr></thead>'
-        f'<tbody>{"".join(body)}</tbody></table></div>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
         f'<p class="sparkwire-result-notice" style="{_NOTE_STYLE}">{summary}</p></div>'
     )
 
@@ -189,8 +199,11 @@ def frame_text(
     shown = frame.iloc[:max_rows]
     columns = [[format_cell(v, kinds[i]) for v in shown.iloc[:, i].tolist()] for i in range(shown.shape[1])]
     rows = tuple(list(row) for row in zip(*columns)) if columns else tuple([] for _ in range(len(shown)))
-    table = Table(tuple((f"{name}: {kind}", kind) for name, kind in zip(map(str, frame.columns), types)), rows,
-                  total_rows=len(frame))
+    table = Table(
+        tuple((f"{name}: {kind}", kind) for name, kind in zip(map(str, frame.columns), types)),
+        rows,
+        total_rows=len(frame),
+    )
     return table_text(table, max_rows=max_rows) + "\n" + _summary(frame, len(frame), notice)
 
 

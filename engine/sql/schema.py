@@ -117,7 +117,9 @@ def type_name(data_type: Any) -> str:
         if kind == "map":
             return f"map<{type_name(data_type.get('keyType'))},{type_name(data_type.get('valueType'))}>"
         if kind == "struct":
-            inner = ",".join(f"{f.get('name')}:{type_name(f.get('type'))}" for f in data_type.get("fields", []))
+            inner = ",".join(
+                f"{f.get('name')}:{type_name(f.get('type'))}" for f in data_type.get("fields", [])
+            )
             return f"struct<{inner}>"
         if kind == "udt":
             return str(data_type.get("pyClass") or data_type.get("class") or "udt").rsplit(".", 1)[-1]
@@ -164,10 +166,12 @@ def arrow_type(data_type: Any) -> pa.DataType:
         if kind == "map":
             return pa.map_(arrow_type(data_type.get("keyType")), arrow_type(data_type.get("valueType")))
         if kind == "struct":
-            return pa.struct([
-                pa.field(str(f.get("name", "")), arrow_type(f.get("type")), bool(f.get("nullable", True)))
-                for f in data_type.get("fields", [])
-            ])
+            return pa.struct(
+                [
+                    pa.field(str(f.get("name", "")), arrow_type(f.get("type")), bool(f.get("nullable", True)))
+                    for f in data_type.get("fields", [])
+                ]
+            )
         return pa.string()
     simple: dict[str, pa.DataType] = {
         "float": pa.float32(),

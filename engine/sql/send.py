@@ -109,14 +109,26 @@ def spark_type_for(data_type: pa.DataType, *, ntz: bool = True) -> Any:
     if t.is_decimal(data_type) and data_type.precision <= 38:
         return f"decimal({data_type.precision},{data_type.scale})"
     if t.is_list(data_type) or t.is_large_list(data_type):
-        return {"type": "array", "elementType": spark_type_for(data_type.value_type, ntz=ntz), "containsNull": True}
+        return {
+            "type": "array",
+            "elementType": spark_type_for(data_type.value_type, ntz=ntz),
+            "containsNull": True,
+        }
     if t.is_map(data_type):
-        return {"type": "map", "keyType": spark_type_for(data_type.key_type, ntz=ntz),
-                "valueType": spark_type_for(data_type.item_type, ntz=ntz), "valueContainsNull": True}
+        return {
+            "type": "map",
+            "keyType": spark_type_for(data_type.key_type, ntz=ntz),
+            "valueType": spark_type_for(data_type.item_type, ntz=ntz),
+            "valueContainsNull": True,
+        }
     if t.is_struct(data_type):
-        return {"type": "struct", "fields": [
-            {"name": f.name, "type": spark_type_for(f.type, ntz=ntz), "nullable": True, "metadata": {}}
-            for f in data_type]}
+        return {
+            "type": "struct",
+            "fields": [
+                {"name": f.name, "type": spark_type_for(f.type, ntz=ntz), "nullable": True, "metadata": {}}
+                for f in data_type
+            ],
+        }
     if t.is_dictionary(data_type):
         return spark_type_for(data_type.value_type, ntz=ntz)
     return "string"  # null (all-None columns), times of day, anything else: as text
@@ -202,7 +214,9 @@ def _encoder(spark_type: Any) -> Encoder | None:
         return None if element is None else (lambda v: [None if x is None else element(x) for x in v])
     if kind == "map":
         key, item = _encoder(spark_type["keyType"]), _encoder(spark_type["valueType"])
-        return lambda v: [[_apply(key, k), _apply(item, x)] for k, x in (v.items() if isinstance(v, dict) else v)]
+        return lambda v: [
+            [_apply(key, k), _apply(item, x)] for k, x in (v.items() if isinstance(v, dict) else v)
+        ]
     if kind == "struct":
         names = [f["name"] for f in spark_type["fields"]]
         encoders = [_encoder(f["type"]) for f in spark_type["fields"]]
@@ -276,8 +290,13 @@ def send_to_spark(
         capabilities = transfer.capabilities(client, session_id, on_progress=on_progress)
         frame = value if max_rows < 0 else value.iloc[:max_rows]
         table, types, notes = _table(frame, _has_ntz(capabilities))
-        schema = {"type": "struct", "fields": [
-            {"name": n, "type": t, "nullable": True, "metadata": {}} for n, t in zip(table.column_names, types)]}
+        schema = {
+            "type": "struct",
+            "fields": [
+                {"name": n, "type": t, "nullable": True, "metadata": {}}
+                for n, t in zip(table.column_names, types)
+            ],
+        }
         if transfer.encoding != "json" and capabilities.arrow:
             payload, encoding = _ipc_payload(table, transfer.codec(capabilities)), "arrow"
         else:
@@ -289,13 +308,27 @@ def send_to_spark(
     header = _upload(transfer, client, session_id, payload, target, on_progress)
     statements = max(1, -(-len(payload) // transfer.chunk_bytes))
     fields = parse_schema(header["schema"]) if "schema" in header else ()
-    return SendResult(name=name, kind="str" if target["kind"] == "str" else "df", rows=rows, fields=fields,
-                      encoding=encoding, payload_bytes=len(payload), statements=statements,
-                      seconds=time.perf_counter() - started, notes=tuple(notes))
+    return SendResult(
+        name=name,
+        kind="str" if target["kind"] == "str" else "df",
+        rows=rows,
+        fields=fields,
+        encoding=encoding,
+        payload_bytes=len(payload),
+        statements=statements,
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )
 
 
-def _upload(transfer: SqlTransfer, client: LivyClient, session_id: int, payload: bytes,
-            target: Mapping[str, Any], on_progress: ProgressCallback | None) -> dict[str, Any]:
+def _upload(
+    transfer: SqlTransfer,
+    client: LivyClient,
+    session_id: int,
+    payload: bytes,
+    target: Mapping[str, Any],
+    on_progress: ProgressCallback | None,
+) -> dict[str, Any]:
     token = uuid.uuid4().hex
     size = transfer.chunk_bytes
     offsets = list(range(0, len(payload), size)) or [0]
@@ -303,8 +336,11 @@ def _upload(transfer: SqlTransfer, client: LivyClient, session_id: int, payload:
     for number, offset in enumerate(offsets):
         final = number == len(offsets) - 1
         request: dict[str, Any] = {
-            "op": "upload", "token": token, "first": number == 0, "final": final,
-            "data": base64.b64encode(payload[offset: offset + size]).decode("ascii"),
+            "op": "upload",
+            "token": token,
+            "first": number == 0,
+            "final": final,
+            "data": base64.b64encode(payload[offset : offset + size]).decode("ascii"),
         }
         if final:
             request["target"] = dict(target)

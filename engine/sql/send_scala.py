@@ -70,8 +70,11 @@ def _text_types(spark_type: Any) -> Any:
     if kind == "array":
         return {**spark_type, "elementType": _text_types(spark_type["elementType"])}
     if kind == "map":
-        return {**spark_type, "keyType": _text_types(spark_type["keyType"]),
-                "valueType": _text_types(spark_type["valueType"])}
+        return {
+            **spark_type,
+            "keyType": _text_types(spark_type["keyType"]),
+            "valueType": _text_types(spark_type["valueType"]),
+        }
     if kind == "struct":
         return {**spark_type, "fields": [{**f, "type": _text_types(f["type"])} for f in spark_type["fields"]]}
     return spark_type
@@ -84,8 +87,10 @@ def _b64(text: str) -> str:
 def _appends(buffer: str, data: str) -> str:
     # Each a Unit block (a REPL prints a top-level expression's value, here the whole buffer), ended by
     # ";": Scala reads a "{" on the next line as an argument of the line before.
-    return "".join(f'{{ {buffer}.append("{data[i: i + LITERAL_CHARS]}"); () }};\n'
-                   for i in range(0, len(data), LITERAL_CHARS))
+    return "".join(
+        f'{{ {buffer}.append("{data[i : i + LITERAL_CHARS]}"); () }};\n'
+        for i in range(0, len(data), LITERAL_CHARS)
+    )
 
 
 def scala_send_code(name: str, payload: str, *, schema: dict[str, Any] | None, chunk_chars: int) -> list[str]:
@@ -98,7 +103,7 @@ def scala_send_code(name: str, payload: str, *, schema: dict[str, Any] | None, c
     :return: the statements, in order.
     """
     decode = "new String(java.util.Base64.getDecoder.decode({}), java.nio.charset.StandardCharsets.UTF_8)"
-    pieces = [payload[i: i + chunk_chars] for i in range(0, len(payload), chunk_chars)] or [""]
+    pieces = [payload[i : i + chunk_chars] for i in range(0, len(payload), chunk_chars)] or [""]
     buffer = "sparkwire_upload_" + uuid.uuid4().hex  # lives only between the statements of a large send
     statements = []
     if len(pieces) > 1:
@@ -117,7 +122,7 @@ def scala_send_code(name: str, payload: str, *, schema: dict[str, Any] | None, c
             "  val schema = org.apache.spark.sql.types.DataType.fromJson("
             f"{decode.format(_b64_literal(json.dumps(schema)))})\n"
             "    .asInstanceOf[org.apache.spark.sql.types.StructType]\n"
-            f"  val lines = {decode.format(text)}.split(\"\\n\").filter(_.nonEmpty).toSeq\n"
+            f'  val lines = {decode.format(text)}.split("\\n").filter(_.nonEmpty).toSeq\n'
             "  spark.read.schema(schema).json(spark.createDataset(lines)(org.apache.spark.sql.Encoders.STRING))\n"
             "}\n"
         )
@@ -165,21 +170,42 @@ def send_to_scala(
         table, types, notes = _table(frame, True)
         names = [str(c) for c in frame.columns]
         types = [_text_types(t) for t in types]
-        schema = {"type": "struct", "fields": [{"name": n, "type": t, "nullable": True, "metadata": {}}
-                                               for n, t in zip(names, types)]}
+        schema = {
+            "type": "struct",
+            "fields": [
+                {"name": n, "type": t, "nullable": True, "metadata": {}} for n, t in zip(names, types)
+            ],
+        }
         columns = [column.to_pylist(maps_as_pydicts="lossy") for column in table.columns]
-        text = "\n".join(json.dumps({n: _json_value(c[i]) for n, c in zip(names, columns)}, allow_nan=False,
-                                    separators=(",", ":")) for i in range(len(frame)))
+        text = "\n".join(
+            json.dumps(
+                {n: _json_value(c[i]) for n, c in zip(names, columns)}, allow_nan=False, separators=(",", ":")
+            )
+            for i in range(len(frame))
+        )
         rows = len(frame)
     payload = _b64(text)
     chunk_chars = max(LITERAL_CHARS, min(transfer.chunk_bytes, STATEMENT_CHARS))
     statements = scala_send_code(name, payload, schema=schema, chunk_chars=chunk_chars)
     for code in statements:
-        output = execute(client, session_id, code, kind=SessionKind.SPARK, on_progress=on_progress,
-                         timeout=transfer.timeout)
+        output = execute(
+            client,
+            session_id,
+            code,
+            kind=SessionKind.SPARK,
+            on_progress=on_progress,
+            timeout=transfer.timeout,
+        )
         if not output.ok:
             raise QueryFailed(render_error(output.ename, output.evalue, output.traceback))
-    return SendResult(name=name, kind="str" if schema is None else "df", rows=rows,
-                      fields=parse_schema(schema) if schema is not None else (), encoding="text" if schema is None
-                      else "json", payload_bytes=len(payload), statements=len(statements),
-                      seconds=time.perf_counter() - started, notes=tuple(notes))
+    return SendResult(
+        name=name,
+        kind="str" if schema is None else "df",
+        rows=rows,
+        fields=parse_schema(schema) if schema is not None else (),
+        encoding="text" if schema is None else "json",
+        payload_bytes=len(payload),
+        statements=len(statements),
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )

@@ -145,8 +145,10 @@ class QueryResult:
         if self.truncated:
             total = f"{self.total_rows:,}" if self.total_rows is not None else f"more than {self.rows:,}"
             hint = self.fetch_all_hint if self.max_rows >= 0 else ""
-            parts.append(f"Showing {self.rows:,} of {total} rows (limit {self.max_rows:,}"
-                         + (f"; {hint})." if hint else ")."))
+            parts.append(
+                f"Showing {self.rows:,} of {total} rows (limit {self.max_rows:,}"
+                + (f"; {hint})." if hint else ").")
+            )
         if self.sampled:
             parts.append("Rows are a random sample.")
         parts.extend(self.notes)
@@ -208,8 +210,12 @@ class SqlTransfer:
             return known
         header, _ = self.call(client, session_id, {"op": "probe"}, on_progress)
         found = RemoteCapabilities(
-            python=header.get("python"), pyarrow=header.get("pyarrow"), pyspark=header.get("pyspark"),
-            spark=header.get("spark"), codecs=tuple(header.get("codecs") or ()))
+            python=header.get("python"),
+            pyarrow=header.get("pyarrow"),
+            pyspark=header.get("pyspark"),
+            spark=header.get("spark"),
+            codecs=tuple(header.get("codecs") or ()),
+        )
         with self._lock:
             self._capabilities[key] = found
         return found
@@ -258,8 +264,9 @@ class SqlTransfer:
             result = self._fetch_python(client, session_id, query, on_progress)
         return replace(result, seconds=time.perf_counter() - started)
 
-    def _fetch_python(self, client: LivyClient, session_id: int, query: SqlQuery,
-                      on_progress: ProgressCallback | None) -> QueryResult:
+    def _fetch_python(
+        self, client: LivyClient, session_id: int, query: SqlQuery, on_progress: ProgressCallback | None
+    ) -> QueryResult:
         encoding: Encoding = self.encoding
         compression: str | None = None
         as_file = self.result_files and encoding != "json" and "arrow-results" in client.extensions()
@@ -269,8 +276,13 @@ class SqlTransfer:
                 encoding = "json"
             compression = self.codec(capabilities, binary_path=as_file and is_loopback(client.url))
         token = uuid.uuid4().hex
-        request = query.fetch_request(token=token, encoding=encoding, compression=compression,
-                                      chunk_bytes=self.chunk_bytes, take_threshold=self.take_threshold)
+        request = query.fetch_request(
+            token=token,
+            encoding=encoding,
+            compression=compression,
+            chunk_bytes=self.chunk_bytes,
+            take_threshold=self.take_threshold,
+        )
         if as_file:
             request["result_file"] = True  # large Arrow results come as a file (arrow_results.py)
         header, data = self.call(client, session_id, request, on_progress)
@@ -293,13 +305,28 @@ class SqlTransfer:
             frame = frame_from_columns(json.loads(bytes(payload))["columns"], fields, zone)
         frame.attrs[SCHEMA_ATTR] = header["schema"]
         return QueryResult(
-            frame=frame, fields=original, truncated=bool(header["truncated"]), total_rows=header.get("total_rows"),
-            max_rows=query.max_rows, encoding=header["encoding"], method=str(header.get("method", "")),
-            time_zone=zone, sampled=query.sampled, payload_bytes=int(header["nbytes"]), statements=statements,
-            remote_timings=dict(header.get("timings") or {}))
+            frame=frame,
+            fields=original,
+            truncated=bool(header["truncated"]),
+            total_rows=header.get("total_rows"),
+            max_rows=query.max_rows,
+            encoding=header["encoding"],
+            method=str(header.get("method", "")),
+            time_zone=zone,
+            sampled=query.sampled,
+            payload_bytes=int(header["nbytes"]),
+            statements=statements,
+            remote_timings=dict(header.get("timings") or {}),
+        )
 
-    def _pull(self, client: LivyClient, session_id: int, header: Mapping[str, Any], data: str,
-              on_progress: ProgressCallback | None) -> tuple[bytes | bytearray, int]:
+    def _pull(
+        self,
+        client: LivyClient,
+        session_id: int,
+        header: Mapping[str, Any],
+        data: str,
+        on_progress: ProgressCallback | None,
+    ) -> tuple[bytes | bytearray, int]:
         """The whole encoded result: the first chunk came with ``header``; fetch the rest into one buffer."""
         total = int(header["nbytes"])
         first = base64.b64decode(data)
@@ -314,22 +341,29 @@ class SqlTransfer:
             _, text = self.call(client, session_id, request, on_progress)
             piece = base64.b64decode(text)
             if not piece:
-                raise TransferFailed(f"The session sent no data at byte {offset:,} of {total:,}; run the query again.")
-            buffer[offset: offset + len(piece)] = piece
+                raise TransferFailed(
+                    f"The session sent no data at byte {offset:,} of {total:,}; run the query again."
+                )
+            buffer[offset : offset + len(piece)] = piece
             offset += len(piece)
             statements += 1
         return buffer, statements
 
-    def _fetch_sql_kind(self, client: LivyClient, session_id: int, query: SqlQuery,
-                        on_progress: ProgressCallback | None) -> QueryResult:
+    def _fetch_sql_kind(
+        self, client: LivyClient, session_id: int, query: SqlQuery, on_progress: ProgressCallback | None
+    ) -> QueryResult:
         if query.sql is None:
-            raise SqlError("This is a sql session: it runs SQL only. Fetching a DataFrame variable needs a "
-                           "pyspark session.")
+            raise SqlError(
+                "This is a sql session: it runs SQL only. Fetching a DataFrame variable needs a "
+                "pyspark session."
+            )
         output = self._run(client, session_id, query.sql, SessionKind.SQL, on_progress)
         value = output.data.get("application/json")
         if not isinstance(value, Mapping) or "schema" not in value:
-            raise TransferFailed("The sql session's answer has no table (application/json with schema and "
-                                 f"data); it sent {sorted(output.data)}.")
+            raise TransferFailed(
+                "The sql session's answer has no table (application/json with schema and "
+                f"data); it sent {sorted(output.data)}."
+            )
         fields = parse_schema(value["schema"])
         rows = list(value.get("data") or [])
         statements, notes = 1, []
@@ -340,16 +374,29 @@ class SqlTransfer:
         if truncated:
             rows = rows[: query.max_rows]
         elif len(rows) == _SQL_KIND_ROW_CAP and (query.max_rows < 0 or query.max_rows > _SQL_KIND_ROW_CAP):
-            notes.append(f"Livy's sql sessions return at most livy.rsc.sql.num-rows rows ({_SQL_KIND_ROW_CAP:,} "
-                         "by default), so there may be more; a pyspark session has no such cap.")
+            notes.append(
+                f"Livy's sql sessions return at most livy.rsc.sql.num-rows rows ({_SQL_KIND_ROW_CAP:,} "
+                "by default), so there may be more; a pyspark session has no such cap."
+            )
         frame = frame_from_livy_rows(rows, fields, zone)
         frame.attrs[SCHEMA_ATTR] = value["schema"]
         return QueryResult(
-            frame=frame, fields=fields, truncated=truncated, total_rows=None if truncated else len(rows),
-            max_rows=query.max_rows, encoding="livy-sql", method="sql", time_zone=zone,
-            payload_bytes=0, statements=statements, notes=tuple(notes))
+            frame=frame,
+            fields=fields,
+            truncated=truncated,
+            total_rows=None if truncated else len(rows),
+            max_rows=query.max_rows,
+            encoding="livy-sql",
+            method="sql",
+            time_zone=zone,
+            payload_bytes=0,
+            statements=statements,
+            notes=tuple(notes),
+        )
 
-    def _sql_time_zone(self, client: LivyClient, session_id: int, on_progress: ProgressCallback | None) -> str:
+    def _sql_time_zone(
+        self, client: LivyClient, session_id: int, on_progress: ProgressCallback | None
+    ) -> str:
         output = self._run(client, session_id, "SET spark.sql.session.timeZone", SessionKind.SQL, on_progress)
         value = output.data.get("application/json")
         try:
@@ -375,15 +422,26 @@ class SqlTransfer:
                 return codec
         return None
 
-    def _run(self, client: LivyClient, session_id: int, code: str, kind: SessionKind,
-             on_progress: ProgressCallback | None) -> Output:
+    def _run(
+        self,
+        client: LivyClient,
+        session_id: int,
+        code: str,
+        kind: SessionKind,
+        on_progress: ProgressCallback | None,
+    ) -> Output:
         output = execute(client, session_id, code, kind=kind, on_progress=on_progress, timeout=self.timeout)
         if not output.ok:
             raise QueryFailed(render_error(output.ename, output.evalue, output.traceback))
         return output
 
-    def call(self, client: LivyClient, session_id: int, request: Mapping[str, Any],
-             on_progress: ProgressCallback | None = None) -> tuple[dict[str, Any], str]:
+    def call(
+        self,
+        client: LivyClient,
+        session_id: int,
+        request: Mapping[str, Any],
+        on_progress: ProgressCallback | None = None,
+    ) -> tuple[dict[str, Any], str]:
         """Run one request of the remote helper (:mod:`._remote`) in a statement.
 
         :param client: the session's endpoint client.

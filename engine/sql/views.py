@@ -45,8 +45,14 @@ def register_view_code(variable: str, view: str, kind: SessionKind) -> str:
 
 
 @contextmanager
-def as_sql(run: Runner, client: LivyClient, session_id: int, query: SqlQuery, kind: SessionKind | None,
-           on_progress: ProgressCallback | None) -> Iterator[SqlQuery]:
+def as_sql(
+    run: Runner,
+    client: LivyClient,
+    session_id: int,
+    query: SqlQuery,
+    kind: SessionKind | None,
+    on_progress: ProgressCallback | None,
+) -> Iterator[SqlQuery]:
     """The query as SQL alone, with the temporary view it needs created first and dropped after.
 
     :param run: runs a statement (the transfer's).
@@ -65,15 +71,22 @@ def as_sql(run: Runner, client: LivyClient, session_id: int, query: SqlQuery, ki
     if query.last_value:
         raise SqlError("Showing a cell's last DataFrame needs a pyspark session.")
     if query.variable is not None and kind not in (SessionKind.SPARK, SessionKind.SPARKR):
-        raise SqlError("This is a sql session: it runs SQL only. Fetching a DataFrame variable needs a "
-                       "pyspark, Scala or R session.")
+        raise SqlError(
+            "This is a sql session: it runs SQL only. Fetching a DataFrame variable needs a "
+            "pyspark, Scala or R session."
+        )
     view = "sparkwire_view_" + uuid.uuid4().hex
     if query.variable is not None:
         assert kind is not None
         run(client, session_id, register_view_code(query.variable, view, kind), kind, on_progress)
     else:
-        run(client, session_id, f"CREATE OR REPLACE TEMPORARY VIEW {view} AS\n{query.sql}", SessionKind.SQL,
-            on_progress)
+        run(
+            client,
+            session_id,
+            f"CREATE OR REPLACE TEMPORARY VIEW {view} AS\n{query.sql}",
+            SessionKind.SQL,
+            on_progress,
+        )
     try:
         select = f"SELECT * FROM {view}"
         if query.sampled:

@@ -129,4 +129,3 @@ class GatewayChannel:
             os.unlink(self._path)
         except OSError:
             pass
-

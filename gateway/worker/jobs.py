@@ -37,13 +37,28 @@ def _time(value: Any) -> int | None:
 
 def _stage(info: Any, stage_id: int) -> dict[str, Any]:
     if info is None:
-        return {"stageId": stage_id, "name": "", "status": "pending", "numTasks": 0, "numActiveTasks": 0,
-                "numCompletedTasks": 0, "numFailedTasks": 0, "submissionTime": None}
+        return {
+            "stageId": stage_id,
+            "name": "",
+            "status": "pending",
+            "numTasks": 0,
+            "numActiveTasks": 0,
+            "numCompletedTasks": 0,
+            "numFailedTasks": 0,
+            "submissionTime": None,
+        }
     tasks, active, completed = int(info.numTasks()), int(info.numActiveTasks()), int(info.numCompletedTasks())
     status = "complete" if tasks and completed >= tasks else "active" if active or completed else "pending"
-    return {"stageId": stage_id, "name": str(info.name()), "status": status, "numTasks": tasks,
-            "numActiveTasks": active, "numCompletedTasks": completed,
-            "numFailedTasks": int(info.numFailedTasks()), "submissionTime": _time(info.submissionTime())}
+    return {
+        "stageId": stage_id,
+        "name": str(info.name()),
+        "status": status,
+        "numTasks": tasks,
+        "numActiveTasks": active,
+        "numCompletedTasks": completed,
+        "numFailedTasks": int(info.numFailedTasks()),
+        "submissionTime": _time(info.submissionTime()),
+    }
 
 
 def statement_jobs(spark_context: Any, group: str) -> list[dict[str, Any]]:
@@ -59,8 +74,16 @@ def statement_jobs(spark_context: Any, group: str) -> list[dict[str, Any]]:
         job = tracker.getJobInfo(job_id)
         if job is None:
             continue
-        stages = [_stage(tracker.getStageInfo(int(s)), int(s)) for s in sorted(int(s) for s in job.stageIds())]
+        stages = [
+            _stage(tracker.getStageInfo(int(s)), int(s)) for s in sorted(int(s) for s in job.stageIds())
+        ]
         times = [stage["submissionTime"] for stage in stages if stage["submissionTime"] is not None]
-        jobs.append({"jobId": job_id, "status": str(job.status().toString()),
-                     "submissionTime": min(times) if times else None, "stages": stages})
+        jobs.append(
+            {
+                "jobId": job_id,
+                "status": str(job.status().toString()),
+                "submissionTime": min(times) if times else None,
+                "stages": stages,
+            }
+        )
     return jobs

@@ -110,8 +110,14 @@ class _WarmUp(threading.Thread):
 class Worker:
     """Owns the SparkSession and the interpreters for one Livy session."""
 
-    def __init__(self, channel: GatewayChannel, sql_max_rows: int, max_output_bytes: int,
-                 spill: tuple[Path, int] | None = None, eager_scala: bool = False) -> None:
+    def __init__(
+        self,
+        channel: GatewayChannel,
+        sql_max_rows: int,
+        max_output_bytes: int,
+        spill: tuple[Path, int] | None = None,
+        eager_scala: bool = False,
+    ) -> None:
         self._channel = channel
         self._eager_scala = eager_scala  # a ``spark`` session: its Scala REPL starts before it is idle
         self._sql_max_rows = sql_max_rows
@@ -188,8 +194,13 @@ class Worker:
     def hello(self) -> dict[str, Any]:
         """:return: the greeting for a (re)connecting gateway: who we are and whether Spark is up."""
         ready = self._ready_event or {}
-        return {"ev": "hello", "pid": os.getpid(), "ready": bool(ready), "app_id": ready.get("app_id"),
-                "spark_ui_url": ready.get("spark_ui_url")}
+        return {
+            "ev": "hello",
+            "pid": os.getpid(),
+            "ready": bool(ready),
+            "app_id": ready.get("app_id"),
+            "spark_ui_url": ready.get("spark_ui_url"),
+        }
 
     def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
         # Reads one bool and takes no lock: a handler runs between bytecodes of the main thread,
@@ -205,8 +216,11 @@ class Worker:
             first = False
             self._read_connection()
             # To the log, never into a running statement's captured output.
-            print("sparkwire: the gateway connection closed; waiting for it to come back", file=sys.__stderr__,
-                  flush=True)
+            print(
+                "sparkwire: the gateway connection closed; waiting for it to come back",
+                file=sys.__stderr__,
+                flush=True,
+            )
         self._orphaned()
 
     def _read_connection(self) -> None:
@@ -260,8 +274,9 @@ class Worker:
         if self.spark is not None:
             self.spark.sparkContext.cancelJobGroup(job_group(statement_id))
         if scala:
-            threading.Thread(target=self._keep_cancelling, args=(statement_id,), daemon=True,
-                             name="sparkwire-scala-cancel").start()
+            threading.Thread(
+                target=self._keep_cancelling, args=(statement_id,), daemon=True, name="sparkwire-scala-cancel"
+            ).start()
         # A signal delivered to the main thread also breaks out of pure-Python work and sleeps.
         if self._main_thread_id is not None:
             signal.pthread_kill(self._main_thread_id, signal.SIGINT)
@@ -374,7 +389,9 @@ class Worker:
         return repl.execute(code)
 
     def _send_cancelled(self, statement_id: int) -> None:
-        self._channel.send_final(statement_id, (json.dumps({"ev": "cancelled", "id": statement_id}) + "\n").encode())
+        self._channel.send_final(
+            statement_id, (json.dumps({"ev": "cancelled", "id": statement_id}) + "\n").encode()
+        )
 
     def _send_result(self, statement_id: int, result: Any) -> None:
         from .result import ExecutionResult
@@ -382,19 +399,23 @@ class Worker:
         output = json.dumps(result.to_output(statement_id), default=str)
         if len(output) > self._max_output_bytes:
             size_mb = len(output) / 1e6
-            output = json.dumps(ExecutionResult.error(
-                "OutputTooLarge",
-                f"The statement's output is {size_mb:.1f} MB, over the gateway's limit of "
-                f"{self._max_output_bytes / 1e6:.0f} MB (max_output_bytes). Reduce it (e.g. df.limit(n), or "
-                f"write large results to storage); the session and its variables are unaffected.",
-                [],
-            ).to_output(statement_id))
+            output = json.dumps(
+                ExecutionResult.error(
+                    "OutputTooLarge",
+                    f"The statement's output is {size_mb:.1f} MB, over the gateway's limit of "
+                    f"{self._max_output_bytes / 1e6:.0f} MB (max_output_bytes). Reduce it (e.g. df.limit(n), or "
+                    f"write large results to storage); the session and its variables are unaffected.",
+                    [],
+                ).to_output(statement_id)
+            )
         if self._spill is not None and len(output) > self._spill[1]:
             # The gateway streams the file to clients instead of holding the output in memory.
             folder = self._spill[0]
             folder.mkdir(parents=True, exist_ok=True)
             temporary = folder / f"{statement_id}.json.tmp"
-            with open(os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w", encoding="utf-8") as spill:
+            with open(
+                os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w", encoding="utf-8"
+            ) as spill:
                 spill.write(output)  # 0600: outputs are as private as the code that made them
             os.replace(temporary, folder / f"{statement_id}.json")
             line = json.dumps({"ev": "result", "id": statement_id, "spilled": len(output)})
@@ -404,17 +425,26 @@ class Worker:
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m sparkwire.gateway.worker",
-                                     description="A sparkwire gateway session process (started by the gateway).")
+    parser = argparse.ArgumentParser(
+        prog="python -m sparkwire.gateway.worker",
+        description="A sparkwire gateway session process (started by the gateway).",
+    )
     parser.add_argument("--socket", required=True, help="Unix socket path to listen on for the gateway")
-    parser.add_argument("--grace", type=float, default=0.0,
-                        help="seconds to wait for the gateway to come back after it disconnects (0: stop at once)")
+    parser.add_argument(
+        "--grace",
+        type=float,
+        default=0.0,
+        help="seconds to wait for the gateway to come back after it disconnects (0: stop at once)",
+    )
     parser.add_argument("--spill-dir", type=Path, help="folder for outputs larger than --spill-bytes")
     parser.add_argument("--spill-bytes", type=int, default=1024 * 1024)
     parser.add_argument("--sql-max-rows", type=int, default=1000)
     parser.add_argument("--max-output-bytes", type=int, default=DEFAULT_MAX_OUTPUT_BYTES)
-    parser.add_argument("--kind", default="pyspark",
-                        help="the session kind; 'spark' starts the Scala REPL before the session is idle")
+    parser.add_argument(
+        "--kind",
+        default="pyspark",
+        help="the session kind; 'spark' starts the Scala REPL before the session is idle",
+    )
     return parser.parse_args(argv)
 
 
@@ -430,10 +460,18 @@ def main(argv: list[str] | None = None) -> int:
         # (routes_results.py); its client asks for that only when the gateway lists arrow-results.
         os.environ[RESULTS_DIR_ENV] = str(args.spill_dir / "results")
     channel = GatewayChannel(args.socket, args.grace)
-    worker = Worker(channel, args.sql_max_rows, args.max_output_bytes,
-                    (args.spill_dir, args.spill_bytes) if args.spill_dir else None, eager_scala=args.kind == "spark")
-    print(f"sparkwire: session process {os.getpid()} starting Spark "
-          f"({os.environ.get('PYSPARK_SUBMIT_ARGS', 'default arguments')})", flush=True)
+    worker = Worker(
+        channel,
+        args.sql_max_rows,
+        args.max_output_bytes,
+        (args.spill_dir, args.spill_bytes) if args.spill_dir else None,
+        eager_scala=args.kind == "spark",
+    )
+    print(
+        f"sparkwire: session process {os.getpid()} starting Spark "
+        f"({os.environ.get('PYSPARK_SUBMIT_ARGS', 'default arguments')})",
+        flush=True,
+    )
     reader = threading.Thread(target=worker.read_forever, name="sparkwire-reader", daemon=True)
     reader.start()
     try:

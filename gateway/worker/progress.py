@@ -26,8 +26,9 @@ class ProgressReporter:
     :param interval: seconds between reports while a statement runs.
     """
 
-    def __init__(self, send: Callable[[dict[str, Any]], None], jobs_of: Callable[[int], Jobs],
-                 interval: float = 0.2) -> None:
+    def __init__(
+        self, send: Callable[[dict[str, Any]], None], jobs_of: Callable[[int], Jobs], interval: float = 0.2
+    ) -> None:
         self._send = send
         self._jobs_of = jobs_of
         self._interval = interval

@@ -157,11 +157,18 @@ def _user_error(exc: BaseException, code: str) -> ExecutionResult:
     frames = []
     for frame in traceback.extract_tb(_user_frames(exc.__traceback__)):
         if frame.filename == FILENAME:
-            line = cell_lines[frame.lineno - 1] if frame.lineno and 0 < frame.lineno <= len(cell_lines) else ""
-            frame = traceback.FrameSummary(frame.filename, frame.lineno, frame.name, lookup_line=False,
-                                           line=line.strip())
+            line = (
+                cell_lines[frame.lineno - 1] if frame.lineno and 0 < frame.lineno <= len(cell_lines) else ""
+            )
+            frame = traceback.FrameSummary(
+                frame.filename, frame.lineno, frame.name, lookup_line=False, line=line.strip()
+            )
         frames.append(frame)
-    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames), *exception_only_lines(exc)]
+    lines = [
+        "Traceback (most recent call last):\n",
+        *traceback.format_list(frames),
+        *exception_only_lines(exc),
+    ]
     return ExecutionResult.error(type(exc).__name__, safe_str(exc), lines)
 
 

@@ -57,7 +57,9 @@ def require_pinned_threads(gateway: Any) -> None:
     from py4j.clientserver import ClientServer
 
     if not isinstance(gateway, ClientServer):
-        raise ScalaUnavailable("Scala statements need PySpark's pinned threads; unset PYSPARK_PIN_THREAD=false")
+        raise ScalaUnavailable(
+            "Scala statements need PySpark's pinned threads; unset PYSPARK_PIN_THREAD=false"
+        )
 
 
 def scala_version(jvm: Any) -> str:
@@ -85,7 +87,9 @@ class ScalaRepl:
             writer = jvm.java.io.PrintWriter(self._report, True)
             settings = jvm.scala.tools.nsc.Settings()
             settings.processArgumentString("-usejavacp -Yrepl-class-based")
-            getattr(settings.Yreploutdir(), "value_$eq")(str(class_dir))  # a path may hold spaces: not an argument
+            getattr(settings.Yreploutdir(), "value_$eq")(
+                str(class_dir)
+            )  # a path may hold spaces: not an argument
             if version.startswith("2.13"):
                 reporter = jvm.scala.tools.nsc.interpreter.shell.ReplReporterImpl(settings, writer)
                 getattr(reporter, "maxPrintString_$eq")(0)  # show whole values, as Livy does
@@ -208,13 +212,16 @@ class ScalaRepl:
         names: list[str] = []
         if self._version.startswith("2.13"):
             completer = jvm.scala.tools.nsc.interpreter.shell.ReplCompletion(
-                self._intp, jvm.scala.tools.nsc.interpreter.shell.Accumulator())
+                self._intp, jvm.scala.tools.nsc.interpreter.shell.Accumulator()
+            )
             found = completer.complete(code, cursor, True).candidates()
             iterator = found.iterator()
             while iterator.hasNext() and len(names) < _MAX_CANDIDATES:
                 names.append(str(iterator.next().name()))
         else:
-            found = jvm.scala.tools.nsc.interpreter.PresentationCompilerCompleter(self._intp).complete(code, cursor)
+            found = jvm.scala.tools.nsc.interpreter.PresentationCompilerCompleter(self._intp).complete(
+                code, cursor
+            )
             iterator = found.candidates().iterator()
             while iterator.hasNext() and len(names) < _MAX_CANDIDATES:
                 names.append(str(iterator.next()))

@@ -46,18 +46,24 @@ def magic_variable(line: str) -> tuple[str, str]:
     parts = line[1:].split(None, 1)
     name = parts[0] if parts else ""
     if name not in MAGICS:
-        raise MagicError("UnknownMagic", f"unknown magic command '{name}'" if name else "magic command not specified")
+        raise MagicError(
+            "UnknownMagic", f"unknown magic command '{name}'" if name else "magic command not specified"
+        )
     variable = parts[1].strip() if len(parts) > 1 else ""
     if not _IDENTIFIER.match(variable):
-        raise MagicError("ValueError", f"%{name} needs the name of a value the statement or an earlier one "
-                                       f"defined, e.g. %{name} rows")
+        raise MagicError(
+            "ValueError",
+            f"%{name} needs the name of a value the statement or an earlier one defined, e.g. %{name} rows",
+        )
     return name, variable
 
 
 def json_expression(variable: str) -> str:
     """:return: Scala code for the compact JSON text of ``variable`` (json4s's ``Extraction.decompose``)."""
-    return ("org.json4s.jackson.JsonMethods.compact(org.json4s.Extraction.decompose("
-            f"{variable})(org.json4s.DefaultFormats))")
+    return (
+        "org.json4s.jackson.JsonMethods.compact(org.json4s.Extraction.decompose("
+        f"{variable})(org.json4s.DefaultFormats))"
+    )
 
 
 def magic_data(name: str, json_text: str) -> dict[str, Any]:

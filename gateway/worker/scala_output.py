@@ -18,8 +18,10 @@ from .result import ExecutionResult
 
 __all__ = ["CompileError", "compile_errors", "scala_result"]
 
-INCOMPLETE_MESSAGE = ("Incomplete statement: the code ends inside a definition or expression "
-                      "(an unclosed bracket, string or parameter list?)")
+INCOMPLETE_MESSAGE = (
+    "Incomplete statement: the code ends inside a definition or expression "
+    "(an unclosed bracket, string or parameter list?)"
+)
 # The interpreter indents echoed source and carets by the width of its "scala> " prompt.
 _PROMPT_WIDTH = 7
 _ERROR_LINE = re.compile(r"^(?:On line (\d+): |\s*)error: (.*)$")
@@ -56,8 +58,9 @@ def scala_result(outcome: str, report: str, stdout: str, exception: Any, code: s
     lines = [line + "\n" for line in report.rstrip().split("\n")] if report.strip() else []
     if exception is not None:
         message = exception.getMessage()
-        return ExecutionResult.error(str(exception.getClass().getName()), "" if message is None else str(message),
-                                     lines)
+        return ExecutionResult.error(
+            str(exception.getClass().getName()), "" if message is None else str(message), lines
+        )
     errors = compile_errors(report, code)
     if errors:
         return ExecutionResult.error("Error", "\n".join(str(error) for error in errors), lines)

@@ -30,8 +30,9 @@ DEFAULT_MAX_ROWS = 1000
 """Livy's default for ``livy.rsc.sql.num-rows``."""
 
 # Types whose values PySpark cannot collect; CalendarIntervalType exists in Python from Spark 4.0 on.
-_UNCOLLECTABLE = tuple(t for t in (T.YearMonthIntervalType, getattr(T, "CalendarIntervalType", None))
-                       if t is not None)
+_UNCOLLECTABLE = tuple(
+    t for t in (T.YearMonthIntervalType, getattr(T, "CalendarIntervalType", None)) if t is not None
+)
 
 
 def run_sql(spark: SparkSession, code: str, max_rows: int = DEFAULT_MAX_ROWS) -> ExecutionResult:

@@ -51,7 +51,9 @@ export class SparkClient implements ISparkClient {
    * @returns a page of the log.
    */
   sessionLog(endpoint: string, id: number, size: number, from: number | null = null): Promise<SparkAPI.ILog> {
-    return requestAPI<SparkAPI.ILog>(`${endpointPath(endpoint, 'sessions', id, 'log')}?${logQuery(size, from)}`);
+    return requestAPI<SparkAPI.ILog>(
+      `${endpointPath(endpoint, 'sessions', id, 'log')}?${logQuery(size, from)}`
+    );
   }
 
   /** @param endpoint - the endpoint name. @returns its batches, or `available: false`. */
@@ -81,7 +83,9 @@ export class SparkClient implements ISparkClient {
    * @returns a page of the log.
    */
   batchLog(endpoint: string, id: number, size: number, from: number | null = null): Promise<SparkAPI.ILog> {
-    return requestAPI<SparkAPI.ILog>(`${endpointPath(endpoint, 'batches', id, 'log')}?${logQuery(size, from)}`);
+    return requestAPI<SparkAPI.ILog>(
+      `${endpointPath(endpoint, 'batches', id, 'log')}?${logQuery(size, from)}`
+    );
   }
 
   /** @param endpoint - the endpoint name. @returns the session kinds it runs. */

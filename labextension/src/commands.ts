@@ -40,7 +40,12 @@ function idArg(args: ReadonlyPartialJSONObject): number {
   return Number(args.id);
 }
 
-async function confirm(title: string, body: string, label: string, trans: TranslationBundle): Promise<boolean> {
+async function confirm(
+  title: string,
+  body: string,
+  label: string,
+  trans: TranslationBundle
+): Promise<boolean> {
   const result = await showDialog({
     title,
     body,
@@ -79,7 +84,10 @@ export function addCommands(context: ICommandContext): void {
     const result = await showDialog({
       title: trans.__('Submit a Spark batch'),
       body: new BatchFormBody(names, endpoint, path, trans),
-      buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.okButton({ label: trans.__('Submit') })]
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        Dialog.okButton({ label: trans.__('Submit') })
+      ]
     });
     if (!result.button.accept || result.value === null) {
       return;
@@ -113,7 +121,10 @@ export function addCommands(context: ICommandContext): void {
       const result = await showDialog({
         title: trans.__('New session on %1', endpoint),
         body: new SessionFormBody(model.profiles, trans, kinds),
-        buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.okButton({ label: trans.__('Create') })]
+        buttons: [
+          Dialog.cancelButton({ label: trans.__('Cancel') }),
+          Dialog.okButton({ label: trans.__('Create') })
+        ]
       });
       if (!result.button.accept || result.value === null) {
         return;
@@ -135,7 +146,11 @@ export function addCommands(context: ICommandContext): void {
         endpoint !== null &&
         (await confirm(
           trans.__('Delete session %1?', id),
-          trans.__('This stops session %1 on %2 and its Spark application, for every notebook using it.', id, endpoint),
+          trans.__(
+            'This stops session %1 on %2 and its Spark application, for every notebook using it.',
+            id,
+            endpoint
+          ),
           trans.__('Delete'),
           trans
         ))

@@ -12,7 +12,12 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { SparkClient } from './client';
 import { addCommands, CommandIDs } from './commands';
 import { sparkIcon } from './icons';
-import { DEFAULT_LOG_LINES, DEFAULT_MAX_REFRESH_INTERVAL, DEFAULT_REFRESH_INTERVAL, SparkModel } from './model';
+import {
+  DEFAULT_LOG_LINES,
+  DEFAULT_MAX_REFRESH_INTERVAL,
+  DEFAULT_REFRESH_INTERVAL,
+  SparkModel
+} from './model';
 import { EXTENSION_ID, ISparkModel } from './tokens';
 import { SparkPanel } from './widgets/SparkPanel';
 
@@ -24,7 +29,14 @@ const plugin: JupyterFrontEndPlugin<ISparkModel> = {
   description: 'A side panel listing Spark sessions and batches on every configured Livy endpoint.',
   autoStart: true,
   provides: ISparkModel,
-  optional: [ILayoutRestorer, ISettingRegistry, ITranslator, IDocumentManager, IDefaultFileBrowser, ICommandPalette],
+  optional: [
+    ILayoutRestorer,
+    ISettingRegistry,
+    ITranslator,
+    IDocumentManager,
+    IDefaultFileBrowser,
+    ICommandPalette
+  ],
   activate: async (
     app: JupyterFrontEnd,
     restorer: ILayoutRestorer | null,
@@ -74,7 +86,12 @@ const plugin: JupyterFrontEndPlugin<ISparkModel> = {
       rank: 60
     });
     const category = trans.__('Spark');
-    for (const command of [CommandIDs.open, CommandIDs.refresh, CommandIDs.newSession, CommandIDs.submitBatch]) {
+    for (const command of [
+      CommandIDs.open,
+      CommandIDs.refresh,
+      CommandIDs.newSession,
+      CommandIDs.submitBatch
+    ]) {
       palette?.addItem({ command, category });
     }
     return model;

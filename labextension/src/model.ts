@@ -10,7 +10,15 @@ import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { errorMessage } from './format';
-import { EXTENSION_ID, IEndpointState, ILogPage, ISparkClient, ISparkModel, SESSION_KINDS, SparkAPI } from './tokens';
+import {
+  EXTENSION_ID,
+  IEndpointState,
+  ILogPage,
+  ISparkClient,
+  ISparkModel,
+  SESSION_KINDS,
+  SparkAPI
+} from './tokens';
 
 /** Defaults of the settings in `schema/plugin.json`. */
 export const DEFAULT_REFRESH_INTERVAL = 3000;
@@ -159,7 +167,10 @@ export class SparkModel implements ISparkModel {
    * @param request - what to create.
    * @returns the new session, or null after showing the failure inline.
    */
-  async createSession(endpoint: string, request: SparkAPI.ISessionRequest): Promise<SparkAPI.ISession | null> {
+  async createSession(
+    endpoint: string,
+    request: SparkAPI.ISessionRequest
+  ): Promise<SparkAPI.ISession | null> {
     return this._act(endpoint, async state => {
       const session = await this._client.createSession(endpoint, request);
       state.sessions = upsert(state.sessions, session);
@@ -272,7 +283,10 @@ export class SparkModel implements ISparkModel {
     this._emit();
   }
 
-  private async _act<T>(endpoint: string, action: (state: IMutableEndpoint) => Promise<T>): Promise<T | null> {
+  private async _act<T>(
+    endpoint: string,
+    action: (state: IMutableEndpoint) => Promise<T>
+  ): Promise<T | null> {
     const state = this._states.get(endpoint);
     if (state === undefined) {
       this.reportError(null, `Unknown endpoint "${endpoint}"; refresh the panel.`);
@@ -339,7 +353,10 @@ export class SparkModel implements ISparkModel {
 
   private async _reloadEndpoint(state: IMutableEndpoint): Promise<boolean> {
     const name = state.endpoint.name;
-    const [sessions, batches] = await Promise.allSettled([this._client.sessions(name), this._client.batches(name)]);
+    const [sessions, batches] = await Promise.allSettled([
+      this._client.sessions(name),
+      this._client.batches(name)
+    ]);
     if (this._states.get(name) !== state) {
       return true; // Removed from the configuration meanwhile.
     }

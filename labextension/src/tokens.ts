@@ -154,12 +154,22 @@ export class SparkRequestError extends Error {
    * @returns the error, its message taken from the body's `message` when there is one.
    */
   static fromResponse(status: number, statusText: string, body: unknown): SparkRequestError {
-    if (body !== null && typeof body === 'object' && typeof (body as SparkAPI.IErrorBody).message === 'string') {
+    if (
+      body !== null &&
+      typeof body === 'object' &&
+      typeof (body as SparkAPI.IErrorBody).message === 'string'
+    ) {
       const { message, reason, traceback } = body as SparkAPI.IErrorBody;
       return new SparkRequestError(message, status, reason ?? '', traceback ?? '');
     }
     // A proxy or Jupyter itself may answer with HTML or plain text: show its start, not the markup.
-    const text = typeof body === 'string' ? body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() : '';
+    const text =
+      typeof body === 'string'
+        ? body
+            .replace(/<[^>]*>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim()
+        : '';
     const detail = text.slice(0, 200) || statusText || 'no details';
     return new SparkRequestError(`The Jupyter server answered ${status}: ${detail}`, status);
   }

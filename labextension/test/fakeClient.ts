@@ -5,7 +5,11 @@
 
 import { ISparkClient, SparkAPI, SparkRequestError } from '../src/tokens';
 
-export function session(id: number, state = 'idle', extra: Partial<SparkAPI.ISession> = {}): SparkAPI.ISession {
+export function session(
+  id: number,
+  state = 'idle',
+  extra: Partial<SparkAPI.ISession> = {}
+): SparkAPI.ISession {
   return {
     id,
     name: null,
@@ -38,7 +42,9 @@ export function batch(id: number, state = 'running'): SparkAPI.IBatch {
 }
 
 export class FakeClient implements ISparkClient {
-  endpointList: SparkAPI.IEndpoint[] = [{ name: 'local', url: 'http://127.0.0.1:8998', auth: 'none', default: true }];
+  endpointList: SparkAPI.IEndpoint[] = [
+    { name: 'local', url: 'http://127.0.0.1:8998', auth: 'none', default: true }
+  ];
   profiles: string[] = [];
   sessionLists = new Map<string, SparkAPI.ISession[]>();
   batchLists = new Map<string, SparkAPI.IBatchList>();
@@ -83,7 +89,12 @@ export class FakeClient implements ISparkClient {
     }
   }
 
-  async sessionLog(endpoint: string, id: number, size: number, from: number | null = null): Promise<SparkAPI.ILog> {
+  async sessionLog(
+    endpoint: string,
+    id: number,
+    size: number,
+    from: number | null = null
+  ): Promise<SparkAPI.ILog> {
     this.calls.push(`log session ${endpoint} ${id} ${size}${from === null ? '' : ` from ${from}`}`);
     this._check(endpoint);
     return { id, from: 0, total: 1, lines: ['ready'] };
@@ -106,7 +117,12 @@ export class FakeClient implements ISparkClient {
     this._check(endpoint);
   }
 
-  async batchLog(endpoint: string, id: number, size: number, from: number | null = null): Promise<SparkAPI.ILog> {
+  async batchLog(
+    endpoint: string,
+    id: number,
+    size: number,
+    from: number | null = null
+  ): Promise<SparkAPI.ILog> {
     this.calls.push(`log batch ${endpoint} ${id} ${size}${from === null ? '' : ` from ${from}`}`);
     this._check(endpoint);
     return { id, from: 0, total: 0, lines: [] };
@@ -115,6 +131,8 @@ export class FakeClient implements ISparkClient {
   async sessionKinds(endpoint: string): Promise<SparkAPI.ISessionKinds> {
     this.calls.push(`kinds ${endpoint}`);
     this._check(endpoint);
-    return this.kinds.get(endpoint) ?? { kinds: ['pyspark', 'sql', 'shared', 'spark', 'sparkr'], source: 'livy' };
+    return (
+      this.kinds.get(endpoint) ?? { kinds: ['pyspark', 'sql', 'shared', 'spark', 'sparkr'], source: 'livy' }
+    );
   }
 }

@@ -31,7 +31,10 @@ let pager: LogPager;
 beforeEach(() => {
   log = new GrowingLog();
   pageSize = 10;
-  pager = new LogPager(page => log.fetch(page), () => pageSize);
+  pager = new LogPager(
+    page => log.fetch(page),
+    () => pageSize
+  );
 });
 
 describe('LogPager', () => {
@@ -51,7 +54,10 @@ describe('LogPager', () => {
     expect(await pager.earlier()).toBe(0);
     expect(pager.hasEarlier).toBe(false);
     expect(pager.lines).toEqual(log.lines);
-    expect(log.asked.slice(1)).toEqual([{ from: 5, size: 10 }, { from: 0, size: 5 }]);
+    expect(log.asked.slice(1)).toEqual([
+      { from: 5, size: 10 },
+      { from: 0, size: 5 }
+    ]);
   });
 
   it('follows new lines from the last one seen, one page per poll', async () => {

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 
 import { attachNotebook, attachSource } from '../src/attach';
 import { errorMessage, formatAge, formatItemAge, isFinal, stateGroup } from '../src/format';
-import { batchRequest, FormError, isRemotePath, parseConf, parseJsonObject, sessionRequest, splitArgs } from '../src/forms';
+import {
+  batchRequest,
+  FormError,
+  isRemotePath,
+  parseConf,
+  parseJsonObject,
+  sessionRequest,
+  splitArgs
+} from '../src/forms';
 import { REMOTE_KERNEL_NAME, SparkRequestError } from '../src/tokens';
 
 describe('states and ages', () => {
@@ -39,7 +47,7 @@ describe('states and ages', () => {
     expect(formatAge(1_000_000_000_000, 1_000_000_000_000 + ms)).toBe(text);
   });
 
-  it('marks the age of an item older than the server\'s first look as a lower bound', () => {
+  it("marks the age of an item older than the server's first look as a lower bound", () => {
     const now = 1_000_000_000_000;
     expect(formatItemAge({ firstSeen: now - 120_000, seenAtStart: true }, now)).toBe('≥2m');
     expect(formatItemAge({ firstSeen: now - 120_000, seenAtStart: false }, now)).toBe('2m');
@@ -63,7 +71,11 @@ describe('server errors', () => {
   });
 
   it('shows the text of an HTML error page without its markup', () => {
-    const error = SparkRequestError.fromResponse(504, 'Gateway Timeout', '<html><body><h1>504</h1> upstream timed out</body></html>');
+    const error = SparkRequestError.fromResponse(
+      504,
+      'Gateway Timeout',
+      '<html><body><h1>504</h1> upstream timed out</body></html>'
+    );
     expect(error.message).toBe('The Jupyter server answered 504: 504 upstream timed out');
   });
 
@@ -93,7 +105,9 @@ describe('form parsing', () => {
   it('parses JSON objects and explains bad ones', () => {
     expect(parseJsonObject('  ', 'X')).toBeUndefined();
     expect(parseJsonObject('{"driverMemory": "2g"}', 'X')).toEqual({ driverMemory: '2g' });
-    expect(() => parseJsonObject('{driverMemory: 2g}', 'Session properties')).toThrow(/Session properties is not valid JSON/);
+    expect(() => parseJsonObject('{driverMemory: 2g}', 'Session properties')).toThrow(
+      /Session properties is not valid JSON/
+    );
     expect(() => parseJsonObject('[1]', 'X')).toThrow(/must be a JSON object/);
   });
 
@@ -103,7 +117,9 @@ describe('form parsing', () => {
   });
 
   it('builds a session request from the filled fields only', () => {
-    expect(sessionRequest({ kind: 'pyspark', name: '  ', profile: '', properties: '' })).toEqual({ kind: 'pyspark' });
+    expect(sessionRequest({ kind: 'pyspark', name: '  ', profile: '', properties: '' })).toEqual({
+      kind: 'pyspark'
+    });
     expect(
       sessionRequest({ kind: 'sql', name: ' etl ', profile: 'big', properties: '{"conf": {"k": "v"}}' })
     ).toEqual({ kind: 'sql', name: 'etl', profile: 'big', properties: { conf: { k: 'v' } } });
@@ -117,14 +133,29 @@ describe('form parsing', () => {
   });
 
   it('builds a batch request', () => {
-    expect(batchRequest({ path: 'jobs/pi.py', name: '', className: '', args: '10 "a b"', conf: '' })).toEqual({
-      path: 'jobs/pi.py',
-      args: ['10', 'a b']
-    });
+    expect(batchRequest({ path: 'jobs/pi.py', name: '', className: '', args: '10 "a b"', conf: '' })).toEqual(
+      {
+        path: 'jobs/pi.py',
+        args: ['10', 'a b']
+      }
+    );
     expect(
-      batchRequest({ path: 'hdfs:///app.jar', name: 'nightly', className: 'com.x.Main', args: '', conf: '{"spark.executor.cores": 2}' })
-    ).toEqual({ file: 'hdfs:///app.jar', name: 'nightly', className: 'com.x.Main', conf: { 'spark.executor.cores': '2' } });
-    expect(() => batchRequest({ path: ' ', name: '', className: '', args: '', conf: '' })).toThrow(/Choose the application/);
+      batchRequest({
+        path: 'hdfs:///app.jar',
+        name: 'nightly',
+        className: 'com.x.Main',
+        args: '',
+        conf: '{"spark.executor.cores": 2}'
+      })
+    ).toEqual({
+      file: 'hdfs:///app.jar',
+      name: 'nightly',
+      className: 'com.x.Main',
+      conf: { 'spark.executor.cores': '2' }
+    });
+    expect(() => batchRequest({ path: ' ', name: '', className: '', args: '', conf: '' })).toThrow(
+      /Choose the application/
+    );
   });
 });
 

@@ -8,7 +8,11 @@ let client: FakeClient;
 let model: SparkModel;
 
 function makeModel(options: { refreshInterval?: number; logLines?: number } = {}): SparkModel {
-  model = new SparkModel({ client, refreshInterval: options.refreshInterval ?? 1000, logLines: options.logLines });
+  model = new SparkModel({
+    client,
+    refreshInterval: options.refreshInterval ?? 1000,
+    logLines: options.logLines
+  });
   return model;
 }
 
@@ -27,7 +31,12 @@ afterEach(() => {
 
 describe('refresh', () => {
   it('loads every endpoint with its sessions and batches, sorted by id', async () => {
-    client.endpointList.push({ name: 'prod', url: 'https://livy.example:8998', auth: 'basic', default: false });
+    client.endpointList.push({
+      name: 'prod',
+      url: 'https://livy.example:8998',
+      auth: 'basic',
+      default: false
+    });
     client.profiles = ['big'];
     client.sessionLists.set('local', [session(3), session(1, 'starting')]);
     client.batchLists.set('prod', { available: true, batches: [batch(5)] });

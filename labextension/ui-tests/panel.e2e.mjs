@@ -103,7 +103,9 @@ try {
   report('session kinds offered', { kinds });
   await dialog.getByLabel('Kind').selectOption('pyspark');
   await dialog.getByLabel('Name').fill(name);
-  await dialog.getByLabel('Session properties (JSON)').fill('{"conf": {"spark.sql.shuffle.partitions": "2"}}');
+  await dialog
+    .getByLabel('Session properties (JSON)')
+    .fill('{"conf": {"spark.sql.shuffle.partitions": "2"}}');
   await dialog.getByRole('button', { name: 'Create' }).click();
   await dialog.waitFor({ state: 'detached' });
   const item = section.getByRole('listitem').filter({ hasText: name });
@@ -132,7 +134,9 @@ try {
   const notebook = page.locator('.jp-NotebookPanel:visible');
   await notebook.locator('.jp-Cell .cm-content', { hasText: `%attach ${id}` }).waitFor({ timeout: 30000 });
   await notebook.locator('.jp-Toolbar-kernelName', { hasText: 'Remote PySpark' }).waitFor({ timeout: 30000 });
-  report('notebook attached', { tab: await page.locator('.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel').first().textContent() });
+  report('notebook attached', {
+    tab: await page.locator('.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel').first().textContent()
+  });
   await screenshot('panel-attach-notebook.png');
 
   // Run the attach cell, then a multi-stage Spark job of a few seconds: while it runs, the live view
@@ -146,7 +150,10 @@ try {
     return cell;
   };
   const finished = (cell, timeout) =>
-    cell.locator('.jp-InputPrompt').filter({ hasText: /\[\d+\]/ }).waitFor({ timeout });
+    cell
+      .locator('.jp-InputPrompt')
+      .filter({ hasText: /\[\d+\]/ })
+      .waitFor({ timeout });
   // A cell run before the kernel is connected would be dropped: wait until it is idle.
   await page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').waitFor({ timeout: 60000 });
   await finished(await runCell(0), 60000);
@@ -156,12 +163,18 @@ try {
   await cells.nth(1).locator('.cm-content').fill(env.JOBS_CELL);
   const jobsCell = await runCell(1);
   const live = jobsCell.locator('.jp-OutputArea-output .sparkwire-jobs');
-  await live.filter({ hasText: 'RUNNING' }).filter({ hasText: /stage \d+/ }).waitFor({ timeout: 60000 });
+  await live
+    .filter({ hasText: 'RUNNING' })
+    .filter({ hasText: /stage \d+/ })
+    .waitFor({ timeout: 60000 });
   const firstText = await live.textContent();
   const asWidget = (await jobsCell.locator('.widget-html-content .sparkwire-jobs').count()) > 0;
   const busy = await page.locator('.jp-Notebook-ExecutionIndicator[data-status="busy"]').count();
   // It updates in place: some of the job's 8 tasks done while it still runs.
-  await live.filter({ hasText: 'RUNNING' }).filter({ hasText: /(?<!\d)[1-7]\/8(?!\d)/ }).waitFor({ timeout: 60000 });
+  await live
+    .filter({ hasText: 'RUNNING' })
+    .filter({ hasText: /(?<!\d)[1-7]\/8(?!\d)/ })
+    .waitFor({ timeout: 60000 });
   const liveText = await live.textContent();
   report('live jobs shown', { firstText, text: liveText, widget: asWidget, kernelBusy: busy > 0 });
   await screenshot('notebook-jobs-live.png');
@@ -192,7 +205,9 @@ try {
   await confirm.getByRole('button', { name: 'Delete' }).click();
   await page.waitForFunction(
     ([sessionId, finalStates]) => {
-      const row = document.querySelector(`#sparkwire-panel .jp-SparkPanel-item[data-session-id="${sessionId}"]`);
+      const row = document.querySelector(
+        `#sparkwire-panel .jp-SparkPanel-item[data-session-id="${sessionId}"]`
+      );
       return row === null || finalStates.includes(row.getAttribute('data-state'));
     },
     [id, FINAL],
@@ -231,11 +246,16 @@ try {
     const before = await ticks();
     await page.waitForFunction(
       ([selector, count]) =>
-        ((document.querySelector(selector)?.textContent ?? '').match(/sleepy: tick \d+/g) ?? []).length > count,
+        ((document.querySelector(selector)?.textContent ?? '').match(/sleepy: tick \d+/g) ?? []).length >
+        count,
       [`#sparkwire-log-${encodeURIComponent(ENDPOINT)}-batch-${batchId} pre`, before + 2],
       { timeout: 90000 }
     );
-    report('log followed', { ticksBefore: before, ticksAfter: await ticks(), status: await batchLog.locator('.jp-SparkLog-status').textContent() });
+    report('log followed', {
+      ticksBefore: before,
+      ticksAfter: await ticks(),
+      status: await batchLog.locator('.jp-SparkLog-status').textContent()
+    });
     await screenshot('panel-batch-log-follow.png');
     await batchLog.getByLabel('Search the log').fill('tick');
     const matches = (await batchText.textContent()).split('\n');
@@ -257,7 +277,9 @@ try {
     await batchItem.getByRole('button', { name: `Kill batch ${batchId}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Kill' }).click();
     await section
-      .locator(`.jp-SparkPanel-item[data-batch-id="${batchId}"]:is(${FINAL.map(s => `[data-state="${s}"]`).join(',')})`)
+      .locator(
+        `.jp-SparkPanel-item[data-batch-id="${batchId}"]:is(${FINAL.map(s => `[data-state="${s}"]`).join(',')})`
+      )
       .waitFor({ timeout: 60000 });
     report('batch killed', { state: await batchItem.getAttribute('data-state') });
     await screenshot('panel-batch-killed.png');

@@ -27,15 +27,27 @@ class Cli:
     def __init__(self, home: Path) -> None:
         self.home = home
 
-    def __call__(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-                 timeout: float = 180) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "sparkwire", *args], check=False, capture_output=True,
-                              text=True, cwd=cwd, env={**os.environ, "HOME": str(self.home), **(env or {})},
-                              timeout=timeout)
+    def __call__(
+        self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 180
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "sparkwire", *args],
+            check=False,
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env={**os.environ, "HOME": str(self.home), **(env or {})},
+            timeout=timeout,
+        )
 
     def popen(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-m", "sparkwire", *args], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env={**os.environ, "HOME": str(self.home)})
+        return subprocess.Popen(
+            [sys.executable, "-m", "sparkwire", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "HOME": str(self.home)},
+        )
 
 
 @pytest.fixture(scope="module")
@@ -61,15 +73,33 @@ def sparkwire(tmp_path_factory: pytest.TempPathFactory, cli_gateway: RunningGate
     """The command, with one configured endpoint ``gw``: the test gateway."""
     home = tmp_path_factory.mktemp("home")
     (home / ".sparkwire").mkdir()
-    (home / ".sparkwire" / "config.json").write_text(json.dumps({"endpoints": {"gw": {"url": cli_gateway.url}}}))
+    (home / ".sparkwire" / "config.json").write_text(
+        json.dumps({"endpoints": {"gw": {"url": cli_gateway.url}}})
+    )
     return Cli(home)
 
 
-def test_submit_wait_streams_the_log_and_exits_with_the_outcome(sparkwire: Cli, cli_gateway: RunningGateway,
-                                                                 jobs: Path) -> None:
+def test_submit_wait_streams_the_log_and_exits_with_the_outcome(
+    sparkwire: Cli, cli_gateway: RunningGateway, jobs: Path
+) -> None:
     # A relative FILE is the caller's: the command sends it as an absolute path.
-    ok = sparkwire("batch", "submit", "hello.py", "--url", cli_gateway.url, "--name", "greeting", *QUICK,
-                   "--driver-memory", "512m", "--wait", "--", "one", "--two", cwd=jobs)
+    ok = sparkwire(
+        "batch",
+        "submit",
+        "hello.py",
+        "--url",
+        cli_gateway.url,
+        "--name",
+        "greeting",
+        *QUICK,
+        "--driver-memory",
+        "512m",
+        "--wait",
+        "--",
+        "one",
+        "--two",
+        cwd=jobs,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "hello from the batch ['one', '--two']" in ok.stdout
     assert "spark-submit exited with code 0" in ok.stdout
@@ -77,8 +107,9 @@ def test_submit_wait_streams_the_log_and_exits_with_the_outcome(sparkwire: Cli, 
     assert progress[0].startswith("[batch ") and "submitted" in progress[0]
     assert "starting · 0s" in progress[1] and "success · " in progress[-1]
 
-    failed = sparkwire("batch", "submit", str(jobs / "failing.py"), *QUICK, "--wait",
-                       env={"SPARKWIRE_URL": cli_gateway.url})
+    failed = sparkwire(
+        "batch", "submit", str(jobs / "failing.py"), *QUICK, "--wait", env={"SPARKWIRE_URL": cli_gateway.url}
+    )
     assert failed.returncode == 1, failed.stderr
     assert "the batch gives up" in failed.stdout and "dead · " in failed.stderr.splitlines()[-1]
     assert "Traceback" not in failed.stderr
@@ -86,7 +117,9 @@ def test_submit_wait_streams_the_log_and_exits_with_the_outcome(sparkwire: Cli, 
 
 def test_list_status_logs_and_kill(sparkwire: Cli, cli_gateway: RunningGateway, jobs: Path) -> None:
     url = cli_gateway.url
-    submitted = sparkwire("batch", "submit", str(jobs / "sleeper.py"), "--url", url, "--name", "sleeper", *QUICK)
+    submitted = sparkwire(
+        "batch", "submit", str(jobs / "sleeper.py"), "--url", url, "--name", "sleeper", *QUICK
+    )
     assert submitted.returncode == 0 and "submitted" in submitted.stdout, submitted.stderr
     batch_id = submitted.stdout.split()[1]
     deadline = time.monotonic() + 120
@@ -95,7 +128,13 @@ def test_list_status_logs_and_kill(sparkwire: Cli, cli_gateway: RunningGateway, 
         time.sleep(0.5)
 
     listing = sparkwire("batch", "list", "--url", url)
-    assert listing.returncode == 0 and listing.stdout.splitlines()[0].split() == ["ID", "STATE", "NAME", "APP", "ID"]
+    assert listing.returncode == 0 and listing.stdout.splitlines()[0].split() == [
+        "ID",
+        "STATE",
+        "NAME",
+        "APP",
+        "ID",
+    ]
     row = next(line.split() for line in listing.stdout.splitlines() if line.split()[0] == batch_id)
     assert row[2] == "sleeper" and row[1] in ("starting", "running")
     status = sparkwire("batch", "status", "sleeper", "--url", url)

@@ -26,13 +26,13 @@ class FakeLog:
     def add(self, *lines: str) -> None:
         self.lines += lines
         if self.keep is not None:
-            del self.lines[:-self.keep]
+            del self.lines[: -self.keep]
 
     def fetch(self, from_: int | None, size: int) -> SessionLog:
         self.calls += 1
         total = len(self.lines)
         start = max(total - size, 0) if from_ is None else min(from_, total)
-        return SessionLog(id=0, from_=start, total=total, lines=tuple(self.lines[start:start + size]))
+        return SessionLog(id=0, from_=start, total=total, lines=tuple(self.lines[start : start + size]))
 
 
 def test_each_new_line_is_reported_once_across_pages() -> None:
@@ -88,8 +88,13 @@ def test_follow_reports_state_changes_and_every_line_until_the_batch_ends() -> N
     client = FakeClient(["starting", "starting", "running", "running", "success"])
     lines: list[str] = []
     states: list[tuple[str, float]] = []
-    final = follow_batch(client, 5, on_line=lines.append,  # type: ignore[arg-type]
-                         on_state=lambda b, elapsed: states.append((b.state.value, elapsed)), intervals=[0.0] * 10)
+    final = follow_batch(
+        client,
+        5,
+        on_line=lines.append,  # type: ignore[arg-type]
+        on_state=lambda b, elapsed: states.append((b.state.value, elapsed)),
+        intervals=[0.0] * 10,
+    )
     assert final.state is BatchState.SUCCESS and batch_exit_code(final) == 0
     assert [s for s, _ in states] == ["starting", "running", "success"] and all(e >= 0 for _, e in states)
     assert lines == ["now starting", "now starting", "now running", "now running", "now success"]
@@ -116,14 +121,24 @@ def test_the_endpoint_comes_from_the_url_the_config_file_or_the_default(tmp_path
     assert endpoint_for("http://x:1", None, {**home, "SPARKWIRE_URL": "http://y:2"}).url == "http://x:1"
     assert endpoint_for(None, None, {**home, "SPARKWIRE_URL": "http://y:2"}).url == "http://y:2"
     (tmp_path / ".sparkwire").mkdir()
-    (tmp_path / ".sparkwire" / "config.json").write_text(json.dumps({
-        "endpoints": {"local": {"url": "http://127.0.0.1:8998"},
-                      "prod": {"url": "https://livy:8998", "auth": "bearer", "token": "t0k"}}}))
+    (tmp_path / ".sparkwire" / "config.json").write_text(
+        json.dumps(
+            {
+                "endpoints": {
+                    "local": {"url": "http://127.0.0.1:8998"},
+                    "prod": {"url": "https://livy:8998", "auth": "bearer", "token": "t0k"},
+                }
+            }
+        )
+    )
     prod = endpoint_for(None, "prod", home)
     assert (prod.url, prod.auth) == ("https://livy:8998", "bearer")
     assert endpoint_for(None, None, {**home, "SPARKWIRE_ENDPOINT": "prod"}).name == "prod"
     # docs/batches.md's order: $SPARKWIRE_URL comes before the config file's default endpoint.
-    assert endpoint_for(None, None, {**home, "SPARKWIRE_ENDPOINT": "prod", "SPARKWIRE_URL": "http://y:2"}).url == "http://y:2"
+    assert (
+        endpoint_for(None, None, {**home, "SPARKWIRE_ENDPOINT": "prod", "SPARKWIRE_URL": "http://y:2"}).url
+        == "http://y:2"
+    )
     with pytest.raises(ConfigError, match="Known endpoints"):
         endpoint_for(None, "nope", home)
     with pytest.raises(ValueError, match="http"):

@@ -51,25 +51,64 @@ def test_binder_steps_in_a_fresh_environment(tmp_path: Path, repo_root: Path) ->
     base_python = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base_python, "-m", "venv", str(env_dir)], check=True)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH", "SPARKWIRE_"))}
-    env.update(PATH=f"{env_dir / 'bin'}{os.pathsep}{env['PATH']}", HOME=str(home), VIRTUAL_ENV=str(env_dir),
-               SPARKWIRE_GATEWAY_PORT=str(port), SPARKWIRE_GATEWAY_WORK_DIR=str(tmp_path / "gateway"),
-               # The fresh kernel finds the gateway on this test's port instead of 8998.
-               SPARKWIRE_URL=f"http://127.0.0.1:{port}", JUPYTER_PLATFORM_DIRS="1")
-    build = subprocess.run(["bash", "binder/postBuild"], cwd=checkout, env=env, capture_output=True, text=True,
-                           timeout=900, check=False)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH", "SPARKWIRE_"))
+    }
+    env.update(
+        PATH=f"{env_dir / 'bin'}{os.pathsep}{env['PATH']}",
+        HOME=str(home),
+        VIRTUAL_ENV=str(env_dir),
+        SPARKWIRE_GATEWAY_PORT=str(port),
+        SPARKWIRE_GATEWAY_WORK_DIR=str(tmp_path / "gateway"),
+        # The fresh kernel finds the gateway on this test's port instead of 8998.
+        SPARKWIRE_URL=f"http://127.0.0.1:{port}",
+        JUPYTER_PLATFORM_DIRS="1",
+    )
+    build = subprocess.run(
+        ["bash", "binder/postBuild"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-3000:]
-    kernels = subprocess.run([str(env_dir / "bin" / "jupyter"), "kernelspec", "list"], env=env, capture_output=True,
-                             text=True, check=True).stdout
+    kernels = subprocess.run(
+        [str(env_dir / "bin" / "jupyter"), "kernelspec", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "remote-pyspark" in kernels and str(env_dir) in kernels
     output = tmp_path / "executed.ipynb"
     try:
         run = subprocess.run(
-            ["bash", "binder/start", str(env_dir / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
-             "--ExecutePreprocessor.timeout=300", "examples/remote-pyspark.ipynb", "--output", str(output)],
-            cwd=checkout, env=env, capture_output=True, text=True, timeout=600, check=False)
+            [
+                "bash",
+                "binder/start",
+                str(env_dir / "bin" / "jupyter"),
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                "--ExecutePreprocessor.timeout=300",
+                "examples/remote-pyspark.ipynb",
+                "--output",
+                str(output),
+            ],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert run.returncode == 0, run.stderr[-4000:]
-        assert requests.get(f"http://127.0.0.1:{port}/version", timeout=5).ok  # start left the gateway running
+        assert requests.get(
+            f"http://127.0.0.1:{port}/version", timeout=5
+        ).ok  # start left the gateway running
         assert "Pi is roughly 3.1" in output.read_text()
     finally:
         _stop_gateways_of(env_dir)

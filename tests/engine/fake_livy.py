@@ -37,9 +37,13 @@ class FakeLivy:
 
     def add_session(self, state: str = "idle", kind: str = "pyspark") -> int:
         session_id = next(self._ids)
-        self.sessions[session_id] = {"id": session_id, "state": state, "kind": kind,
-                                     "appInfo": {"sparkUiUrl": f"http://driver-{session_id}:4040"},
-                                     "log": [f"log of {session_id}"]}
+        self.sessions[session_id] = {
+            "id": session_id,
+            "state": state,
+            "kind": kind,
+            "appInfo": {"sparkUiUrl": f"http://driver-{session_id}:4040"},
+            "log": [f"log of {session_id}"],
+        }
         return session_id
 
     def session_url(self, session_id: int | str) -> str:
@@ -49,8 +53,12 @@ class FakeLivy:
         try:
             return self.sessions[int(session_id)]
         except KeyError:
-            raise SessionNotFound(f"Session {session_id} not found.", url=self.session_url(session_id),
-                                  session_id=session_id, status=404) from None
+            raise SessionNotFound(
+                f"Session {session_id} not found.",
+                url=self.session_url(session_id),
+                session_id=session_id,
+                status=404,
+            ) from None
 
     def create_session(self, spec: SessionSpec | None = None, **_: Any) -> Session:
         body = (spec or SessionSpec()).to_json()
@@ -68,7 +76,9 @@ class FakeLivy:
     def session_state(self, session_id: int | str, **_: Any) -> SessionState:
         return SessionState(self._get(session_id)["state"])
 
-    def session_log(self, session_id: int | str, from_: int | None = None, size: int = 100, **_: Any) -> SessionLog:
+    def session_log(
+        self, session_id: int | str, from_: int | None = None, size: int = 100, **_: Any
+    ) -> SessionLog:
         lines = self._get(session_id)["log"]
         return SessionLog.from_json({"id": int(session_id), "from": 0, "total": len(lines), "log": lines})
 
@@ -80,15 +90,22 @@ class FakeLivy:
 
     def list_sessions(self, from_: int = 0, size: int = 100, **_: Any) -> SessionList:
         items = list(self.sessions.values())
-        return SessionList.from_json({"from": from_, "total": len(items), "sessions": items[from_:from_ + size]})
+        return SessionList.from_json(
+            {"from": from_, "total": len(items), "sessions": items[from_ : from_ + size]}
+        )
 
     def extensions(self) -> frozenset[str]:
         return frozenset()  # Apache Livy's API, no more
 
     def submit_statement(self, session_id: int | str, code: str, kind: Any = None, **_: Any) -> Statement:
         self._get(session_id)
-        statement = {"id": len(self.statements), "state": "available", "code": code, "progress": 1.0,
-                     "output": {"status": "ok", "execution_count": 0, "data": {"text/plain": f"ran {code}"}}}
+        statement = {
+            "id": len(self.statements),
+            "state": "available",
+            "code": code,
+            "progress": 1.0,
+            "output": {"status": "ok", "execution_count": 0, "data": {"text/plain": f"ran {code}"}},
+        }
         self.statements.append(statement)
         return Statement.from_json(statement)
 

@@ -40,21 +40,33 @@ def test_nothing_configured_means_the_local_gateway(home: Path) -> None:
 
 
 def test_file_endpoints_profiles_and_kernel_options(home: Path) -> None:
-    write(home / ".sparkwire" / "config.json", {
-        "endpoints": {
-            "prod": {"url": "https://livy.example.com:8998/", "auth": "basic", "user": "alice",
-                     "password": "s3cret", "headers": {"X-Team": "data"}},
-            "dev": {"url": "http://dev:8998"},
+    write(
+        home / ".sparkwire" / "config.json",
+        {
+            "endpoints": {
+                "prod": {
+                    "url": "https://livy.example.com:8998/",
+                    "auth": "basic",
+                    "user": "alice",
+                    "password": "s3cret",
+                    "headers": {"X-Team": "data"},
+                },
+                "dev": {"url": "http://dev:8998"},
+            },
+            "default_endpoint": "prod",
+            "session": {"driverMemory": "2g", "conf": {"spark.a": "1"}},
+            "profiles": {"big": {"executorMemory": "8g", "conf": {"spark.b": "2"}}},
+            "kernel": {"keep_session_on_shutdown": True, "session_start_timeout": 30, "progress": "text"},
         },
-        "default_endpoint": "prod",
-        "session": {"driverMemory": "2g", "conf": {"spark.a": "1"}},
-        "profiles": {"big": {"executorMemory": "8g", "conf": {"spark.b": "2"}}},
-        "kernel": {"keep_session_on_shutdown": True, "session_start_timeout": 30, "progress": "text"},
-    })
+    )
     config = load_config(env(home))
     prod = config.endpoint()
-    assert (prod.name, prod.url, prod.auth, prod.username) == ("prod", "https://livy.example.com:8998", "basic",
-                                                               "alice")
+    assert (prod.name, prod.url, prod.auth, prod.username) == (
+        "prod",
+        "https://livy.example.com:8998",
+        "basic",
+        "alice",
+    )
     assert prod.password == Secret("s3cret")
     assert dict(prod.headers) == {"X-Team": "data"}
     assert config.endpoint("dev").url == "http://dev:8998"
@@ -63,14 +75,28 @@ def test_file_endpoints_profiles_and_kernel_options(home: Path) -> None:
     assert config.kernel.progress == "text"
     # Cell > profile > file defaults, with conf merged key by key.
     body = config.session_body(config.profile("big"), {"driverMemory": "4g", "conf": {"spark.c": "3"}})
-    assert body == {"driverMemory": "4g", "executorMemory": "8g",
-                    "conf": {"spark.a": "1", "spark.b": "2", "spark.c": "3"}}
+    assert body == {
+        "driverMemory": "4g",
+        "executorMemory": "8g",
+        "conf": {"spark.a": "1", "spark.b": "2", "spark.c": "3"},
+    }
 
 
 def test_passwords_never_show_in_reprs(home: Path) -> None:
-    write(home / ".sparkwire" / "config.json", {
-        "endpoints": {"p": {"url": "http://h:1", "auth": "basic", "user": "u", "password": "hunter2",
-                            "headers": {"Authorization": "Bearer tok3n"}}}})
+    write(
+        home / ".sparkwire" / "config.json",
+        {
+            "endpoints": {
+                "p": {
+                    "url": "http://h:1",
+                    "auth": "basic",
+                    "user": "u",
+                    "password": "hunter2",
+                    "headers": {"Authorization": "Bearer tok3n"},
+                }
+            }
+        },
+    )
     config = load_config(env(home))
     assert "hunter2" not in repr(config)
     assert "tok3n" not in repr(config)
@@ -78,23 +104,34 @@ def test_passwords_never_show_in_reprs(home: Path) -> None:
 
 
 def test_environment_overrides_the_file(home: Path) -> None:
-    write(home / ".sparkwire" / "config.json", {"endpoints": {"prod": {"url": "http://prod:8998", "auth": "basic",
-                                                                       "user": "alice", "password": "pw"}}})
+    write(
+        home / ".sparkwire" / "config.json",
+        {
+            "endpoints": {
+                "prod": {"url": "http://prod:8998", "auth": "basic", "user": "alice", "password": "pw"}
+            }
+        },
+    )
     # Same URL: the file's credentials stay, the environment's user wins.
     config = load_config(env(home, SPARKWIRE_URL="http://prod:8998", SPARKWIRE_USER="bob"))
     assert (config.endpoint().username, config.endpoint().password) == ("bob", Secret("pw"))
     # Another URL: the file's credentials are not sent to it.
     config = load_config(env(home, SPARKWIRE_URL="http://elsewhere:8998"))
     assert (config.endpoint().url, config.endpoint().auth, config.endpoint().password) == (
-        "http://elsewhere:8998", "none", None)
+        "http://elsewhere:8998",
+        "none",
+        None,
+    )
     # User and password alone mean Basic auth, as sparkmagic infers it.
     config = load_config(env(home, SPARKWIRE_URL="http://x:1", SPARKWIRE_USER="u", SPARKWIRE_PASSWORD="p"))
     assert (config.endpoint().auth, config.endpoint().password) == ("basic", Secret("p"))
 
 
 def test_environment_picks_a_named_endpoint(home: Path) -> None:
-    write(home / ".sparkwire" / "config.json", {"endpoints": {"a": {"url": "http://a:1"}, "b": {"url": "http://b:1"}},
-                                                 "default_endpoint": "a"})
+    write(
+        home / ".sparkwire" / "config.json",
+        {"endpoints": {"a": {"url": "http://a:1"}, "b": {"url": "http://b:1"}}, "default_endpoint": "a"},
+    )
     assert load_config(env(home, SPARKWIRE_ENDPOINT="b")).endpoint().url == "http://b:1"
     with pytest.raises(ConfigError, match="No endpoint named 'c'"):
         load_config(env(home, SPARKWIRE_ENDPOINT="c"))
@@ -108,29 +145,43 @@ def test_sparkwire_config_variable_names_the_file(tmp_path: Path, home: Path) ->
 
 
 def test_sparkmagic_config_is_read_when_ours_is_absent(home: Path) -> None:
-    write(home / ".sparkmagic" / "config.json", {
-        "kernel_python_credentials": {"username": "carol", "password": "pw", "url": "https://magic:8998",
-                                      "auth": "Basic_Access"},
-        "session_configs": {"driverMemory": "1000M", "executorCores": 2},
-        "ignore_ssl_errors": True,
-        "livy_session_startup_timeout_seconds": 120,
-        "some_unrelated_sparkmagic_option": 1,
-    })
+    write(
+        home / ".sparkmagic" / "config.json",
+        {
+            "kernel_python_credentials": {
+                "username": "carol",
+                "password": "pw",
+                "url": "https://magic:8998",
+                "auth": "Basic_Access",
+            },
+            "session_configs": {"driverMemory": "1000M", "executorCores": 2},
+            "ignore_ssl_errors": True,
+            "livy_session_startup_timeout_seconds": 120,
+            "some_unrelated_sparkmagic_option": 1,
+        },
+    )
     config = load_config(env(home))
     endpoint = config.endpoint()
     assert (endpoint.url, endpoint.auth, endpoint.username, endpoint.verify) == (
-        "https://magic:8998", "basic", "carol", False)
+        "https://magic:8998",
+        "basic",
+        "carol",
+        False,
+    )
     assert endpoint.password == Secret("pw")
     assert dict(config.session_defaults) == {"driverMemory": "1000M", "executorCores": 2}
     assert config.kernel.session_start_timeout == 120.0
     assert config.source.endswith(".sparkmagic/config.json")
 
 
-@pytest.mark.parametrize(("credentials", "auth"), [
-    ({"username": "", "password": "", "url": "http://l:8998", "auth": "None"}, "none"),
-    ({"username": "u", "password": "p", "url": "http://l:8998"}, "basic"),  # no "auth": inferred
-    ({"url": "http://l:8998", "auth": "Kerberos"}, "kerberos"),
-])
+@pytest.mark.parametrize(
+    ("credentials", "auth"),
+    [
+        ({"username": "", "password": "", "url": "http://l:8998", "auth": "None"}, "none"),
+        ({"username": "u", "password": "p", "url": "http://l:8998"}, "basic"),  # no "auth": inferred
+        ({"url": "http://l:8998", "auth": "Kerberos"}, "kerberos"),
+    ],
+)
 def test_sparkmagic_auth_types(home: Path, credentials: dict[str, str], auth: str) -> None:
     write(home / ".sparkmagic" / "config.json", {"kernel_python_credentials": credentials})
     assert load_config(env(home)).endpoint().auth == auth
@@ -138,9 +189,20 @@ def test_sparkmagic_auth_types(home: Path, credentials: dict[str, str], auth: st
 
 def test_sparkmagic_base64_password_and_conf_dir(tmp_path: Path, home: Path) -> None:
     encoded = base64.b64encode(b"p@ss").decode()
-    write(tmp_path / "magic" / "custom.json", {"kernel_python_credentials": {
-        "username": "u", "base64_password": encoded, "url": "http://m:1", "auth": "Basic_Access"}})
-    config = load_config(env(home, SPARKMAGIC_CONF_DIR=str(tmp_path / "magic"), SPARKMAGIC_CONF_FILE="custom.json"))
+    write(
+        tmp_path / "magic" / "custom.json",
+        {
+            "kernel_python_credentials": {
+                "username": "u",
+                "base64_password": encoded,
+                "url": "http://m:1",
+                "auth": "Basic_Access",
+            }
+        },
+    )
+    config = load_config(
+        env(home, SPARKMAGIC_CONF_DIR=str(tmp_path / "magic"), SPARKMAGIC_CONF_FILE="custom.json")
+    )
     assert config.endpoint().password == Secret("p@ss")
 
 
@@ -150,17 +212,29 @@ def test_ours_wins_over_sparkmagics(home: Path) -> None:
     assert load_config(env(home)).endpoint().url == "http://ours:1"
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ("{not json", "not valid JSON (line 1"),
-    ({"endpoints": {"a": {"url": "ftp://x"}}}, "needs a \"url\" starting with http"),
-    ({"endpoints": {"a": {"url": "http://x", "auth": "basic", "user": "u"}}}, "basic authentication needs"),
-    ({"endpoints": {"a": {"url": "http://x", "auth": "ntlm"}}}, "unknown authentication type 'ntlm'"),
-    ({"endpoints": {"a": {"url": "http://x"}}, "default_endpoint": "b"}, "\"default_endpoint\" is 'b'"),
-    ({"endpoints": {"a": {"url": "http://x"}, "b": {"url": "http://y"}}}, "name the one to use by default"),
-    ({"session": {"driverMemory": "1g", "executorMem": "2g"}}, "unknown session setting(s) 'executorMem'"),
-    ({"session": {"numExecutors": "many"}}, "'numExecutors' must be a whole number"),
-    ({"kernel": {"progress": "fancy"}}, "must be auto, widget, text or off"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("{not json", "not valid JSON (line 1"),
+        ({"endpoints": {"a": {"url": "ftp://x"}}}, 'needs a "url" starting with http'),
+        (
+            {"endpoints": {"a": {"url": "http://x", "auth": "basic", "user": "u"}}},
+            "basic authentication needs",
+        ),
+        ({"endpoints": {"a": {"url": "http://x", "auth": "ntlm"}}}, "unknown authentication type 'ntlm'"),
+        ({"endpoints": {"a": {"url": "http://x"}}, "default_endpoint": "b"}, "\"default_endpoint\" is 'b'"),
+        (
+            {"endpoints": {"a": {"url": "http://x"}, "b": {"url": "http://y"}}},
+            "name the one to use by default",
+        ),
+        (
+            {"session": {"driverMemory": "1g", "executorMem": "2g"}},
+            "unknown session setting(s) 'executorMem'",
+        ),
+        ({"session": {"numExecutors": "many"}}, "'numExecutors' must be a whole number"),
+        ({"kernel": {"progress": "fancy"}}, "must be auto, widget, text or off"),
+    ],
+)
 def test_invalid_files_say_what_to_fix(home: Path, data: Any, message: str) -> None:
     path = write(home / ".sparkwire" / "config.json", data)
     with pytest.raises(ConfigError) as info:
@@ -208,24 +282,37 @@ def test_every_sparkmagic_example_key_is_honoured_or_noted(home: Path) -> None:
 
 
 def test_sparkmagic_scala_and_r_credentials_of_another_server_give_those_kernels_their_endpoint(
-        home: Path) -> None:
-    write(home / ".sparkmagic" / "config.json", {
-        "kernel_python_credentials": {"url": "http://python-livy:8998", "auth": "None"},
-        "kernel_scala_credentials": {"url": "http://scala-livy:8998", "username": "s", "password": "pw"},
-        "kernel_r_credentials": {"url": "http://python-livy:8998", "auth": "None"},  # the same: no second endpoint
-    })
+    home: Path,
+) -> None:
+    write(
+        home / ".sparkmagic" / "config.json",
+        {
+            "kernel_python_credentials": {"url": "http://python-livy:8998", "auth": "None"},
+            "kernel_scala_credentials": {"url": "http://scala-livy:8998", "username": "s", "password": "pw"},
+            "kernel_r_credentials": {
+                "url": "http://python-livy:8998",
+                "auth": "None",
+            },  # the same: no second endpoint
+        },
+    )
     config = load_config(env(home))
     assert config.endpoint().url == "http://python-livy:8998"
     assert dict(config.kernel.language_endpoints) == {"scala": "sparkmagic-scala"}
     scala = config.endpoint("sparkmagic-scala")
     assert (scala.url, scala.auth, scala.username, scala.password) == (
-        "http://scala-livy:8998", "basic", "s", Secret("pw"))
+        "http://scala-livy:8998",
+        "basic",
+        "s",
+        Secret("pw"),
+    )
     assert not any("kernel_scala_credentials" in note for note in config.notes)
 
 
 def test_language_endpoints_must_name_an_endpoint(home: Path) -> None:
-    write(home / ".sparkwire" / "config.json", {"endpoints": {"a": {"url": "http://a:1"}},
-                                                 "kernel": {"language_endpoints": {"scala": "b"}}})
+    write(
+        home / ".sparkwire" / "config.json",
+        {"endpoints": {"a": {"url": "http://a:1"}}, "kernel": {"language_endpoints": {"scala": "b"}}},
+    )
     with pytest.raises(ConfigError, match="gives scala the endpoint 'b'"):
         load_config(env(home))
 
@@ -233,13 +320,19 @@ def test_language_endpoints_must_name_an_endpoint(home: Path) -> None:
 def test_an_unknown_sparkmagic_key_is_noted(home: Path) -> None:
     write(home / ".sparkmagic" / "config.json", {"some_future_option": 1})
     assert load_config(env(home)).notes == (
-        "sparkmagic's 'some_future_option' is ignored: sparkwire does not know this setting.",)
+        "sparkmagic's 'some_future_option' is ignored: sparkwire does not know this setting.",
+    )
 
 
 def test_unknown_keys_of_ours_are_noted_and_warned_not_fatal(home: Path) -> None:
-    path = write(home / ".sparkwire" / "config.json", {
-        "endpoint": {}, "endpoints": {"a": {"url": "http://x:1", "colour": "blue"}},
-        "kernel": {"progress": "text", "speed": 3}})
+    path = write(
+        home / ".sparkwire" / "config.json",
+        {
+            "endpoint": {},
+            "endpoints": {"a": {"url": "http://x:1", "colour": "blue"}},
+            "kernel": {"progress": "text", "speed": 3},
+        },
+    )
     with pytest.warns(ConfigWarning) as warned:
         config = load_config(env(home))
     assert config.endpoint().url == "http://x:1" and config.kernel.progress == "text"

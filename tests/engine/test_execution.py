@@ -57,7 +57,8 @@ def test_execute_returns_ok_and_error_outputs(client: LivyClient, pyspark_sessio
 
 @pytest.mark.usefixtures("default_sigint")
 def test_interrupt_cancels_the_remote_statement_and_keeps_the_session(
-        client: LivyClient, pyspark_session: int) -> None:
+    client: LivyClient, pyspark_session: int
+) -> None:
     execute(client, pyspark_session, "survivor = 41")
     timer = threading.Timer(1.5, _thread.interrupt_main)
     timer.start()
@@ -96,8 +97,9 @@ def test_interrupts_are_held_back_inside_the_guard() -> None:
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_attached_session_runs_cells_and_survives_close(engine: Engine, gateway_url: str,
-                                                        pyspark_session: int) -> None:
+def test_attached_session_runs_cells_and_survives_close(
+    engine: Engine, gateway_url: str, pyspark_session: int
+) -> None:
     engine.registry.attach("shared", pyspark_session)
     result = engine.run("shared", "print('hi')\n6 * 7")
     assert result.ok and result.rendered.stdout == "hi\n42\n"

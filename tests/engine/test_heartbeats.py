@@ -24,8 +24,14 @@ def _listed_state(url: str, session_id: int) -> str:
 
 
 def test_a_live_idle_registry_keeps_its_session_and_a_crashed_one_loses_it(gateway_url: str) -> None:
-    config = parse_config({"endpoints": {"gw": {"url": gateway_url}}, "default_endpoint": "gw",
-                           "kernel": {"heartbeat_timeout": TIMEOUT}}, source="test")
+    config = parse_config(
+        {
+            "endpoints": {"gw": {"url": gateway_url}},
+            "default_endpoint": "gw",
+            "kernel": {"heartbeat_timeout": TIMEOUT},
+        },
+        source="test",
+    )
     registry = SessionRegistry(config)
     registry.add("main", body={"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}})
     session_id = registry.ensure_started("main", timeout=240).session_id
@@ -41,7 +47,9 @@ def test_a_live_idle_registry_keeps_its_session_and_a_crashed_one_loses_it(gatew
             time.sleep(0.5)
             state = _listed_state(gateway_url, session_id)
         assert state == "dead"
-        log = requests.get(f"{gateway_url}/sessions/{session_id}/log", params={"size": -1}, timeout=10).json()["log"]
+        log = requests.get(
+            f"{gateway_url}/sessions/{session_id}/log", params={"size": -1}, timeout=10
+        ).json()["log"]
         assert any("no client heartbeat" in line for line in log), log
     finally:
         requests.delete(f"{gateway_url}/sessions/{session_id}", headers=HEADERS, timeout=60)

@@ -25,9 +25,24 @@ def statement(state: str = "running") -> Statement:
 
 
 def job(job_id: int, status: str, *stages: tuple[int, str, int, int, int, int]) -> JobProgress:
-    return JobProgress.from_json({"jobId": job_id, "status": status, "stages": [
-        {"stageId": s, "name": f"stage at <stdin>:{s}", "status": st, "numTasks": n, "numActiveTasks": a,
-         "numCompletedTasks": c, "numFailedTasks": 0} for s, st, n, a, c, _ in stages]})
+    return JobProgress.from_json(
+        {
+            "jobId": job_id,
+            "status": status,
+            "stages": [
+                {
+                    "stageId": s,
+                    "name": f"stage at <stdin>:{s}",
+                    "status": st,
+                    "numTasks": n,
+                    "numActiveTasks": a,
+                    "numCompletedTasks": c,
+                    "numFailedTasks": 0,
+                }
+                for s, st, n, a, c, _ in stages
+            ],
+        }
+    )
 
 
 class Script:
@@ -101,10 +116,20 @@ def test_a_slow_cell_without_jobs_leaves_nothing_behind() -> None:
 
 
 def test_failed_tasks_and_jobs_are_counted_in_the_summary() -> None:
-    failed = JobProgress.from_json({"jobId": 4, "status": "FAILED", "stages": [
-        {"stageId": 9, "status": "active", "numTasks": 4, "numCompletedTasks": 1, "numFailedTasks": 3}]})
-    assert jobs_summary([failed], 2.0, 5) == "Spark: 1 job, 1 stage, 4 tasks in 2 s; 3 failed tasks, 1 failed job " \
-                                             "(statement 5)"
+    failed = JobProgress.from_json(
+        {
+            "jobId": 4,
+            "status": "FAILED",
+            "stages": [
+                {"stageId": 9, "status": "active", "numTasks": 4, "numCompletedTasks": 1, "numFailedTasks": 3}
+            ],
+        }
+    )
+    assert (
+        jobs_summary([failed], 2.0, 5)
+        == "Spark: 1 job, 1 stage, 4 tasks in 2 s; 3 failed tasks, 1 failed job "
+        "(statement 5)"
+    )
 
 
 def test_a_real_multi_stage_job_is_shown_live_and_summarised(gateway_url: str, pyspark_session: int) -> None:

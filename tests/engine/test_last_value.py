@@ -43,7 +43,9 @@ def test_a_rewritten_cell_shows_what_the_original_shows(cell: Cell) -> None:
     assert not [name for name in namespace if "sparkwire" in name]  # nothing left behind
 
 
-@pytest.mark.parametrize("code", ["x = 5", "import os", "for i in range(2):\n    pass", "%json x", "def (", ""])
+@pytest.mark.parametrize(
+    "code", ["x = 5", "import os", "for i in range(2):\n    pass", "%json x", "def (", ""]
+)
 def test_cells_not_ending_with_an_expression_run_as_typed(code: str) -> None:
     assert augment(code) is None
 
@@ -60,7 +62,9 @@ def test_line_numbers_of_errors_do_not_move() -> None:
     rewritten_tb = PythonRepl({}).execute(again.code).to_output(1)["traceback"]
     # Same frames and lines; the source text the server prints is the rewritten one, which is why the
     # engine shows the line as the user typed it (tests/engine/test_tracebacks.py).
-    assert [entry.split("\n")[0] for entry in rewritten_tb] == [entry.split("\n")[0] for entry in plain["traceback"]]
+    assert [entry.split("\n")[0] for entry in rewritten_tb] == [
+        entry.split("\n")[0] for entry in plain["traceback"]
+    ]
 
 
 def test_the_marker_is_taken_only_when_it_is_a_whole_line() -> None:
@@ -92,8 +96,12 @@ def engine(gateway_url: str, pyspark_session: int, tmp_path: object) -> Iterator
 
 
 def test_the_engine_shows_a_dataframe_last_expression_as_a_typed_table(engine: Engine) -> None:
-    result = engine.run("main", "print('hi')\nspark.range(3).selectExpr('id', 'id > 0 AS big')",
-                        sink=RecordingSink(), show_dataframe=True)
+    result = engine.run(
+        "main",
+        "print('hi')\nspark.range(3).selectExpr('id', 'id > 0 AS big')",
+        sink=RecordingSink(),
+        show_dataframe=True,
+    )
     assert result.ok and result.frame is not None
     assert result.rendered.stdout == "hi\n"
     assert result.rendered.bundle is not None and "boolean" in result.rendered.bundle["text/html"]

@@ -140,8 +140,10 @@ def test_one_client_per_endpoint() -> None:
         made.append(endpoint)
         return FakeLivy(url=endpoint.url)
 
-    config = parse_config({"endpoints": {"a": {"url": "http://a:1"}, "b": {"url": "http://b:1"}},
-                           "default_endpoint": "a"}, source="test")
+    config = parse_config(
+        {"endpoints": {"a": {"url": "http://a:1"}, "b": {"url": "http://b:1"}}, "default_endpoint": "a"},
+        source="test",
+    )
     registry = SessionRegistry(config, client_factory=factory)
     assert registry.client("a") is registry.client("a")
     assert registry.client("b") is not registry.client("a")

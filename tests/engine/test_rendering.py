@@ -29,13 +29,31 @@ CASES = [
     Case("empty text shows nothing", {"text/plain": ""}, "", ()),
     Case("html with a fallback", {"text/html": "<b>x</b>"}, "", ("text/html", "text/plain"), "<HTML output>"),
     Case("image", {"image/png": "iVBORw0KGgo="}, "", ("image/png", "text/plain"), "image/png"),
-    Case("json pretty-printed", {"application/json": {"a": [1, 2]}}, "", ("application/json", "text/plain"),
-         '"a": ['),
-    Case("stdout beside a rich result", {"text/plain": "printed", "image/png": "AA=="}, "printed\n",
-         ("image/png", "text/plain")),
-    Case("livy table as html and text", {LIVY_TABLE_MIME: {
-        "headers": [{"name": "n", "type": "INT_TYPE"}, {"name": "s", "type": "STRING_TYPE"}],
-        "data": [[1, "<a>"], [2, None]]}}, "", ("text/html", "text/plain"), "n | s"),
+    Case(
+        "json pretty-printed",
+        {"application/json": {"a": [1, 2]}},
+        "",
+        ("application/json", "text/plain"),
+        '"a": [',
+    ),
+    Case(
+        "stdout beside a rich result",
+        {"text/plain": "printed", "image/png": "AA=="},
+        "printed\n",
+        ("image/png", "text/plain"),
+    ),
+    Case(
+        "livy table as html and text",
+        {
+            LIVY_TABLE_MIME: {
+                "headers": [{"name": "n", "type": "INT_TYPE"}, {"name": "s", "type": "STRING_TYPE"}],
+                "data": [[1, "<a>"], [2, None]],
+            }
+        },
+        "",
+        ("text/html", "text/plain"),
+        "n | s",
+    ),
 ]
 
 
@@ -53,8 +71,16 @@ def test_output_rendering(case: Case) -> None:
 
 
 def test_table_html_escapes_values_and_marks_nulls() -> None:
-    rendered = render_output(ok({LIVY_TABLE_MIME: {"headers": [{"name": "v", "type": "STRING_TYPE"}],
-                                                  "data": [["<script>"], [None]]}}))
+    rendered = render_output(
+        ok(
+            {
+                LIVY_TABLE_MIME: {
+                    "headers": [{"name": "v", "type": "STRING_TYPE"}],
+                    "data": [["<script>"], [None]],
+                }
+            }
+        )
+    )
     assert rendered.bundle is not None
     html = rendered.bundle["text/html"]
     assert "&lt;script&gt;" in html and "<script>" not in html
@@ -63,10 +89,21 @@ def test_table_html_escapes_values_and_marks_nulls() -> None:
 
 
 def test_sql_result_renders_as_a_table() -> None:
-    value = {"schema": {"type": "struct", "fields": [
-        {"name": "id", "type": "long", "nullable": False, "metadata": {}},
-        {"name": "tags", "type": {"type": "array", "elementType": "string"}, "nullable": True, "metadata": {}}]},
-        "data": [[1, ["a", "b"]], [2, None]]}
+    value = {
+        "schema": {
+            "type": "struct",
+            "fields": [
+                {"name": "id", "type": "long", "nullable": False, "metadata": {}},
+                {
+                    "name": "tags",
+                    "type": {"type": "array", "elementType": "string"},
+                    "nullable": True,
+                    "metadata": {},
+                },
+            ],
+        },
+        "data": [[1, ["a", "b"]], [2, None]],
+    }
     rendered = render_output(ok({"application/json": value}), sql=True)
     assert rendered.bundle is not None
     assert set(rendered.bundle) == {"text/html", "text/plain"}
@@ -82,13 +119,25 @@ def test_text_table_is_capped() -> None:
 
 
 def test_remote_errors_show_the_cell_line_of_their_traceback() -> None:
-    output = Output.from_json({"status": "error", "execution_count": 3, "ename": "ZeroDivisionError",
-                               "evalue": "division by zero",
-                               "traceback": ["Traceback (most recent call last):\n",
-                                             '  File "<stdin>", line 1, in <module>\n    1/0\n']})
+    output = Output.from_json(
+        {
+            "status": "error",
+            "execution_count": 3,
+            "ename": "ZeroDivisionError",
+            "evalue": "division by zero",
+            "traceback": [
+                "Traceback (most recent call last):\n",
+                '  File "<stdin>", line 1, in <module>\n    1/0\n',
+            ],
+        }
+    )
     rendered = render_output(output)
     assert rendered.error is not None
     assert rendered.error.ename == "ZeroDivisionError"
-    assert rendered.error.traceback == ("Traceback (most recent call last):", "  Cell line 1",
-                                        "    1/0", "ZeroDivisionError: division by zero")
+    assert rendered.error.traceback == (
+        "Traceback (most recent call last):",
+        "  Cell line 1",
+        "    1/0",
+        "ZeroDivisionError: division by zero",
+    )
     assert render_error(None, None).traceback == ("Error",)

@@ -28,7 +28,8 @@ SPARK35_MISSING_TABLE = (
     "+- 'UnresolvedRelation [no_such_table], [], false\n"
 )
 SPARK4_MISSING_TABLE = SPARK35_MISSING_TABLE.replace(
-    "IF EXISTS.; line 1 pos 14;", "IF EXISTS. SQLSTATE: 42P01; line 1 pos 14;")
+    "IF EXISTS.; line 1 pos 14;", "IF EXISTS. SQLSTATE: 42P01; line 1 pos 14;"
+)
 SPARK4_DIVIDE_BY_ZERO = (
     "[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL "
     'instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22012\n'
@@ -37,25 +38,37 @@ SPARK4_DIVIDE_BY_ZERO = (
 
 LIVY_ANALYSIS = [
     "Traceback (most recent call last):\n",
-    (f'  File "{_APP}/pyspark.zip/pyspark/sql/session.py", line 1631, in sql\n'
-     "    return DataFrame(self._jsparkSession.sql(sqlQuery, litArgs), self)\n"),
-    (f'  File "{_APP}/py4j-0.10.9.7-src.zip/py4j/java_gateway.py", line 1322, in __call__\n'
-     "    return_value = get_return_value(\n"),
-    (f'  File "{_APP}/pyspark.zip/pyspark/errors/exceptions/captured.py", line 185, in deco\n'
-     "    raise converted from None\n"),
+    (
+        f'  File "{_APP}/pyspark.zip/pyspark/sql/session.py", line 1631, in sql\n'
+        "    return DataFrame(self._jsparkSession.sql(sqlQuery, litArgs), self)\n"
+    ),
+    (
+        f'  File "{_APP}/py4j-0.10.9.7-src.zip/py4j/java_gateway.py", line 1322, in __call__\n'
+        "    return_value = get_return_value(\n"
+    ),
+    (
+        f'  File "{_APP}/pyspark.zip/pyspark/errors/exceptions/captured.py", line 185, in deco\n'
+        "    raise converted from None\n"
+    ),
     f"pyspark.errors.exceptions.captured.AnalysisException: {SPARK35_MISSING_TABLE}",
 ]
 
 GATEWAY_ANALYSIS = [
     "Traceback (most recent call last):\n",
     '  File "<stdin>", line 2, in <module>\n    df = spark.sql("SELECT * FROM no_such_table")\n',
-    ('  File "/venv/lib/python3.11/site-packages/pyspark/sql/session.py", line 1810, in sql\n'
-     "    return DataFrame(self._jsparkSession.sql(sqlQuery, litArgs), self)\n"
-     "                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"),
-    ('  File "/venv/lib/python3.11/site-packages/py4j/java_gateway.py", line 1362, in __call__\n'
-     "    return_value = get_return_value(\n                   ^^^^^^^^^^^^^^^^^\n"),
-    ('  File "/venv/lib/python3.11/site-packages/pyspark/errors/exceptions/captured.py", line 288, in deco\n'
-     "    raise converted from None\n"),
+    (
+        '  File "/venv/lib/python3.11/site-packages/pyspark/sql/session.py", line 1810, in sql\n'
+        "    return DataFrame(self._jsparkSession.sql(sqlQuery, litArgs), self)\n"
+        "                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    ),
+    (
+        '  File "/venv/lib/python3.11/site-packages/py4j/java_gateway.py", line 1362, in __call__\n'
+        "    return_value = get_return_value(\n                   ^^^^^^^^^^^^^^^^^\n"
+    ),
+    (
+        '  File "/venv/lib/python3.11/site-packages/pyspark/errors/exceptions/captured.py", line 288, in deco\n'
+        "    raise converted from None\n"
+    ),
     f"pyspark.errors.exceptions.captured.AnalysisException: {SPARK4_MISSING_TABLE}",
 ]
 
@@ -93,7 +106,9 @@ def test_caret_lines_of_python_311_are_not_taken_for_source() -> None:
     parsed = parse_traceback(GATEWAY_ANALYSIS)
     assert parsed.frames[1].source.startswith("return DataFrame(")
     assert parsed.frames[2].source == "return_value = get_return_value("
-    assert parsed.frames[0] == Frame("<stdin>", 2, "<module>", 'df = spark.sql("SELECT * FROM no_such_table")')
+    assert parsed.frames[0] == Frame(
+        "<stdin>", 2, "<module>", 'df = spark.sql("SELECT * FROM no_such_table")'
+    )
 
 
 def test_a_jvm_traceback_is_read_as_java_frames() -> None:
@@ -102,11 +117,17 @@ def test_a_jvm_traceback_is_read_as_java_frames() -> None:
 
 
 def test_only_the_last_of_chained_exceptions_is_kept() -> None:
-    lines = ["Traceback (most recent call last):\n", '  File "<stdin>", line 2, in <module>\n',
-             "KeyError: 'a'\n", "\n",
-             "During handling of the above exception, another exception occurred:\n", "\n",
-             "Traceback (most recent call last):\n", '  File "<stdin>", line 4, in <module>\n',
-             "ValueError: bad\n"]
+    lines = [
+        "Traceback (most recent call last):\n",
+        '  File "<stdin>", line 2, in <module>\n',
+        "KeyError: 'a'\n",
+        "\n",
+        "During handling of the above exception, another exception occurred:\n",
+        "\n",
+        "Traceback (most recent call last):\n",
+        '  File "<stdin>", line 4, in <module>\n',
+        "ValueError: bad\n",
+    ]
     parsed = parse_traceback(lines)
     assert [frame.lineno for frame in parsed.frames] == [4] and parsed.exception == ("ValueError: bad",)
 
@@ -128,40 +149,65 @@ class Shape:
 SHAPES = [
     Shape(
         "livy: error in a function names its cell line and shows the typed text",
-        "ZeroDivisionError", "division by zero",
-        ["Traceback (most recent call last):\n", '  File "<stdin>", line 2, in f\n',
-         "ZeroDivisionError: division by zero\n"],
+        "ZeroDivisionError",
+        "division by zero",
+        [
+            "Traceback (most recent call last):\n",
+            '  File "<stdin>", line 2, in f\n',
+            "ZeroDivisionError: division by zero\n",
+        ],
         "def f():\n    return 1 / 0\nf()",
         ("Cell line 2, in f", "    return 1 / 0", "ZeroDivisionError: division by zero"),
         ('File "<stdin>"',),
     ),
     Shape(
         "gateway: the top-level frame names the cell line",
-        "ZeroDivisionError", "division by zero",
-        ["Traceback (most recent call last):\n", '  File "<stdin>", line 3, in <module>\n    1/0\n',
-         "ZeroDivisionError: division by zero\n"],
+        "ZeroDivisionError",
+        "division by zero",
+        [
+            "Traceback (most recent call last):\n",
+            '  File "<stdin>", line 3, in <module>\n    1/0\n',
+            "ZeroDivisionError: division by zero\n",
+        ],
         "x = 1\ny = 2\n1/0",
         ("Cell line 3\n    1/0\nZeroDivisionError: division by zero",),
     ),
     Shape(
         "livy + spark 3.5: pyspark/py4j frames hidden, message once, plan dropped, class shown",
-        "AnalysisException", SPARK35_MISSING_TABLE, LIVY_ANALYSIS,
+        "AnalysisException",
+        SPARK35_MISSING_TABLE,
+        LIVY_ANALYSIS,
         'spark.sql("SELECT * FROM no_such_table")',
-        ("AnalysisException: [TABLE_OR_VIEW_NOT_FOUND] The table or view `no_such_table` cannot be found.",
-         "3 PySpark/py4j frames hidden", "Spark error class TABLE_OR_VIEW_NOT_FOUND; at SQL line 1, position 15."),
-        ("Traceback", "pyspark.zip", "py4j-0.10", "UnresolvedRelation", "pyspark.errors.exceptions.captured."),
+        (
+            "AnalysisException: [TABLE_OR_VIEW_NOT_FOUND] The table or view `no_such_table` cannot be found.",
+            "3 PySpark/py4j frames hidden",
+            "Spark error class TABLE_OR_VIEW_NOT_FOUND; at SQL line 1, position 15.",
+        ),
+        (
+            "Traceback",
+            "pyspark.zip",
+            "py4j-0.10",
+            "UnresolvedRelation",
+            "pyspark.errors.exceptions.captured.",
+        ),
     ),
     Shape(
         "gateway + spark 4: the user's line, SQLSTATE, no internals",
-        "AnalysisException", SPARK4_MISSING_TABLE, GATEWAY_ANALYSIS,
+        "AnalysisException",
+        SPARK4_MISSING_TABLE,
+        GATEWAY_ANALYSIS,
         'x = 1\ndf = spark.sql("SELECT * FROM no_such_table")',
-        ('Cell line 2\n    df = spark.sql("SELECT * FROM no_such_table")',
-         "Spark error class TABLE_OR_VIEW_NOT_FOUND (SQLSTATE 42P01); at SQL line 1, position 15."),
+        (
+            'Cell line 2\n    df = spark.sql("SELECT * FROM no_such_table")',
+            "Spark error class TABLE_OR_VIEW_NOT_FOUND (SQLSTATE 42P01); at SQL line 1, position 15.",
+        ),
         ("site-packages", "java_gateway", "'Project [*]"),
     ),
     Shape(
         "sql kind (livy or gateway): JVM frames hidden, the SQL shown with a caret",
-        "Error", SPARK4_MISSING_TABLE, LIVY_SQL_JVM,
+        "Error",
+        SPARK4_MISSING_TABLE,
+        LIVY_SQL_JVM,
         "SELECT *\nFROM no_such_table",
         ("Error: [TABLE_OR_VIEW_NOT_FOUND]", "at SQL line 1, position 15", "5 JVM frames hidden"),
         ("org.apache", "UnresolvedRelation"),
@@ -169,27 +215,42 @@ SHAPES = [
     ),
     Shape(
         "spark 4 runtime error: its query context is kept",
-        "ArithmeticException", SPARK4_DIVIDE_BY_ZERO,
-        ["Traceback (most recent call last):\n", '  File "<stdin>", line 1, in <module>\n',
-         f"pyspark.errors.exceptions.captured.ArithmeticException: {SPARK4_DIVIDE_BY_ZERO}"],
+        "ArithmeticException",
+        SPARK4_DIVIDE_BY_ZERO,
+        [
+            "Traceback (most recent call last):\n",
+            '  File "<stdin>", line 1, in <module>\n',
+            f"pyspark.errors.exceptions.captured.ArithmeticException: {SPARK4_DIVIDE_BY_ZERO}",
+        ],
         'spark.sql("SELECT 1/0").collect()',
-        ("== SQL (line 1, position 8) ==\nSELECT 1/0",
-         "Spark error class DIVIDE_BY_ZERO (SQLSTATE 22012); at SQL line 1, position 8."),
+        (
+            "== SQL (line 1, position 8) ==\nSELECT 1/0",
+            "Spark error class DIVIDE_BY_ZERO (SQLSTATE 22012); at SQL line 1, position 8.",
+        ),
     ),
     Shape(
         "py4j error: the JVM stack inside the message is hidden",
-        "Py4JJavaError", PY4J_MESSAGE,
-        ["Traceback (most recent call last):\n", '  File "<stdin>", line 1, in <module>\n',
-         f'  File "{_APP}/py4j-0.10.9.7-src.zip/py4j/protocol.py", line 326, in get_return_value\n',
-         f"py4j.protocol.Py4JJavaError: {PY4J_MESSAGE}"],
+        "Py4JJavaError",
+        PY4J_MESSAGE,
+        [
+            "Traceback (most recent call last):\n",
+            '  File "<stdin>", line 1, in <module>\n',
+            f'  File "{_APP}/py4j-0.10.9.7-src.zip/py4j/protocol.py", line 326, in get_return_value\n',
+            f"py4j.protocol.Py4JJavaError: {PY4J_MESSAGE}",
+        ],
         "rdd.collect()",
-        ("Cell line 1\n    rdd.collect()", "Py4JJavaError: An error occurred while calling o51.collectToPython.",
-         "Job aborted due to stage failure", "1 PySpark/py4j frame and 3 JVM stack lines hidden"),
+        (
+            "Cell line 1\n    rdd.collect()",
+            "Py4JJavaError: An error occurred while calling o51.collectToPython.",
+            "Job aborted due to stage failure",
+            "1 PySpark/py4j frame and 3 JVM stack lines hidden",
+        ),
         ("\tat org.apache", "DAGScheduler", "protocol.py"),
     ),
     Shape(
         "livy drops the top-level frame: the message alone, no invented line",
-        "NameError", "name 'x' is not defined",
+        "NameError",
+        "name 'x' is not defined",
         ["Traceback (most recent call last):\n", "NameError: name 'x' is not defined\n"],
         "x",
         ("NameError: name 'x' is not defined",),
@@ -197,7 +258,8 @@ SHAPES = [
     ),
     Shape(
         "a syntax error keeps its caret",
-        "SyntaxError", "invalid syntax (<stdin>, line 1)",
+        "SyntaxError",
+        "invalid syntax (<stdin>, line 1)",
         ['  File "<stdin>", line 1\n', "    x = = 1\n", "        ^\n", "SyntaxError: invalid syntax\n"],
         "x = = 1",
         ("Cell line 1\n    x = = 1\n        ^\nSyntaxError: invalid syntax",),
@@ -240,8 +302,10 @@ def test_an_error_without_traceback_is_its_name_and_message() -> None:
         (SPARK4_MISSING_TABLE, ("TABLE_OR_VIEW_NOT_FOUND", "42P01", 1, 14)),
         (SPARK4_DIVIDE_BY_ZERO, ("DIVIDE_BY_ZERO", "22012", 1, 7)),
         ("Table or view not found: t; line 2 pos 5", (None, None, 2, 5)),
-        ("[INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST] Cannot write", (
-            "INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST", None, None, None)),
+        (
+            "[INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST] Cannot write",
+            ("INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST", None, None, None),
+        ),
         ("division by zero", (None, None, None, None)),
     ],
 )
@@ -278,23 +342,38 @@ UDF_TASK_MESSAGE = (
 )
 
 
-@pytest.mark.parametrize(("ename", "evalue", "failure"), [
-    ("Py4JJavaError", RDD_TASK_MESSAGE, "A Spark task failed (Task 0 in stage 0.0 failed 1 times)"),
-    ("PythonException", UDF_TASK_MESSAGE, "A Spark task failed;"),
-], ids=["rdd-function", "udf"])
+@pytest.mark.parametrize(
+    ("ename", "evalue", "failure"),
+    [
+        ("Py4JJavaError", RDD_TASK_MESSAGE, "A Spark task failed (Task 0 in stage 0.0 failed 1 times)"),
+        ("PythonException", UDF_TASK_MESSAGE, "A Spark task failed;"),
+    ],
+    ids=["rdd-function", "udf"],
+)
 def test_an_error_in_a_spark_task_shows_the_users_function_once_without_worker_frames(
-        ename: str, evalue: str, failure: str) -> None:
+    ename: str, evalue: str, failure: str
+) -> None:
     code = "rdd = sc.parallelize([1, 2])\nrdd.map(lambda x: x / 0).collect()"
-    traceback = ["Traceback (most recent call last):\n", '  File "<stdin>", line 2, in <module>\n',
-                 f'  File "{_APP}/py4j-0.10.9.7-src.zip/py4j/protocol.py", line 326, in get_return_value\n',
-                 f"pyspark.errors.exceptions.captured.{ename}: {evalue}"]
+    traceback = [
+        "Traceback (most recent call last):\n",
+        '  File "<stdin>", line 2, in <module>\n',
+        f'  File "{_APP}/py4j-0.10.9.7-src.zip/py4j/protocol.py", line 326, in get_return_value\n',
+        f"pyspark.errors.exceptions.captured.{ename}: {evalue}",
+    ]
     text = _text(format_error(ename, evalue, traceback, code=code))
     assert failure in text, text
     # The user's lambda, named by its cell line with the text they typed; the worker's frames hidden.
     assert "  Cell line 2, in <lambda>\n    rdd.map(lambda x: x / 0).collect()" in text, text
     assert text.count("ZeroDivisionError: division by zero") == 1, text
     assert text.rstrip().split("\n")[-2] == "ZeroDivisionError: division by zero", text
-    for internal in ("worker.py", "serializers", "util.py", "\tat org.apache", "Driver stacktrace", "Caused by"):
+    for internal in (
+        "worker.py",
+        "serializers",
+        "util.py",
+        "\tat org.apache",
+        "Driver stacktrace",
+        "Caused by",
+    ):
         assert internal not in text, text
     assert "4 PySpark/py4j frames" in text, text  # 1 driver-side py4j frame, 3 in the worker
     verbose = _text(format_error(ename, evalue, traceback, code=code, verbose=True))

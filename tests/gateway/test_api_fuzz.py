@@ -35,8 +35,9 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "403", "404"]
 
 @pytest.fixture(scope="module")
 def stub_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
-    running = start_gateway(tmp_path_factory.mktemp("fuzz"), settings={"max_sessions": 2},
-                            env={"PYTHONPATH": str(STUB_PYSPARK)})
+    running = start_gateway(
+        tmp_path_factory.mktemp("fuzz"), settings={"max_sessions": 2}, env={"PYTHONPATH": str(STUB_PYSPARK)}
+    )
     try:
         yield running
     finally:
@@ -62,8 +63,9 @@ BAD_SESSION_BODIES = [
 
 
 @pytest.mark.parametrize(("body", "field"), BAD_SESSION_BODIES)
-def test_bad_session_input_is_a_400_naming_the_field(stub_gateway: RunningGateway, body: dict[str, object],
-                                                     field: str) -> None:
+def test_bad_session_input_is_a_400_naming_the_field(
+    stub_gateway: RunningGateway, body: dict[str, object], field: str
+) -> None:
     reply = _post(f"{stub_gateway.url}/sessions", body)
     assert reply.status_code == 400, reply.text
     assert field in reply.json()["msg"]
@@ -99,14 +101,25 @@ def test_statement_and_batch_input_with_nul_is_a_400(stub_gateway: RunningGatewa
         assert reply.status_code == 400 and "NUL" in reply.json()["msg"]
     finally:
         requests.delete(f"{url}/sessions/{session['id']}", headers=HEADERS, timeout=30)
-    for body in ({"file": "s3a://b/x\x00.py"}, {"file": "s3a://b/x.py", "args": ["\x00"]},
-                 {"file": "s3a://b/x.py", "conf": {"\x00": "1"}}):
+    for body in (
+        {"file": "s3a://b/x\x00.py"},
+        {"file": "s3a://b/x.py", "args": ["\x00"]},
+        {"file": "s3a://b/x.py", "conf": {"\x00": "1"}},
+    ):
         reply = _post(f"{url}/batches", body)
         assert reply.status_code == 400 and "NUL" in reply.json()["msg"], reply.text
 
 
-@pytest.mark.parametrize("path", ["/sessions/%C2%B9", "/sessions/%D9%A3/state", "/batches/%C2%B9",
-                                  "/sessions/99999999999999999999999999", "/sessions/%00"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sessions/%C2%B9",
+        "/sessions/%D9%A3/state",
+        "/batches/%C2%B9",
+        "/sessions/99999999999999999999999999",
+        "/sessions/%00",
+    ],
+)
 def test_odd_ids_are_not_found_not_a_500(stub_gateway: RunningGateway, path: str) -> None:
     reply = requests.get(stub_gateway.url + path, timeout=10)
     assert reply.status_code == 404, reply.text
@@ -143,13 +156,29 @@ def test_the_spec_declares_livy_errors_not_422(stub_gateway: RunningGateway) -> 
     assert "404" in spec["paths"]["/sessions/{session_ref}"]["get"]["responses"]
 
 
-def test_schemathesis_finds_no_server_error_and_no_spec_mismatch(stub_gateway: RunningGateway,
-                                                                 tmp_path: Path) -> None:
+def test_schemathesis_finds_no_server_error_and_no_spec_mismatch(
+    stub_gateway: RunningGateway, tmp_path: Path
+) -> None:
     config = tmp_path / "schemathesis.toml"
     config.write_text(SCHEMATHESIS_TOML)
-    argv = [str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(config), "run",
-            f"{stub_gateway.url}/openapi.json", "--checks", "all", "--max-examples", "20", "--seed", "13",
-            "--max-failures", "50", "--request-timeout", "30", "--no-color"]
+    argv = [
+        str(Path(sys.executable).with_name("schemathesis")),
+        "--config-file",
+        str(config),
+        "run",
+        f"{stub_gateway.url}/openapi.json",
+        "--checks",
+        "all",
+        "--max-examples",
+        "20",
+        "--seed",
+        "13",
+        "--max-failures",
+        "50",
+        "--request-timeout",
+        "30",
+        "--no-color",
+    ]
     done = subprocess.run(argv, check=False, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     report = done.stdout + done.stderr
     assert done.returncode == 0, report[-20000:]

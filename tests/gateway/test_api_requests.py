@@ -28,19 +28,25 @@ def test_session_shape_list_state_and_lookup_by_name(gateway_url: str, pyspark_s
     listing = requests.get(f"{gateway_url}/sessions", timeout=10).json()
     assert set(listing) == {"from", "total", "sessions"}
     assert pyspark_session in [s["id"] for s in listing["sessions"]]
-    paged = requests.get(f"{gateway_url}/sessions", params={"from": listing["total"], "size": 5}, timeout=10).json()
+    paged = requests.get(
+        f"{gateway_url}/sessions", params={"from": listing["total"], "size": 5}, timeout=10
+    ).json()
     assert paged == {"from": listing["total"], "total": listing["total"], "sessions": []}
 
 
 def test_log_paging_follows_livy(gateway_url: str, pyspark_session: int) -> None:
-    everything = requests.get(f"{gateway_url}/sessions/{pyspark_session}/log", params={"size": -1},
-                              timeout=10).json()
+    everything = requests.get(
+        f"{gateway_url}/sessions/{pyspark_session}/log", params={"size": -1}, timeout=10
+    ).json()
     assert everything["total"] == len(everything["log"]) > 2
     assert any("sparkwire: session ready" in line for line in everything["log"])
-    last_two = requests.get(f"{gateway_url}/sessions/{pyspark_session}/log", params={"size": 2}, timeout=10).json()
+    last_two = requests.get(
+        f"{gateway_url}/sessions/{pyspark_session}/log", params={"size": 2}, timeout=10
+    ).json()
     assert last_two["log"] == everything["log"][-2:] and last_two["from"] == everything["total"] - 2
-    first = requests.get(f"{gateway_url}/sessions/{pyspark_session}/log", params={"from": 0, "size": 1},
-                         timeout=10).json()
+    first = requests.get(
+        f"{gateway_url}/sessions/{pyspark_session}/log", params={"from": 0, "size": 1}, timeout=10
+    ).json()
     assert first["log"] == everything["log"][:1] and first["from"] == 0
 
 
@@ -59,8 +65,11 @@ def test_bad_requests_get_4xx_with_a_message(gateway_url: str, pyspark_session: 
     _assert_4xx(post("/sessions", json={"ttl": "forever"}), 400, "duration")
     _assert_4xx(post("/sessions", json=["a", "list"]), 400, "invalid request")
     _assert_4xx(post(f"/sessions/{pyspark_session}/statements", json={}), 400, "code")
-    _assert_4xx(post(f"/sessions/{pyspark_session}/statements", json={"code": "1", "kind": "sparkr"}), 400,
-                "does not run")
+    _assert_4xx(
+        post(f"/sessions/{pyspark_session}/statements", json={"code": "1", "kind": "sparkr"}),
+        400,
+        "does not run",
+    )
     _assert_4xx(post(f"/sessions/{pyspark_session}/statements", data="nope"), 400, "malformed json")
     get = lambda path, **kw: requests.get(gateway_url + path, timeout=10, **kw)
     _assert_4xx(get("/sessions", params={"from": -1}), 400, "positive")
@@ -71,32 +80,47 @@ def test_bad_requests_get_4xx_with_a_message(gateway_url: str, pyspark_session: 
 
 
 def test_unknown_ids_are_404(gateway_url: str, pyspark_session: int) -> None:
-    assert requests.get(f"{gateway_url}/sessions/9999", timeout=10).json() == {"msg": "Session '9999' not found."}
+    assert requests.get(f"{gateway_url}/sessions/9999", timeout=10).json() == {
+        "msg": "Session '9999' not found."
+    }
     assert requests.get(f"{gateway_url}/sessions/9999", timeout=10).status_code == 404
     assert requests.delete(f"{gateway_url}/sessions/9999", headers=HEADERS, timeout=10).status_code == 404
     assert requests.get(f"{gateway_url}/sessions/no-such-name/state", timeout=10).status_code == 404
-    assert requests.get(f"{gateway_url}/sessions/{pyspark_session}/statements/9999", timeout=10).status_code == 404
-    assert requests.get(f"{gateway_url}/sessions/{pyspark_session}/statements/abc", timeout=10).status_code == 400
+    assert (
+        requests.get(f"{gateway_url}/sessions/{pyspark_session}/statements/9999", timeout=10).status_code
+        == 404
+    )
+    assert (
+        requests.get(f"{gateway_url}/sessions/{pyspark_session}/statements/abc", timeout=10).status_code
+        == 400
+    )
     assert requests.get(f"{gateway_url}/nowhere", timeout=10).status_code == 404
-    assert requests.post(f"{gateway_url}/sessions/9999/statements", json={"code": "1"}, headers=HEADERS,
-                         timeout=10).status_code == 404
+    assert (
+        requests.post(
+            f"{gateway_url}/sessions/9999/statements", json={"code": "1"}, headers=HEADERS, timeout=10
+        ).status_code
+        == 404
+    )
 
 
 def test_cancel_answers_canceled_even_for_unknown_statements(gateway_url: str, pyspark_session: int) -> None:
-    reply = requests.post(f"{gateway_url}/sessions/{pyspark_session}/statements/4242/cancel", headers=HEADERS,
-                          timeout=10)
+    reply = requests.post(
+        f"{gateway_url}/sessions/{pyspark_session}/statements/4242/cancel", headers=HEADERS, timeout=10
+    )
     assert reply.status_code == 200 and reply.json() == {"msg": "canceled"}
 
 
 def test_shared_session_statement_without_kind_is_400(gateway_url: str, shared_session: int) -> None:
-    reply = requests.post(f"{gateway_url}/sessions/{shared_session}/statements", json={"code": "1"},
-                          headers=HEADERS, timeout=10)
+    reply = requests.post(
+        f"{gateway_url}/sessions/{shared_session}/statements", json={"code": "1"}, headers=HEADERS, timeout=10
+    )
     _assert_4xx(reply, 400, "must name its kind")
 
 
 def test_duplicate_session_name_is_400(gateway_url: str, pyspark_session: int) -> None:
-    reply = requests.post(f"{gateway_url}/sessions", json={"name": "shared-tests-pyspark"}, headers=HEADERS,
-                          timeout=10)
+    reply = requests.post(
+        f"{gateway_url}/sessions", json={"name": "shared-tests-pyspark"}, headers=HEADERS, timeout=10
+    )
     _assert_4xx(reply, 400, "duplicate")
 
 
@@ -111,4 +135,7 @@ def test_delete_then_404(gateway_url: str) -> None:
     reply = requests.delete(f"{gateway_url}/sessions/{session['id']}", headers=HEADERS, timeout=60)
     assert reply.status_code == 200 and reply.json() == {"msg": "deleted"}
     assert requests.get(f"{gateway_url}/sessions/{session['id']}", timeout=10).status_code == 404
-    assert requests.delete(f"{gateway_url}/sessions/{session['id']}", headers=HEADERS, timeout=10).status_code == 404
+    assert (
+        requests.delete(f"{gateway_url}/sessions/{session['id']}", headers=HEADERS, timeout=10).status_code
+        == 404
+    )

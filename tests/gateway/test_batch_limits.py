@@ -22,9 +22,11 @@ STUB_PYSPARK = Path(__file__).resolve().parent.parent / "support" / "stub_pyspar
 
 @pytest.fixture(scope="module")
 def limited_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
-    running = start_gateway(tmp_path_factory.mktemp("batch-limits"),
-                            settings={"max_batches": 2, "batch_retention": 4},
-                            env={"PYTHONPATH": str(STUB_PYSPARK), "STUB_SPARK_SUBMIT_SECONDS": "3"})
+    running = start_gateway(
+        tmp_path_factory.mktemp("batch-limits"),
+        settings={"max_batches": 2, "batch_retention": 4},
+        env={"PYTHONPATH": str(STUB_PYSPARK), "STUB_SPARK_SUBMIT_SECONDS": "3"},
+    )
     try:
         yield running
     finally:
@@ -39,8 +41,12 @@ def test_at_most_max_batches_run_and_the_rest_wait_in_starting(limited_gateway: 
     url = limited_gateway.url
     ids = []
     for n in range(4):
-        reply = requests.post(f"{url}/batches", json={"file": "s3a://bucket/app.py", "args": [str(n)]},
-                              headers=HEADERS, timeout=30)
+        reply = requests.post(
+            f"{url}/batches",
+            json={"file": "s3a://bucket/app.py", "args": [str(n)]},
+            headers=HEADERS,
+            timeout=30,
+        )
         assert reply.status_code == 201, reply.text
         ids.append(reply.json()["id"])
     queued = requests.get(f"{url}/batches/{ids[3]}", timeout=10).json()
@@ -51,7 +57,9 @@ def test_at_most_max_batches_run_and_the_rest_wait_in_starting(limited_gateway: 
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and len(final) < len(ids):
         batches = [requests.get(f"{url}/batches/{i}", timeout=10).json() for i in ids]
-        most_at_once = max(most_at_once, sum(1 for b in batches if _launched(b) and b["state"] in ("starting", "running")))
+        most_at_once = max(
+            most_at_once, sum(1 for b in batches if _launched(b) and b["state"] in ("starting", "running"))
+        )
         final = {b["id"]: b["state"] for b in batches if b["state"] in ("success", "dead", "killed")}
         time.sleep(0.2)
     assert final == {i: "success" for i in ids}
@@ -60,8 +68,12 @@ def test_at_most_max_batches_run_and_the_rest_wait_in_starting(limited_gateway: 
 
 def test_a_queued_batch_can_be_killed_before_it_starts(limited_gateway: RunningGateway) -> None:
     url = limited_gateway.url
-    ids = [requests.post(f"{url}/batches", json={"file": "s3a://bucket/app.py"}, headers=HEADERS,
-                         timeout=30).json()["id"] for _ in range(3)]
+    ids = [
+        requests.post(
+            f"{url}/batches", json={"file": "s3a://bucket/app.py"}, headers=HEADERS, timeout=30
+        ).json()["id"]
+        for _ in range(3)
+    ]
     assert requests.delete(f"{url}/batches/{ids[2]}", headers=HEADERS, timeout=30).status_code == 200
     killed = requests.get(f"{url}/batches/{ids[2]}", timeout=10).json()
     assert killed["state"] == "killed" and not _launched(killed)
@@ -71,8 +83,9 @@ def test_a_queued_batch_can_be_killed_before_it_starts(limited_gateway: RunningG
 
 def test_finished_batches_are_forgotten_after_batch_retention(limited_gateway: RunningGateway) -> None:
     url = limited_gateway.url
-    batch_id = requests.post(f"{url}/batches", json={"file": "s3a://bucket/app.py"}, headers=HEADERS,
-                             timeout=30).json()["id"]
+    batch_id = requests.post(
+        f"{url}/batches", json={"file": "s3a://bucket/app.py"}, headers=HEADERS, timeout=30
+    ).json()["id"]
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         reply = requests.get(f"{url}/batches/{batch_id}", timeout=10)

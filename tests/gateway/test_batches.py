@@ -25,8 +25,10 @@ from tests.support.livy_http import HEADERS
 EXAMPLES = Path(pyspark.__file__).parent / "examples" / "src" / "main" / "python"
 FAILING = 'import sys\nprint("about to fail", flush=True)\nraise ValueError("boom from the batch")\n'
 # Creates its SparkSession (so the batch is "running"), says so, then sleeps until killed.
-SLEEPY = ("import time\nfrom pyspark.sql import SparkSession\n"
-          "spark = SparkSession.builder.getOrCreate()\nprint('ready to sleep', flush=True)\ntime.sleep(600)\n")
+SLEEPY = (
+    "import time\nfrom pyspark.sql import SparkSession\n"
+    "spark = SparkSession.builder.getOrCreate()\nprint('ready to sleep', flush=True)\ntime.sleep(600)\n"
+)
 QUICK = {"conf": {"spark.ui.enabled": "false"}}
 FINAL = ("success", "dead", "killed")
 
@@ -43,8 +45,13 @@ def _submit(url: str, body: dict[str, object]) -> dict[str, object]:
     return batch
 
 
-def _wait(url: str, batch_id: object, states: tuple[str, ...] = FINAL, timeout: float = 120,
-          log_line: str | None = None) -> dict[str, object]:
+def _wait(
+    url: str,
+    batch_id: object,
+    states: tuple[str, ...] = FINAL,
+    timeout: float = 120,
+    log_line: str | None = None,
+) -> dict[str, object]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         batch: dict[str, object] = requests.get(f"{url}/batches/{batch_id}", timeout=10).json()
@@ -53,18 +60,25 @@ def _wait(url: str, batch_id: object, states: tuple[str, ...] = FINAL, timeout: 
         if batch["state"] in FINAL:
             raise AssertionError(f"batch {batch_id} is {batch['state']}:\n" + "\n".join(_log(url, batch_id)))
         time.sleep(0.2)
-    raise AssertionError(f"batch {batch_id} did not reach {states} in {timeout}s:\n" + "\n".join(_log(url, batch_id)))
+    raise AssertionError(
+        f"batch {batch_id} did not reach {states} in {timeout}s:\n" + "\n".join(_log(url, batch_id))
+    )
 
 
 def _log(url: str, batch_id: object) -> list[str]:
-    lines: list[str] = requests.get(f"{url}/batches/{batch_id}/log", params={"from": 0, "size": -1},
-                                    timeout=10).json()["log"]
+    lines: list[str] = requests.get(
+        f"{url}/batches/{batch_id}/log", params={"from": 0, "size": -1}, timeout=10
+    ).json()["log"]
     return lines
 
 
 def _processes(url: str, batch_id: object) -> list[psutil.Process]:
     """The wrapper (its pid is in the log) and everything below it: spark-submit's JVM, the Python driver."""
-    pid = next(int(m.group(1)) for line in _log(url, batch_id) if (m := re.search(r"batch process (\d+) started", line)))
+    pid = next(
+        int(m.group(1))
+        for line in _log(url, batch_id)
+        if (m := re.search(r"batch process (\d+) started", line))
+    )
     leader = psutil.Process(pid)
     return [leader, *leader.children(recursive=True)]
 
@@ -107,8 +121,9 @@ def jobs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def batch_gateway(tmp_path_factory: pytest.TempPathFactory, jobs: Path) -> Iterator[RunningGateway]:
     """Batches may use the jobs folder and PySpark's own examples."""
-    running = start_gateway(tmp_path_factory.mktemp("batch-gw"),
-                            settings={"batch_dirs": [str(jobs), str(EXAMPLES)]})
+    running = start_gateway(
+        tmp_path_factory.mktemp("batch-gw"), settings={"batch_dirs": [str(jobs), str(EXAMPLES)]}
+    )
     try:
         yield running
     finally:
@@ -119,19 +134,37 @@ def batch_gateway(tmp_path_factory: pytest.TempPathFactory, jobs: Path) -> Itera
 @pytest.fixture(scope="module")
 def pi_and_failing(batch_gateway: RunningGateway, jobs: Path) -> tuple[dict[str, object], dict[str, object]]:
     """Both submitted at once, so their JVMs start side by side."""
-    pi = _submit(batch_gateway.url, {
-        "file": str(EXAMPLES / "pi.py"), "args": [3], "name": "pi", "driverMemory": "600m", "executorCores": 1,
-        "conf": {"spark.ui.enabled": "false", "spark.sparkwire.marker": "yes", "spark.my.secret": "hunter2"},
-    })
-    failing = _submit(batch_gateway.url, {"file": "failing.py", "pyFiles": [str(jobs / "helper.py")], **QUICK})
+    pi = _submit(
+        batch_gateway.url,
+        {
+            "file": str(EXAMPLES / "pi.py"),
+            "args": [3],
+            "name": "pi",
+            "driverMemory": "600m",
+            "executorCores": 1,
+            "conf": {
+                "spark.ui.enabled": "false",
+                "spark.sparkwire.marker": "yes",
+                "spark.my.secret": "hunter2",
+            },
+        },
+    )
+    failing = _submit(
+        batch_gateway.url, {"file": "failing.py", "pyFiles": [str(jobs / "helper.py")], **QUICK}
+    )
     return pi, failing
 
 
 def test_the_pi_example_succeeds_with_resources_set_and_its_log_shows_the_result(
-        batch_gateway: RunningGateway, pi_and_failing: tuple[dict[str, object], dict[str, object]]) -> None:
+    batch_gateway: RunningGateway, pi_and_failing: tuple[dict[str, object], dict[str, object]]
+) -> None:
     url = batch_gateway.url
     pi, _ = pi_and_failing
-    assert pi["state"] == "starting" and pi["name"] == "pi" and set(pi) >= {"appId", "appInfo", "log", "proxyUser"}
+    assert (
+        pi["state"] == "starting"
+        and pi["name"] == "pi"
+        and set(pi) >= {"appId", "appInfo", "log", "proxyUser"}
+    )
     done = _wait(url, pi["id"])
     text = "\n".join(_log(url, pi["id"]))
     assert done["state"] == "success", text
@@ -144,7 +177,10 @@ def test_the_pi_example_succeeds_with_resources_set_and_its_log_shows_the_result
     assert "hunter2" not in text and "--properties-file" in text and "spark.my.secret" not in text
     assert not list(batch_gateway.work_dir.rglob("secret.properties"))  # removed once the batch ended
     assert "spark-submit exited with code 0" in text
-    assert requests.get(f"{url}/batches/{pi['id']}/state", timeout=10).json() == {"id": pi["id"], "state": "success"}
+    assert requests.get(f"{url}/batches/{pi['id']}/state", timeout=10).json() == {
+        "id": pi["id"],
+        "state": "success",
+    }
     assert requests.get(f"{url}/batches/pi", timeout=10).json()["id"] == pi["id"]  # by name
     page = requests.get(f"{url}/batches/{pi['id']}/log", params={"from": 2, "size": 3}, timeout=10).json()
     assert page["from"] == 2 and len(page["log"]) == 3 and page["total"] == len(text.splitlines())
@@ -152,7 +188,8 @@ def test_the_pi_example_succeeds_with_resources_set_and_its_log_shows_the_result
 
 
 def test_a_failing_script_ends_dead_with_its_traceback_in_the_log(
-        batch_gateway: RunningGateway, pi_and_failing: tuple[dict[str, object], dict[str, object]]) -> None:
+    batch_gateway: RunningGateway, pi_and_failing: tuple[dict[str, object], dict[str, object]]
+) -> None:
     _, failing = pi_and_failing
     done = _wait(batch_gateway.url, failing["id"])
     text = "\n".join(_log(batch_gateway.url, failing["id"]))
@@ -163,12 +200,15 @@ def test_a_failing_script_ends_dead_with_its_traceback_in_the_log(
 
 
 def test_killing_a_running_batch_leaves_no_process_and_a_second_delete_forgets_it(
-        batch_gateway: RunningGateway) -> None:
+    batch_gateway: RunningGateway,
+) -> None:
     url = batch_gateway.url
     batch = _submit(url, {"file": "sleepy.py", "name": "nap", **QUICK})
     _wait(url, batch["id"], states=("running",), log_line="ready to sleep")
     processes = _processes(url, batch["id"])
-    assert any("java" in p.name() for p in processes) and any("python" in p.name() for p in processes), processes
+    assert any("java" in p.name() for p in processes) and any("python" in p.name() for p in processes), (
+        processes
+    )
     assert requests.delete(f"{url}/batches/nap", headers=HEADERS, timeout=60).json() == {"msg": "deleted"}
     killed = requests.get(f"{url}/batches/{batch['id']}", timeout=10).json()
     assert killed["state"] == "killed" and any("batch process stopped" in line for line in killed["log"])
@@ -179,15 +219,19 @@ def test_killing_a_running_batch_leaves_no_process_and_a_second_delete_forgets_i
     assert gone.status_code == 404 and gone.json() == {"msg": f"Batch '{batch['id']}' not found"}
 
 
-@pytest.mark.parametrize("field, value", [
-    ("file", "/etc/hostname"),
-    ("file", "../outside.py"),
-    ("file", "file:///etc/hostname"),
-    ("pyFiles", ["/etc/hostname"]),
-    ("file", "escape.py"),  # a symlink inside the folder pointing out of it
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("file", "/etc/hostname"),
+        ("file", "../outside.py"),
+        ("file", "file:///etc/hostname"),
+        ("pyFiles", ["/etc/hostname"]),
+        ("file", "escape.py"),  # a symlink inside the folder pointing out of it
+    ],
+)
 def test_a_local_file_outside_the_batch_dirs_is_refused_naming_the_setting(
-        batch_gateway: RunningGateway, jobs: Path, field: str, value: object) -> None:
+    batch_gateway: RunningGateway, jobs: Path, field: str, value: object
+) -> None:
     link = jobs / "escape.py"
     if not link.exists():
         link.symlink_to("/etc/hostname")
@@ -199,22 +243,31 @@ def test_a_local_file_outside_the_batch_dirs_is_refused_naming_the_setting(
 
 def test_bad_batch_requests_are_400s(batch_gateway: RunningGateway) -> None:
     url = batch_gateway.url
-    for body, words in [({"file": "missing.py"}, "no such file"), ({}, "file"), ({"file": "failing.py", "name": "12"},
-                        "number"), ({"file": "failing.py", "driverMemmory": "1g"}, "unknown field")]:
+    for body, words in [
+        ({"file": "missing.py"}, "no such file"),
+        ({}, "file"),
+        ({"file": "failing.py", "name": "12"}, "number"),
+        ({"file": "failing.py", "driverMemmory": "1g"}, "unknown field"),
+    ]:
         reply = _post(url, body)
         assert reply.status_code == 400 and words in reply.json()["msg"], (body, reply.text)
     assert requests.get(f"{url}/batches/nope", timeout=10).status_code == 404
 
 
-def test_list_paging(batch_gateway: RunningGateway,
-                     pi_and_failing: tuple[dict[str, object], dict[str, object]]) -> None:
+def test_list_paging(
+    batch_gateway: RunningGateway, pi_and_failing: tuple[dict[str, object], dict[str, object]]
+) -> None:
     url = batch_gateway.url
     everything = requests.get(f"{url}/batches", timeout=10).json()
     assert everything["from"] == 0 and everything["total"] == len(everything["sessions"]) >= 2
     ids = [b["id"] for b in everything["sessions"]]
     assert ids == sorted(ids)
     second = requests.get(f"{url}/batches", params={"from": 1, "size": 1}, timeout=10).json()
-    assert second["from"] == 1 and second["total"] == everything["total"] and [b["id"] for b in second["sessions"]] == ids[1:2]
+    assert (
+        second["from"] == 1
+        and second["total"] == everything["total"]
+        and [b["id"] for b in second["sessions"]] == ids[1:2]
+    )
     past = requests.get(f"{url}/batches", params={"from": everything["total"]}, timeout=10).json()
     assert past["sessions"] == []
     for params in ({"from": -1}, {"size": -1}):
@@ -254,7 +307,10 @@ def test_records_survive_a_gateway_restart(tmp_path: Path) -> None:
         assert "re-attached to the running batch" in sleepy_log
         assert listed[7]["state"] == "dead" and "outcome is unknown" in listed[7]["log"][-1]
         # The new gateway, not the process's parent, can still stop it completely.
-        assert requests.delete(f"{second.url}/batches/{sleepy['id']}", headers=HEADERS, timeout=60).status_code == 200
+        assert (
+            requests.delete(f"{second.url}/batches/{sleepy['id']}", headers=HEADERS, timeout=60).status_code
+            == 200
+        )
         assert _wait(second.url, sleepy["id"])["state"] == "killed"
         _assert_all_gone(processes)
     finally:
@@ -273,7 +329,9 @@ def test_resolve_batch_path(tmp_path: Path) -> None:
     for remote in ("hdfs:///apps/x.py", "s3a://bucket/x.py", "https://example.com/x.jar", "gs://b/x.zip#z"):
         assert resolve_batch_path(remote, allowed, "file") == remote
     assert resolve_batch_path("sub/app.py", allowed, "file") == str(jobs / "sub" / "app.py")
-    assert resolve_batch_path(f"file://{jobs}/sub/../sub/app.py", allowed, "file") == f"file:{jobs}/sub/app.py"
+    assert (
+        resolve_batch_path(f"file://{jobs}/sub/../sub/app.py", allowed, "file") == f"file:{jobs}/sub/app.py"
+    )
     assert resolve_batch_path(f"local:{jobs}/sub/app.py", allowed, "file") == f"local:{jobs}/sub/app.py"
     assert resolve_batch_path("env.tar.gz#env", allowed, "archives") == f"{jobs}/env.tar.gz#env"
     with pytest.raises(BadRequest, match="batch_dirs"):
@@ -293,15 +351,19 @@ def test_log_scanner_finds_the_application_and_its_ui(tmp_path: Path) -> None:
     )
     scanner = LogScanner(log)
     scanner.scan()
-    assert scanner.context_started and scanner.spark_ui_url == "http://10.1.2.3:4041" and scanner.ui_port == 4041
+    assert (
+        scanner.context_started and scanner.spark_ui_url == "http://10.1.2.3:4041" and scanner.ui_port == 4041
+    )
     assert scanner.app_id is None  # the gateway's note is not Spark's, and the last line is incomplete
     with open(log, "a") as out:
         out.write("96605/events_1_local-1795443196605.zstd\n")
     scanner.scan()
     assert scanner.app_id == "local-1795443196605" and scanner.done
     yarn = LogScanner(tmp_path / "yarn.log")
-    (tmp_path / "yarn.log").write_text("INFO Client: Submitted application application_1700000000000_0042\n"
-                                       "INFO SparkUI: Bound SparkUI to 0.0.0.0, and started at http://h:4040\n")
+    (tmp_path / "yarn.log").write_text(
+        "INFO Client: Submitted application application_1700000000000_0042\n"
+        "INFO SparkUI: Bound SparkUI to 0.0.0.0, and started at http://h:4040\n"
+    )
     yarn.scan()
     assert (yarn.app_id, yarn.spark_ui_url) == ("application_1700000000000_0042", "http://h:4040")
 
@@ -315,7 +377,10 @@ def test_store_round_trip_and_ids_never_reused(tmp_path: Path) -> None:
     (store.folder(5)).mkdir()
     (store.folder(5) / "batch.json").write_text("{not json")
     assert store.load_all() == [record] and store.next_id() == 10
-    assert BatchRecord.from_json({**json.loads((store.folder(4) / "batch.json").read_text()), "future": 1}) == record
+    assert (
+        BatchRecord.from_json({**json.loads((store.folder(4) / "batch.json").read_text()), "future": 1})
+        == record
+    )
 
 
 def test_recovery_reports_what_happened_while_no_gateway_watched(tmp_path: Path) -> None:
@@ -337,7 +402,9 @@ def test_recovery_reports_what_happened_while_no_gateway_watched(tmp_path: Path)
         return manager
 
     runs = {run.record.id: run for run in asyncio.run(recover()).list()}
-    states = {i: (run.record.state, run.record.exit_code, run.log.lines()[-1]) for i, run in runs.items() if i < 4}
+    states = {
+        i: (run.record.state, run.record.exit_code, run.log.lines()[-1]) for i, run in runs.items() if i < 4
+    }
     assert states[0][:2] == ("dead", None) and "outcome is unknown" in states[0][2]
     assert states[1][:2] == ("success", 0) and "while the gateway was down" in states[1][2]
     assert states[2][:2] == ("dead", 3)

@@ -32,8 +32,14 @@ SCRIPT = textwrap.dedent('''
 def test_pylivy_runs_the_pi_example_unchanged(gateway_url: str, tmp_path: Path) -> None:
     script = tmp_path / "client.py"
     script.write_text(SCRIPT)
-    result = subprocess.run([sys.executable, str(script), gateway_url], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=240, check=False)
+    result = subprocess.run(
+        [sys.executable, str(script), gateway_url],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=240,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("Pi is roughly 3.1"), result.stdout

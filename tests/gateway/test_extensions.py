@@ -40,8 +40,13 @@ def test_a_waiting_get_gives_up_after_its_wait(gateway_url: str, pyspark_session
 
 
 def test_a_waiting_post_returns_the_finished_statement(gateway_url: str, pyspark_session: int) -> None:
-    reply = requests.post(f"{gateway_url}/sessions/{pyspark_session}/statements", params={"wait": 30},
-                          json={"code": "20 + 22"}, headers=HEADERS, timeout=60)
+    reply = requests.post(
+        f"{gateway_url}/sessions/{pyspark_session}/statements",
+        params={"wait": 30},
+        json={"code": "20 + 22"},
+        headers=HEADERS,
+        timeout=60,
+    )
     assert reply.status_code == 201
     statement = reply.json()
     assert reply.headers["Location"] == f"/sessions/{pyspark_session}/statements/{statement['id']}"
@@ -50,24 +55,33 @@ def test_a_waiting_post_returns_the_finished_statement(gateway_url: str, pyspark
 
 
 def test_a_waiting_post_streams_a_spilled_output(gateway_url: str, pyspark_session: int) -> None:
-    reply = requests.post(f"{gateway_url}/sessions/{pyspark_session}/statements", params={"wait": 30},
-                          json={"code": "print('x' * 3_000_000)"}, headers=HEADERS, timeout=60)
-    assert reply.status_code == 201 and reply.headers["Location"].endswith(f"/statements/{reply.json()['id']}")
+    reply = requests.post(
+        f"{gateway_url}/sessions/{pyspark_session}/statements",
+        params={"wait": 30},
+        json={"code": "print('x' * 3_000_000)"},
+        headers=HEADERS,
+        timeout=60,
+    )
+    assert reply.status_code == 201 and reply.headers["Location"].endswith(
+        f"/statements/{reply.json()['id']}"
+    )
     assert reply.json()["output"]["data"]["text/plain"] == "x" * 3_000_000
 
 
 @pytest.mark.parametrize("wait", ["-1", "nan", "31", "soon"])
 def test_a_bad_wait_is_a_clear_400(gateway_url: str, pyspark_session: int, wait: str) -> None:
-    reply = requests.get(f"{gateway_url}/sessions/{pyspark_session}/statements/0", params={"wait": wait},
-                         timeout=10)
+    reply = requests.get(
+        f"{gateway_url}/sessions/{pyspark_session}/statements/0", params={"wait": wait}, timeout=10
+    )
     assert reply.status_code == 400, reply.text
     assert "wait" in reply.json()["msg"]
 
 
 def _fetch_statement(url: str, session_id: int, *, result_file: bool) -> tuple[dict[str, object], str]:
     token = uuid.uuid4().hex
-    request = SqlQuery.from_sql("SELECT id, concat('r', id) AS s FROM range(50000)", max_rows=-1).fetch_request(
-        token=token, encoding="arrow", compression=None, chunk_bytes=8 << 20, take_threshold=1)
+    request = SqlQuery.from_sql(
+        "SELECT id, concat('r', id) AS s FROM range(50000)", max_rows=-1
+    ).fetch_request(token=token, encoding="arrow", compression=None, chunk_bytes=8 << 20, take_threshold=1)
     if result_file:
         request["result_file"] = True
     statement = run(url, session_id, remote_call(request))
@@ -95,7 +109,9 @@ def test_without_asking_the_result_stays_inline_as_on_livy(gateway_url: str, pys
 
 
 @pytest.mark.parametrize("token", ["0" * 32, "../../etc/passwd", "A" * 32])
-def test_unknown_or_malformed_result_tokens_are_404(gateway_url: str, pyspark_session: int, token: str) -> None:
+def test_unknown_or_malformed_result_tokens_are_404(
+    gateway_url: str, pyspark_session: int, token: str
+) -> None:
     reply = requests.get(f"{gateway_url}/sessions/{pyspark_session}/results/{token}", timeout=10)
     assert reply.status_code == 404
     assert json.loads(reply.text)["msg"]

@@ -36,14 +36,18 @@ def _new_session(url: str) -> tuple[int, psutil.Process]:
     session_id = int(create_session(url, {"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}})["id"])
     wait_session(url, session_id)
     log = requests.get(f"{url}/sessions/{session_id}/log", params={"from": 0, "size": -1}, timeout=10).json()
-    pid = next(int(m.group(1)) for line in log["log"] if (m := re.search(r"session process (\d+) starting", line)))
+    pid = next(
+        int(m.group(1)) for line in log["log"] if (m := re.search(r"session process (\d+) starting", line))
+    )
     return session_id, psutil.Process(pid)
 
 
 def _wait_running(url: str, session_id: int, statement_id: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        state = requests.get(f"{url}/sessions/{session_id}/statements/{statement_id}", timeout=10).json()["state"]
+        state = requests.get(f"{url}/sessions/{session_id}/statements/{statement_id}", timeout=10).json()[
+            "state"
+        ]
         if state == "running":
             time.sleep(0.5)  # let the code reach its loop
             return
@@ -71,11 +75,16 @@ def _find_by_cmdline(marker: str, timeout: float = 20) -> psutil.Process:
     raise AssertionError(f"no process with {marker!r} in its command line")
 
 
-def test_kill_9_of_a_worker_is_seen_even_when_a_forked_child_holds_its_socket(fault_gateway: RunningGateway) -> None:
+def test_kill_9_of_a_worker_is_seen_even_when_a_forked_child_holds_its_socket(
+    fault_gateway: RunningGateway,
+) -> None:
     url = fault_gateway.url
     session_id, worker = _new_session(url)
-    forked = submit(url, session_id, "import os, time\nchild = os.fork()\nif child == 0:\n"
-                                     "    time.sleep(600)\n    os._exit(0)\nchild")
+    forked = submit(
+        url,
+        session_id,
+        "import os, time\nchild = os.fork()\nif child == 0:\n    time.sleep(600)\n    os._exit(0)\nchild",
+    )
     child = psutil.Process(int(wait_statement(url, session_id, forked["id"])["output"]["data"]["text/plain"]))
     family = [worker, *worker.children(recursive=True)]
     running = submit(url, session_id, "import time\ntime.sleep(600)")
@@ -114,13 +123,18 @@ def test_cancel_escalates_when_code_swallows_keyboard_interrupt(fault_gateway: R
     url = fault_gateway.url
     session_id, worker = _new_session(url)
     family = [worker, *worker.children(recursive=True)]
-    stubborn = submit(url, session_id, "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
-                                       "    except KeyboardInterrupt:\n        pass")
+    stubborn = submit(
+        url,
+        session_id,
+        "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
+        "    except KeyboardInterrupt:\n        pass",
+    )
     queued = submit(url, session_id, "1 + 1")
     _wait_running(url, session_id, stubborn["id"])
 
-    reply = requests.post(f"{url}/sessions/{session_id}/statements/{stubborn['id']}/cancel", headers=HEADERS,
-                          timeout=10)
+    reply = requests.post(
+        f"{url}/sessions/{session_id}/statements/{stubborn['id']}/cancel", headers=HEADERS, timeout=10
+    )
     assert reply.status_code == 200
     statement = wait_statement(url, session_id, stubborn["id"], timeout=30)
     assert statement["state"] == "cancelled"
@@ -135,8 +149,10 @@ def test_delete_kills_a_grandchild_that_called_setsid(fault_gateway: RunningGate
     url = fault_gateway.url
     session_id, worker = _new_session(url)
     marker = f"{600 + os.getpid() % 1000}.{session_id}"
-    code = ("import os\nchild = os.fork()\nif child == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
-            f"        os.execvp('sleep', ['sleep', '{marker}'])\n    os._exit(0)\nos.waitpid(child, 0)\n'ok'")
+    code = (
+        "import os\nchild = os.fork()\nif child == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+        f"        os.execvp('sleep', ['sleep', '{marker}'])\n    os._exit(0)\nos.waitpid(child, 0)\n'ok'"
+    )
     assert wait_statement(url, session_id, submit(url, session_id, code)["id"])["output"]["status"] == "ok"
     escaped = _find_by_cmdline(marker)
     assert os.getsid(escaped.pid) != os.getsid(worker.pid), "the grandchild did not leave the session"

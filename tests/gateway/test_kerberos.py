@@ -25,7 +25,8 @@ REALM, OTHER = "SPARKWIRE.TEST", "OTHER.TEST"
 SERVICE = f"HTTP/localhost@{REALM}"
 
 pytestmark = pytest.mark.skipif(
-    not kdc_available() or importlib.util.find_spec("gssapi") is None
+    not kdc_available()
+    or importlib.util.find_spec("gssapi") is None
     or importlib.util.find_spec("requests_kerberos") is None,
     reason="needs MIT Kerberos (scripts/install-kdc.sh) and the kerberos extra (make test installs both)",
 )
@@ -72,19 +73,30 @@ def _client_env(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
         monkeypatch.setenv(key, value)
 
 
-def test_a_ticket_from_the_gateways_realm_is_accepted(kerberized: KerberizedGateway,
-                                                     monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    _client_env(monkeypatch, kerberized.kdc.kinit_keytab(f"alice@{REALM}", kerberized.root / "alice.keytab",
-                                                         tmp_path / "alice.cc"))
+def test_a_ticket_from_the_gateways_realm_is_accepted(
+    kerberized: KerberizedGateway, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _client_env(
+        monkeypatch,
+        kerberized.kdc.kinit_keytab(
+            f"alice@{REALM}", kerberized.root / "alice.keytab", tmp_path / "alice.cc"
+        ),
+    )
     with LivyClient(kerberized.url, auth=KerberosAuth(mutual_authentication="required")) as client:
         assert client.list_sessions().total == 0
 
 
-def test_no_ticket_is_a_clear_401(kerberized: KerberizedGateway, monkeypatch: pytest.MonkeyPatch,
-                                  tmp_path: Path) -> None:
-    _client_env(monkeypatch, {"KRB5_CONFIG": kerberized.kdc.env["KRB5_CONFIG"],
-                              "KRB5CCNAME": f"FILE:{tmp_path / 'empty.cc'}"})
-    with LivyClient(kerberized.url, auth=KerberosAuth()) as client, pytest.raises(AuthenticationFailed) as caught:
+def test_no_ticket_is_a_clear_401(
+    kerberized: KerberizedGateway, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _client_env(
+        monkeypatch,
+        {"KRB5_CONFIG": kerberized.kdc.env["KRB5_CONFIG"], "KRB5CCNAME": f"FILE:{tmp_path / 'empty.cc'}"},
+    )
+    with (
+        LivyClient(kerberized.url, auth=KerberosAuth()) as client,
+        pytest.raises(AuthenticationFailed) as caught,
+    ):
         client.list_sessions()
     assert caught.value.status == 401
     assert "kinit" in caught.value.server_message
@@ -92,10 +104,14 @@ def test_no_ticket_is_a_clear_401(kerberized: KerberizedGateway, monkeypatch: py
     assert raw.status_code == 401 and raw.headers["WWW-Authenticate"] == "Negotiate"
 
 
-def test_a_ticket_from_another_realm_is_refused(kerberized: KerberizedGateway, monkeypatch: pytest.MonkeyPatch,
-                                                tmp_path: Path) -> None:
+def test_a_ticket_from_another_realm_is_refused(
+    kerberized: KerberizedGateway, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     _client_env(monkeypatch, kerberized.kdc.kinit(f"mallory@{OTHER}", "mallory-password", tmp_path / "m.cc"))
-    with LivyClient(kerberized.url, auth=KerberosAuth()) as client, pytest.raises(AuthenticationFailed) as caught:
+    with (
+        LivyClient(kerberized.url, auth=KerberosAuth()) as client,
+        pytest.raises(AuthenticationFailed) as caught,
+    ):
         client.list_sessions()
     assert caught.value.status == 401
     assert f"mallory@{OTHER} is not in the gateway's realm {REALM}" in caught.value.server_message
@@ -106,13 +122,18 @@ def test_basic_or_bearer_credentials_are_not_kerberos(kerberized: KerberizedGate
     assert reply.status_code == 401 and "kerberos authentication" in reply.json()["msg"]
 
 
-def test_kernel_with_kerberos_auth_runs_a_cell(kerberized: KerberizedGateway, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kernel_with_kerberos_auth_runs_a_cell(
+    kerberized: KerberizedGateway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The Remote PySpark kernel, its ticket from a keytab (kinit -kt), runs a statement."""
-    ticket = kerberized.kdc.kinit_keytab(f"alice@{REALM}", kerberized.root / "alice.keytab", tmp_path / "k.cc")
+    ticket = kerberized.kdc.kinit_keytab(
+        f"alice@{REALM}", kerberized.root / "alice.keytab", tmp_path / "k.cc"
+    )
     prefix = tmp_path / "prefix"
     install_kernel_spec(prefix=str(prefix))
-    env = kernel_environment(tmp_path / "home", SPARKWIRE_URL=kerberized.url, SPARKWIRE_AUTH="kerberos", **ticket)
+    env = kernel_environment(
+        tmp_path / "home", SPARKWIRE_URL=kerberized.url, SPARKWIRE_AUTH="kerberos", **ticket
+    )
     kernel = start_kernel([str(prefix / "share" / "jupyter" / "kernels")], env)
     try:
         cell = kernel.run("print(spark.range(7).count() * 6)")

@@ -31,7 +31,7 @@ def test_pages_equal_slices_of_the_whole_log_as_it_grows(tmp_path: Path, lines: 
     for from_, size in ((None, 10), (0, 5), (3, 100), (lines, 10), (None, -1), (2, -1)):
         start, total, page = log.page(from_, size)
         assert total == len(every)
-        assert page == (every[start:] if size < 0 else every[start:start + size])
+        assert page == (every[start:] if size < 0 else every[start : start + size])
     log.note("appended later")  # the index picks up only what was added, including the partial line's end
     start, total, page = log.page(None, 2)
     assert total == len(log.lines()) and page == log.lines()[-2:]

@@ -30,19 +30,28 @@ TIMEOUT = 180.0
 
 
 # -- which requests a pooled session serves ---------------------------------------------------------
-@pytest.mark.parametrize(("body", "kind", "proxy_user", "expected"), [
-    ({}, "shared", None, True),
-    ({"kind": "pyspark", "name": "mine", "ttl": "1h", "heartbeatTimeoutInSecond": 60}, "pyspark", None, True),
-    ({"conf": {"spark.sql.shuffle.partitions": "4"}}, "pyspark", None, True),  # the gateway's own value
-    ({"conf": {"spark.sql.shuffle.partitions": "3"}}, "pyspark", None, False),
-    ({"driverMemory": "2g"}, "pyspark", None, False),
-    ({"jars": ["/tmp/x.jar"]}, "pyspark", None, False),
-    ({"queue": "etl"}, "pyspark", None, False),
-    ({}, "pyspark", "bob", False),
-    ({"kind": "sql"}, "sql", None, False),
-])
-def test_only_requests_a_pooled_session_fits_take_one(body: dict[str, Any], kind: str, proxy_user: str | None,
-                                                      expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("body", "kind", "proxy_user", "expected"),
+    [
+        ({}, "shared", None, True),
+        (
+            {"kind": "pyspark", "name": "mine", "ttl": "1h", "heartbeatTimeoutInSecond": 60},
+            "pyspark",
+            None,
+            True,
+        ),
+        ({"conf": {"spark.sql.shuffle.partitions": "4"}}, "pyspark", None, True),  # the gateway's own value
+        ({"conf": {"spark.sql.shuffle.partitions": "3"}}, "pyspark", None, False),
+        ({"driverMemory": "2g"}, "pyspark", None, False),
+        ({"jars": ["/tmp/x.jar"]}, "pyspark", None, False),
+        ({"queue": "etl"}, "pyspark", None, False),
+        ({}, "pyspark", "bob", False),
+        ({"kind": "sql"}, "sql", None, False),
+    ],
+)
+def test_only_requests_a_pooled_session_fits_take_one(
+    body: dict[str, Any], kind: str, proxy_user: str | None, expected: bool
+) -> None:
     request = CreateSessionRequest.model_validate(body)
     assert matches_pool(request, kind, proxy_user, {"spark.sql.shuffle.partitions": "4"}) is expected
 
@@ -57,8 +66,13 @@ def test_pool_size_defaults_to_one_on_loopback_and_zero_elsewhere() -> None:
 
 
 def test_pool_size_option_is_checked() -> None:
-    result = subprocess.run([sys.executable, "-m", "sparkwire", "gateway", "--pool-size", "-2"],
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "sparkwire", "gateway", "--pool-size", "-2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert "pool_size must be between 0 (no warm pool) and 64, not -2" in result.stderr
 
@@ -89,8 +103,9 @@ class PoolGateway:
         raise AssertionError(f"the pool did not reach {ready} ready session(s):\n{self.gateway.log_text()}")
 
     def run(self, session_id: int, code: str) -> dict[str, Any]:
-        reply = self.alice.post(f"{self.gateway.url}/sessions/{session_id}/statements", json={"code": code},
-                                timeout=30)
+        reply = self.alice.post(
+            f"{self.gateway.url}/sessions/{session_id}/statements", json={"code": code}, timeout=30
+        )
         assert reply.status_code == 201, reply.text
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
@@ -127,8 +142,10 @@ def test_pooled_session_is_handed_out_idle_with_the_caller_as_owner_and_a_fresh_
     assert session["id"] == 0  # the next id at hand-out time
     assert [s["id"] for s in pool.get("/sessions")["sessions"]] == [0]
     assert pool.run(0, "spark.range(5).count()")["output"]["data"]["text/plain"] == "5"
-    assert any("handed out from the warm pool as session 0" in line
-               for line in pool.get("/sessions/0/log?size=200")["log"])
+    assert any(
+        "handed out from the warm pool as session 0" in line
+        for line in pool.get("/sessions/0/log?size=200")["log"]
+    )
 
     # The store knows the session under its final id, with the folder its files live in.
     with sqlite3.connect(pool.gateway.work_dir / "gateway.sqlite3") as db:

@@ -59,7 +59,9 @@ def test_kill_9_mid_statement_then_restart_keeps_session_variables_and_output(tm
         worker_pids = [p.pid for p in _session_workers(gateway, session_id)]
         _kill9(gateway)
         time.sleep(1.0)
-        assert worker_pids and all(psutil.pid_exists(pid) for pid in worker_pids), "the session died with its gateway"
+        assert worker_pids and all(psutil.pid_exists(pid) for pid in worker_pids), (
+            "the session died with its gateway"
+        )
 
         restarted = _restart(gateway, tmp_path, settings)
         url = restarted.url
@@ -101,12 +103,17 @@ def test_a_statement_that_finished_while_the_gateway_was_down_keeps_its_output(t
         spilled = restarted.work_dir / "sessions" / str(session_id) / "outputs" / f"{quick['id']}.json"
         assert stat.S_IMODE(spilled.stat().st_mode) == 0o600
         small = run(restarted.url, session_id, "print('small')")
-        listed = requests.get(f"{restarted.url}/sessions/{session_id}/statements", params={"from": 0, "size": 5},
-                              timeout=30).json()
+        listed = requests.get(
+            f"{restarted.url}/sessions/{session_id}/statements", params={"from": 0, "size": 5}, timeout=30
+        ).json()
         assert listed["total_statements"] == 2
-        assert [s["output"]["data"]["text/plain"].strip() for s in listed["statements"]] == ["x" * 100000, "small"]
-        page = requests.get(f"{restarted.url}/sessions/{session_id}/statements", params={"from": 1, "size": 1},
-                            timeout=30).json()
+        assert [s["output"]["data"]["text/plain"].strip() for s in listed["statements"]] == [
+            "x" * 100000,
+            "small",
+        ]
+        page = requests.get(
+            f"{restarted.url}/sessions/{session_id}/statements", params={"from": 1, "size": 1}, timeout=30
+        ).json()
         assert [s["id"] for s in page["statements"]] == [small["id"]]
     finally:
         if restarted is not None:
@@ -135,7 +142,9 @@ def test_ids_are_not_reused_after_the_store_is_lost(tmp_path: Path) -> None:
 def test_with_recovery_off_sessions_end_with_the_gateway(tmp_path: Path) -> None:
     gateway = start_gateway(tmp_path, settings={"recovery": "off"})
     try:
-        session_id = create_session(gateway.url, {"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}})["id"]
+        session_id = create_session(gateway.url, {"kind": "pyspark", "conf": {"spark.ui.enabled": "false"}})[
+            "id"
+        ]
         wait_session(gateway.url, session_id)
         workers = _session_workers(gateway, session_id)
         assert workers
@@ -145,4 +154,3 @@ def test_with_recovery_off_sessions_end_with_the_gateway(tmp_path: Path) -> None
         assert not (gateway.work_dir / "gateway.sqlite3").exists()
     finally:
         gateway.stop()
-

@@ -105,7 +105,7 @@ CASES = [
                 "Traceback (most recent call last):\n",
                 '  File "<stdin>", line 5, in <module>\n    func2()\n',
                 '  File "<stdin>", line 4, in func2\n    func1()\n',
-                '  File "<stdin>", line 2, in func1\n    raise Exception(\'message\')\n',
+                "  File \"<stdin>\", line 2, in func1\n    raise Exception('message')\n",
                 "Exception: message\n",
             ],
         },

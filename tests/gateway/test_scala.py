@@ -53,7 +53,9 @@ def test_multi_line_definitions(gateway_url: str, scala_session: int) -> None:
 def test_println_comes_before_the_value(gateway_url: str, scala_session: int) -> None:
     text = _text(run(gateway_url, scala_session, 'println("hello from scala"); 1 + 1'))
     first, second = text.split("\n")
-    assert first == "hello from scala" and second.startswith(("val res", "res")) and second.endswith(": Int = 2")
+    assert (
+        first == "hello from scala" and second.startswith(("val res", "res")) and second.endswith(": Int = 2")
+    )
 
 
 def test_compile_error_names_message_and_position(gateway_url: str, scala_session: int) -> None:
@@ -73,33 +75,42 @@ def test_incomplete_statement_is_an_error(gateway_url: str, scala_session: int) 
 
 
 def test_runtime_exception_has_class_message_and_stack(gateway_url: str, scala_session: int) -> None:
-    output = run(gateway_url, scala_session, 'println("before"); throw new IllegalStateException("boom")')["output"]
+    output = run(gateway_url, scala_session, 'println("before"); throw new IllegalStateException("boom")')[
+        "output"
+    ]
     assert output["status"] == "error"
     assert output["ename"] == "java.lang.IllegalStateException" and output["evalue"] == "boom"
     assert output["traceback"][0] == "java.lang.IllegalStateException: boom\n"
     again = run(gateway_url, scala_session, 'throw new RuntimeException("again")')["output"]
     assert again["ename"] == "java.lang.RuntimeException" and again["evalue"] == "again"
-    assert _text(run(gateway_url, scala_session, '"after"')).endswith('String = after')
+    assert _text(run(gateway_url, scala_session, '"after"')).endswith("String = after")
 
 
 def test_closures_defined_in_the_repl_run_on_executors(gateway_url: str, scala_session: int) -> None:
-    statement = run(gateway_url, scala_session, "val factor = 2\nsc.parallelize(1 to 10).map(x => x * factor).collect()")
+    statement = run(
+        gateway_url, scala_session, "val factor = 2\nsc.parallelize(1 to 10).map(x => x * factor).collect()"
+    )
     assert _text(statement).endswith("Array[Int] = Array(2, 4, 6, 8, 10, 12, 14, 16, 18, 20)")
     assert statement["progress"] == 1.0
 
 
 def test_cancel_of_a_long_scala_job(gateway_url: str, scala_session: int) -> None:
-    statement = submit(gateway_url, scala_session,
-                       "sc.parallelize(1 to 4, 4).map { x => Thread.sleep(60000); x }.collect()")
+    statement = submit(
+        gateway_url, scala_session, "sc.parallelize(1 to 4, 4).map { x => Thread.sleep(60000); x }.collect()"
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # cancel once its job runs, so the job group is what stops it
-        jobs = requests.get(f"{gateway_url}/sessions/{scala_session}/statements/{statement['id']}/jobs",
-                            timeout=10)
+        jobs = requests.get(
+            f"{gateway_url}/sessions/{scala_session}/statements/{statement['id']}/jobs", timeout=10
+        )
         if jobs.status_code == 200 and jobs.json().get("jobs"):
             break
         time.sleep(0.2)
-    reply = requests.post(f"{gateway_url}/sessions/{scala_session}/statements/{statement['id']}/cancel",
-                          headers=HEADERS, timeout=10)
+    reply = requests.post(
+        f"{gateway_url}/sessions/{scala_session}/statements/{statement['id']}/cancel",
+        headers=HEADERS,
+        timeout=10,
+    )
     assert reply.status_code == 200, reply.text
     assert wait_statement(gateway_url, scala_session, statement["id"], timeout=40)["state"] == "cancelled"
     assert _text(run(gateway_url, scala_session, "sc.parallelize(1 to 3).count()")).endswith("Long = 3")
@@ -108,21 +119,31 @@ def test_cancel_of_a_long_scala_job(gateway_url: str, scala_session: int) -> Non
 def test_cancel_interrupts_a_driver_side_sleep(gateway_url: str, scala_session: int) -> None:
     statement = submit(gateway_url, scala_session, "Thread.sleep(120000); 1")
     time.sleep(3)
-    requests.post(f"{gateway_url}/sessions/{scala_session}/statements/{statement['id']}/cancel",
-                  headers=HEADERS, timeout=10)
+    requests.post(
+        f"{gateway_url}/sessions/{scala_session}/statements/{statement['id']}/cancel",
+        headers=HEADERS,
+        timeout=10,
+    )
     assert wait_statement(gateway_url, scala_session, statement["id"], timeout=40)["state"] == "cancelled"
     assert _text(run(gateway_url, scala_session, "Thread.currentThread.isInterrupted")).endswith("= false")
 
 
 def test_completion(gateway_url: str, scala_session: int) -> None:
     run(gateway_url, scala_session, "val completionTarget = List(1, 2, 3)")
-    reply = requests.post(f"{gateway_url}/sessions/{scala_session}/completion",
-                          json={"code": "completionTarget.he", "kind": "spark", "cursor": 19},
-                          headers=HEADERS, timeout=60)
+    reply = requests.post(
+        f"{gateway_url}/sessions/{scala_session}/completion",
+        json={"code": "completionTarget.he", "kind": "spark", "cursor": 19},
+        headers=HEADERS,
+        timeout=60,
+    )
     assert reply.status_code == 200, reply.text
     assert "head" in reply.json()["candidates"] and "headOption" in reply.json()["candidates"]
-    reply = requests.post(f"{gateway_url}/sessions/{scala_session}/completion",
-                          json={"code": "sc.paralle", "cursor": 10}, headers=HEADERS, timeout=60)
+    reply = requests.post(
+        f"{gateway_url}/sessions/{scala_session}/completion",
+        json={"code": "sc.paralle", "cursor": 10},
+        headers=HEADERS,
+        timeout=60,
+    )
     assert reply.json()["candidates"] == ["parallelize"]
 
 
@@ -132,17 +153,26 @@ def test_python_statements_run_in_a_scala_session_too(gateway_url: str, scala_se
 
 
 def test_temp_views_are_shared_across_languages(gateway_url: str, shared_session: int) -> None:
-    made = run(gateway_url, shared_session,
-               'Seq((1, "a"), (2, "b")).toDF("n", "s").createOrReplaceTempView("from_scala")', kind="spark")
+    made = run(
+        gateway_url,
+        shared_session,
+        'Seq((1, "a"), (2, "b")).toDF("n", "s").createOrReplaceTempView("from_scala")',
+        kind="spark",
+    )
     assert made["output"]["status"] == "ok", made["output"]
-    rows = run(gateway_url, shared_session, "sorted(r.s for r in spark.table('from_scala').collect())",
-               kind="pyspark")
+    rows = run(
+        gateway_url,
+        shared_session,
+        "sorted(r.s for r in spark.table('from_scala').collect())",
+        kind="pyspark",
+    )
     assert _text(rows) == "['a', 'b']"
     sql = run(gateway_url, shared_session, "SELECT sum(n) AS total FROM from_scala", kind="sql")["output"]
     assert sql["data"]["application/json"]["data"] == [[3]]
     run(gateway_url, shared_session, "spark.range(3).createOrReplaceTempView('from_python')", kind="pyspark")
-    assert _text(run(gateway_url, shared_session, 'spark.table("from_python").count()', kind="spark")).endswith(
-        "Long = 3")
+    assert _text(
+        run(gateway_url, shared_session, 'spark.table("from_python").count()', kind="spark")
+    ).endswith("Long = 3")
 
 
 def test_sparkr_is_refused_naming_what_is_missing(gateway_url: str) -> None:
@@ -158,15 +188,20 @@ def test_version_lists_the_kinds_it_runs(gateway_url: str) -> None:
 
 
 def test_json_and_table_magics(gateway_url: str, scala_session: int) -> None:
-    statement = run(gateway_url, scala_session,
-                    'case class Sale(item: String, qty: Int)\nval sales = Seq(Sale("tea", 2), Sale("jam", 1))\n%table sales')
+    statement = run(
+        gateway_url,
+        scala_session,
+        'case class Sale(item: String, qty: Int)\nval sales = Seq(Sale("tea", 2), Sale("jam", 1))\n%table sales',
+    )
     data = statement["output"]["data"]
     assert data["application/vnd.livy.table.v1+json"] == {
         "headers": [{"name": "item", "type": "STRING_TYPE"}, {"name": "qty", "type": "INT_TYPE"}],
-        "data": [["tea", 2], ["jam", 1]]}
+        "data": [["tea", 2], ["jam", 1]],
+    }
     assert "sales: Seq[Sale]" in data["text/plain"]
-    assert run(gateway_url, scala_session, '%json sales')["output"]["data"] == {
-        "application/json": [{"item": "tea", "qty": 2}, {"item": "jam", "qty": 1}]}
+    assert run(gateway_url, scala_session, "%json sales")["output"]["data"] == {
+        "application/json": [{"item": "tea", "qty": 2}, {"item": "jam", "qty": 1}]
+    }
     missing = run(gateway_url, scala_session, "%json noSuchValue")["output"]
     assert missing["status"] == "error" and missing["ename"] == "KeyError"
     unknown = run(gateway_url, scala_session, "%plot sales")["output"]

@@ -23,8 +23,14 @@ from tests.support.gateway_process import RunningGateway, start_gateway
 
 
 def _gateway_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sparkwire", "gateway", *args], capture_output=True, text=True,
-                          timeout=60, check=False, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "sparkwire", "gateway", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
 
 
 # -- refused at start --------------------------------------------------------------------------
@@ -73,8 +79,18 @@ def test_config_file_with_a_password_must_be_private(tmp_path: Path) -> None:
 
 
 # -- header parsing ----------------------------------------------------------------------------
-@pytest.mark.parametrize("raw", [b"Bearer \xa0", b"Bearer \x85", b"Bearer  tok", b"Bearer tok ", b"Bearer",
-                                 b"Bearer t\xc2\xa0ok", b"Bearer tok\ttok"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"Bearer \xa0",
+        b"Bearer \x85",
+        b"Bearer  tok",
+        b"Bearer tok ",
+        b"Bearer",
+        b"Bearer t\xc2\xa0ok",
+        b"Bearer tok\ttok",
+    ],
+)
 def test_malformed_authorization_headers_are_not_credentials(raw: bytes) -> None:
     assert parse_authorization([raw]) is None
 
@@ -86,14 +102,18 @@ def test_two_authorization_headers_are_refused() -> None:
 
 @pytest.fixture(scope="module")
 def token_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
-    running = start_gateway(tmp_path_factory.mktemp("secrets"), env={"SPARKWIRE_GATEWAY_AUTH_TOKEN": "t0ken-value"})
+    running = start_gateway(
+        tmp_path_factory.mktemp("secrets"), env={"SPARKWIRE_GATEWAY_AUTH_TOKEN": "t0ken-value"}
+    )
     try:
         yield running
     finally:
         running.stop()
 
 
-@pytest.mark.parametrize("value", ["Bearer \xa0", "Bearer \x85", "Bearer t0ken-value\xa0", "Bearer  t0ken-value"])
+@pytest.mark.parametrize(
+    "value", ["Bearer \xa0", "Bearer \x85", "Bearer t0ken-value\xa0", "Bearer  t0ken-value"]
+)
 def test_non_ascii_whitespace_tricks_get_a_401(token_gateway: RunningGateway, value: str) -> None:
     """Finding: on loopback, `Authorization: Bearer \\xa0` (also \\x85) got a 200."""
     reply = requests.get(f"{token_gateway.url}/sessions", headers={"Authorization": value}, timeout=10)
@@ -116,15 +136,23 @@ def test_hardening_wipes_the_c_environment_and_makes_the_process_non_dumpable() 
         "print(libc.prctl(3, 0, 0, 0, 0), b'hunter2-token' in open('/proc/self/environ', 'rb').read(),"
         " 'SPARKWIRE_GATEWAY_AUTH_TOKEN' in os.environ, os.environ.get('KEEP'))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True,
-                            env={**os.environ, "SPARKWIRE_GATEWAY_AUTH_TOKEN": "hunter2-token", "KEEP": "yes"})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "SPARKWIRE_GATEWAY_AUTH_TOKEN": "hunter2-token", "KEEP": "yes"},
+    )
     assert result.stdout.split() == ["0", "False", "False", "yes"]
 
 
 # -- masking -----------------------------------------------------------------------------------
 def test_spark_redaction_pattern_masks_values_not_keys() -> None:
-    line = ("starting (--conf spark.hadoop.fs.s3a.secret.key=AKIA/xyz --conf spark.executor.memory=2g "
-            "--conf spark.hadoop.fs.s3a.access.key=AK1 -Dspark.ssl.keyPassword=pw1)")
+    line = (
+        "starting (--conf spark.hadoop.fs.s3a.secret.key=AKIA/xyz --conf spark.executor.memory=2g "
+        "--conf spark.hadoop.fs.s3a.access.key=AK1 -Dspark.ssl.keyPassword=pw1)"
+    )
     masked = mask_text(line)
     assert "AKIA/xyz" not in masked and "AK1" not in masked and "pw1" not in masked
     assert "spark.executor.memory=2g" in masked and f"spark.hadoop.fs.s3a.secret.key={MASK}" in masked
@@ -138,7 +166,9 @@ def test_spark_redaction_pattern_masks_values_not_keys() -> None:
 
 def test_secret_conf_goes_to_a_private_properties_file_not_the_command_line(tmp_path: Path) -> None:
     secrets_file = tmp_path / "secret.properties"
-    spec = SparkJobSpec(conf={"spark.hadoop.fs.s3a.secret.key": "s3-secret\\x", "spark.executor.memory": "1g"})
+    spec = SparkJobSpec(
+        conf={"spark.hadoop.fs.s3a.secret.key": "s3-secret\\x", "spark.executor.memory": "1g"}
+    )
     args = submit_args(spec, master="local[1]", secrets_file=secrets_file)
     assert not any("s3-secret" in a for a in args)
     assert args[args.index("--properties-file") + 1] == str(secrets_file)

@@ -7,9 +7,19 @@ import pytest
 from sparkwire.gateway.spark_submit import SparkJobSpec, spark_conf_for, submit_args
 
 FULL = SparkJobSpec(
-    name="etl", proxy_user="bob", driver_memory="2g", driver_cores=2, executor_memory="4g",
-    executor_cores=3, num_executors=5, jars=("a.jar", "b.jar"), py_files=("lib.zip",),
-    files=("data.csv",), archives=("env.tar.gz#env",), queue="prod", conf={"spark.foo": "bar"},
+    name="etl",
+    proxy_user="bob",
+    driver_memory="2g",
+    driver_cores=2,
+    executor_memory="4g",
+    executor_cores=3,
+    num_executors=5,
+    jars=("a.jar", "b.jar"),
+    py_files=("lib.zip",),
+    files=("data.csv",),
+    archives=("env.tar.gz#env",),
+    queue="prod",
+    conf={"spark.foo": "bar"},
 )
 
 
@@ -32,12 +42,19 @@ def test_every_field_maps_to_its_spark_property() -> None:
 
 def test_unset_fields_add_nothing() -> None:
     assert spark_conf_for(SparkJobSpec()) == {}
-    assert submit_args(SparkJobSpec(), master="local[*]") == ["--master", "local[*]", "--deploy-mode", "client"]
+    assert submit_args(SparkJobSpec(), master="local[*]") == [
+        "--master",
+        "local[*]",
+        "--deploy-mode",
+        "client",
+    ]
 
 
 def test_request_wins_over_gateway_defaults() -> None:
-    conf = spark_conf_for(SparkJobSpec(executor_memory="8g", conf={"spark.x": "req"}),
-                          defaults={"spark.executor.memory": "1g", "spark.x": "gw", "spark.y": "gw"})
+    conf = spark_conf_for(
+        SparkJobSpec(executor_memory="8g", conf={"spark.x": "req"}),
+        defaults={"spark.executor.memory": "1g", "spark.x": "gw", "spark.y": "gw"},
+    )
     assert conf == {"spark.executor.memory": "8g", "spark.x": "req", "spark.y": "gw"}
 
 
@@ -50,8 +67,12 @@ def test_cluster_masters_are_passed_through(master: str) -> None:
 
 
 def test_kubernetes_image_comes_from_conf() -> None:
-    spec = SparkJobSpec(conf={"spark.kubernetes.container.image": "apache/spark-py:4.0.1",
-                              "spark.kubernetes.namespace": "spark"})
+    spec = SparkJobSpec(
+        conf={
+            "spark.kubernetes.container.image": "apache/spark-py:4.0.1",
+            "spark.kubernetes.namespace": "spark",
+        }
+    )
     args = submit_args(spec, master="k8s://https://kube:6443")
     assert "spark.kubernetes.container.image=apache/spark-py:4.0.1" in args
     assert "spark.kubernetes.namespace=spark" in args

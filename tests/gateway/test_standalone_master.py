@@ -16,13 +16,20 @@ pytestmark = pytest.mark.slow
 
 def test_session_runs_on_a_standalone_cluster(tmp_path: Path) -> None:
     cluster = start_cluster(tmp_path / "cluster")
-    gateway = start_gateway(tmp_path / "gateway", extra_args=["--master", cluster.master_url],
-                            env={"SPARK_LOCAL_IP": "127.0.0.1"})
+    gateway = start_gateway(
+        tmp_path / "gateway", extra_args=["--master", cluster.master_url], env={"SPARK_LOCAL_IP": "127.0.0.1"}
+    )
     try:
-        session = create_session(gateway.url, {
-            "kind": "pyspark", "executorMemory": "512m", "executorCores": 1, "name": "on-cluster",
-            "conf": {"spark.cores.max": "1", "spark.ui.enabled": "false"},
-        })
+        session = create_session(
+            gateway.url,
+            {
+                "kind": "pyspark",
+                "executorMemory": "512m",
+                "executorCores": 1,
+                "name": "on-cluster",
+                "conf": {"spark.cores.max": "1", "spark.ui.enabled": "false"},
+            },
+        )
         ready = wait_session(gateway.url, session["id"], timeout=180)
         assert ready["appId"].startswith("app-")  # a standalone application id, not local-
         master = run(gateway.url, session["id"], "sc.master")["output"]["data"]["text/plain"]

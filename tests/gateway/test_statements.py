@@ -59,18 +59,25 @@ def test_spark_errors_come_back_as_errors(gateway_url: str, pyspark_session: int
 def test_json_table_and_matplot_magics(gateway_url: str, pyspark_session: int) -> None:
     run(gateway_url, pyspark_session, "rows = [[1, 'a'], [2, 'b']]\nd = {'k': [1, 2]}")
     assert run(gateway_url, pyspark_session, "%json d")["output"]["data"]["application/json"] == {"k": [1, 2]}
-    table = run(gateway_url, pyspark_session, "%table rows")["output"]["data"]["application/vnd.livy.table.v1+json"]
+    table = run(gateway_url, pyspark_session, "%table rows")["output"]["data"][
+        "application/vnd.livy.table.v1+json"
+    ]
     assert table["data"] == [[1, "a"], [2, "b"]]
     assert [h["type"] for h in table["headers"]] == ["INT_TYPE", "STRING_TYPE"]
-    image = run(gateway_url, pyspark_session,
-                "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\n%matplot plt")["output"]["data"]
+    image = run(
+        gateway_url, pyspark_session, "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\n%matplot plt"
+    )["output"]["data"]
     assert image["image/png"].startswith("iVBORw0KGgo")  # base64 of the PNG signature
 
 
 def test_sql_kind_on_shared_session_sees_python_views(gateway_url: str, shared_session: int) -> None:
-    created = run(gateway_url, shared_session,
-                  "spark.createDataFrame([(1, 'one'), (2, 'two')], 'n INT, word STRING')"
-                  ".createOrReplaceTempView('numbers')", kind="pyspark")
+    created = run(
+        gateway_url,
+        shared_session,
+        "spark.createDataFrame([(1, 'one'), (2, 'two')], 'n INT, word STRING')"
+        ".createOrReplaceTempView('numbers')",
+        kind="pyspark",
+    )
     assert created["output"]["status"] == "ok", created
     result = run(gateway_url, shared_session, "SELECT n, word FROM numbers ORDER BY n", kind="sql")
     body = result["output"]["data"]["application/json"]
@@ -97,8 +104,9 @@ def test_progress_rises_while_a_job_runs(gateway_url: str, pyspark_session: int)
     seen = set()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        current = requests.get(f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}",
-                               timeout=10).json()
+        current = requests.get(
+            f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}", timeout=10
+        ).json()
         seen.add(current["progress"])
         if current["state"] == "available":
             break
@@ -113,20 +121,29 @@ def test_cancel_stops_a_long_job_and_the_session_stays_usable(gateway_url: str, 
     waiting = submit(gateway_url, pyspark_session, "'still here'")
     time.sleep(2.5)
     started = time.monotonic()
-    reply = requests.post(f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}/cancel",
-                          headers=HEADERS, timeout=10)
+    reply = requests.post(
+        f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}/cancel",
+        headers=HEADERS,
+        timeout=10,
+    )
     assert reply.json() == {"msg": "canceled"}
     done = wait_statement(gateway_url, pyspark_session, statement["id"], timeout=60)
     assert done["state"] == "cancelled"
     assert time.monotonic() - started < 30
-    assert wait_statement(gateway_url, pyspark_session, waiting["id"])["output"]["data"]["text/plain"] == "'still here'"
+    assert (
+        wait_statement(gateway_url, pyspark_session, waiting["id"])["output"]["data"]["text/plain"]
+        == "'still here'"
+    )
 
 
 def test_cancel_interrupts_pure_python_work(gateway_url: str, pyspark_session: int) -> None:
     statement = submit(gateway_url, pyspark_session, "import time\nwhile True:\n    time.sleep(0.5)")
     time.sleep(1.0)
-    requests.post(f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}/cancel",
-                  headers=HEADERS, timeout=10)
+    requests.post(
+        f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}/cancel",
+        headers=HEADERS,
+        timeout=10,
+    )
     assert wait_statement(gateway_url, pyspark_session, statement["id"], timeout=30)["state"] == "cancelled"
     assert run(gateway_url, pyspark_session, "1 + 1")["output"]["data"]["text/plain"] == "2"
 
@@ -134,8 +151,11 @@ def test_cancel_interrupts_pure_python_work(gateway_url: str, pyspark_session: i
 def test_cancel_of_a_waiting_statement(gateway_url: str, pyspark_session: int) -> None:
     blocker = submit(gateway_url, pyspark_session, "import time\ntime.sleep(1)")
     queued = submit(gateway_url, pyspark_session, "ran = True")
-    requests.post(f"{gateway_url}/sessions/{pyspark_session}/statements/{queued['id']}/cancel", headers=HEADERS,
-                  timeout=10)
+    requests.post(
+        f"{gateway_url}/sessions/{pyspark_session}/statements/{queued['id']}/cancel",
+        headers=HEADERS,
+        timeout=10,
+    )
     assert wait_statement(gateway_url, pyspark_session, queued["id"])["state"] == "cancelled"
     wait_statement(gateway_url, pyspark_session, blocker["id"])
     assert "NameError" in run(gateway_url, pyspark_session, "ran")["output"]["ename"]
@@ -143,11 +163,19 @@ def test_cancel_of_a_waiting_statement(gateway_url: str, pyspark_session: int) -
 
 def test_completion_from_the_live_namespace(gateway_url: str, pyspark_session: int) -> None:
     run(gateway_url, pyspark_session, "my_special_variable = 1")
-    reply = requests.post(f"{gateway_url}/sessions/{pyspark_session}/completion",
-                          json={"code": "my_spec", "kind": "pyspark", "cursor": 7}, headers=HEADERS, timeout=10)
+    reply = requests.post(
+        f"{gateway_url}/sessions/{pyspark_session}/completion",
+        json={"code": "my_spec", "kind": "pyspark", "cursor": 7},
+        headers=HEADERS,
+        timeout=10,
+    )
     assert "my_special_variable" in reply.json()["candidates"]
-    reply = requests.post(f"{gateway_url}/sessions/{pyspark_session}/completion",
-                          json={"code": "spark.ran", "kind": "pyspark", "cursor": 9}, headers=HEADERS, timeout=10)
+    reply = requests.post(
+        f"{gateway_url}/sessions/{pyspark_session}/completion",
+        json={"code": "spark.ran", "kind": "pyspark", "cursor": 9},
+        headers=HEADERS,
+        timeout=10,
+    )
     assert any(c.endswith("range") for c in reply.json()["candidates"])
 
 
@@ -163,9 +191,14 @@ def test_cancel_right_after_submit_is_not_lost(gateway_url: str, pyspark_session
     """The cancel can reach the session process before the statement does; it must still win."""
     for _ in range(3):
         statement = submit(gateway_url, pyspark_session, "import time\ntime.sleep(30)")
-        requests.post(f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}/cancel",
-                      headers=HEADERS, timeout=10)
+        requests.post(
+            f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}/cancel",
+            headers=HEADERS,
+            timeout=10,
+        )
         started = time.monotonic()
-        assert wait_statement(gateway_url, pyspark_session, statement["id"], timeout=60)["state"] == "cancelled"
+        assert (
+            wait_statement(gateway_url, pyspark_session, statement["id"], timeout=60)["state"] == "cancelled"
+        )
         assert time.monotonic() - started < 10
     assert run(gateway_url, pyspark_session, "'usable'")["output"]["data"]["text/plain"] == "'usable'"

@@ -10,19 +10,33 @@ from sparkwire.gateway.session import SessionInfo, StatementRecord
 from sparkwire.gateway.session_ids import SessionIds
 from sparkwire.gateway.store import SessionStore
 
-INFO = SessionInfo(id=3, name="etl", kind="pyspark", owner=None, proxy_user=None, heartbeat_timeout=None,
-                   idle_timeout=60.0, ttl=None)
+INFO = SessionInfo(
+    id=3,
+    name="etl",
+    kind="pyspark",
+    owner=None,
+    proxy_user=None,
+    heartbeat_timeout=None,
+    idle_timeout=60.0,
+    ttl=None,
+)
 
 
 def test_sessions_and_statements_survive_closing_the_store(tmp_path: Path) -> None:
     path = tmp_path / "gateway.sqlite3"
     store = SessionStore(path)
     store.save_session(3, INFO, "busy", "local-1", None, 4242)
-    done = StatementRecord(id=0, code="1 + 1", kind="pyspark", state="available",
-                           output={"status": "ok", "execution_count": 0, "data": {"text/plain": "2"}})
+    done = StatementRecord(
+        id=0,
+        code="1 + 1",
+        kind="pyspark",
+        state="available",
+        output={"status": "ok", "execution_count": 0, "data": {"text/plain": "2"}},
+    )
     store.save_statement(3, done.stored())
-    store.save_statement(3, StatementRecord(id=1, code="big()", kind="pyspark", state="available",
-                                            spilled=True).stored())
+    store.save_statement(
+        3, StatementRecord(id=1, code="big()", kind="pyspark", state="available", spilled=True).stored()
+    )
     store.save_statement(3, StatementRecord(id=2, code="slow()", kind="pyspark", state="running").stored())
     assert stat.S_IMODE(path.with_name("gateway.sqlite3-wal").stat().st_mode) == 0o600
     store.close()
@@ -33,7 +47,10 @@ def test_sessions_and_statements_survive_closing_the_store(tmp_path: Path) -> No
     assert (loaded.id, loaded.state, loaded.app_id, loaded.pid) == (3, "busy", "local-1", 4242)
     assert SessionInfo(**loaded.info) == INFO
     assert [(s.id, s.state, s.spilled) for s in loaded.statements] == [
-        (0, "available", False), (1, "available", True), (2, "running", False)]
+        (0, "available", False),
+        (1, "available", True),
+        (2, "running", False),
+    ]
     assert loaded.statements[0].output == done.output and loaded.statements[1].output is None
 
 

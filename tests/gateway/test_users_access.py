@@ -47,9 +47,25 @@ class Team:
 
 
 def _add_with_cli(users_file: Path, name: str, password: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "sparkwire", "gateway", "add-user", "--users-file",
-                             str(users_file), name, "--password-stdin", "--token"],
-                            input=password + "\n", capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sparkwire",
+            "gateway",
+            "add-user",
+            "--users-file",
+            str(users_file),
+            name,
+            "--password-stdin",
+            "--token",
+        ],
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert password not in users_file.read_text()
     return result.stdout.strip()
 
@@ -58,11 +74,16 @@ def _add_with_cli(users_file: Path, name: str, password: str) -> str:
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     tmp = tmp_path_factory.mktemp("team")
     users_file = tmp / "users.json"
-    tokens = {name: _add_with_cli(users_file, name, f"{name}-password") for name in ("alice", "bob", "viewer")}
+    tokens = {
+        name: _add_with_cli(users_file, name, f"{name}-password") for name in ("alice", "bob", "viewer")
+    }
     add_user(users_file, "admin", "admin-password", with_token=False)
     # Superusers come from the environment, to check the gateway wipes it (session code reads its parent's).
-    running = start_gateway(tmp, settings={"users_file": str(users_file), "view_users": ["viewer"],
-                                           "impersonation": True}, env={"SPARKWIRE_GATEWAY_SUPERUSERS": "admin"})
+    running = start_gateway(
+        tmp,
+        settings={"users_file": str(users_file), "view_users": ["viewer"], "impersonation": True},
+        env={"SPARKWIRE_GATEWAY_SUPERUSERS": "admin"},
+    )
     try:
         yield Team(running, tokens)
     finally:
@@ -85,8 +106,9 @@ def _run(client: requests.Session, url: str, session_id: int, code: str) -> dict
     assert reply.status_code == 201, reply.text
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        statement: dict[str, Any] = client.get(f"{url}/sessions/{session_id}/statements/{reply.json()['id']}",
-                                               timeout=10).json()
+        statement: dict[str, Any] = client.get(
+            f"{url}/sessions/{session_id}/statements/{reply.json()['id']}", timeout=10
+        ).json()
         if statement["state"] == "available":
             output: dict[str, Any] = statement["output"]
             assert output["status"] == "ok", output
@@ -98,8 +120,11 @@ def _run(client: requests.Session, url: str, session_id: int, code: str) -> dict
 @pytest.fixture(scope="module")
 def alices_session(team: Team) -> Iterator[int]:
     alice = team.as_user("alice")
-    reply = alice.post(f"{team.url}/sessions", timeout=30,
-                       json={"kind": "pyspark", "conf": {"spark.hadoop.fs.s3a.secret.key": SECRET}})
+    reply = alice.post(
+        f"{team.url}/sessions",
+        timeout=30,
+        json={"kind": "pyspark", "conf": {"spark.hadoop.fs.s3a.secret.key": SECRET}},
+    )
     assert reply.status_code == 201, reply.text
     assert reply.json()["owner"] == "alice"
     session_id = int(reply.json()["id"])
@@ -134,7 +159,9 @@ def test_users_file_checks_passwords_and_tokens(tmp_path: Path) -> None:
 
 def test_wrong_passwords_and_unknown_tokens_get_a_401(team: Team) -> None:
     assert requests.get(f"{team.url}/sessions", auth=("alice", "wrong"), timeout=10).status_code == 401
-    assert requests.get(f"{team.url}/sessions", auth=("alice", "alice-password"), timeout=10).status_code == 200
+    assert (
+        requests.get(f"{team.url}/sessions", auth=("alice", "alice-password"), timeout=10).status_code == 200
+    )
     reply = requests.get(f"{team.url}/sessions", headers={"Authorization": "Bearer not-a-token"}, timeout=10)
     assert reply.status_code == 401
     assert set(reply.headers["WWW-Authenticate"].split(", ")) >= {'Basic realm="sparkwire"'}
@@ -150,8 +177,16 @@ def test_each_user_sees_exactly_what_they_may(team: Team, alices_session: int) -
     assert sid in listed("alice") and sid in listed("admin") and sid in listed("viewer")
     assert sid not in listed("bob")
     bob = team.as_user("bob")
-    for method, path in [("get", ""), ("get", "/state"), ("get", "/log"), ("get", "/statements"),
-                         ("get", "/ui/"), ("post", "/statements"), ("post", "/completion"), ("delete", "")]:
+    for method, path in [
+        ("get", ""),
+        ("get", "/state"),
+        ("get", "/log"),
+        ("get", "/statements"),
+        ("get", "/ui/"),
+        ("post", "/statements"),
+        ("post", "/completion"),
+        ("delete", ""),
+    ]:
         body = {"code": "1"} if method == "post" else None
         reply = bob.request(method, f"{url}/sessions/{sid}{path}", json=body, timeout=10)
         assert reply.status_code == 403, (method, path, reply.text)
@@ -166,8 +201,9 @@ def test_batches_are_owned_and_filtered_too(team: Team) -> None:
     batch_dir = team.gateway.work_dir.parent
     (batch_dir / "hello.py").write_text("print('hello')\n")
     alice, bob = team.as_user("alice"), team.as_user("bob")
-    reply = alice.post(f"{team.url}/batches", json={"file": "hello.py", "conf": {"spark.ui.enabled": "false"}},
-                       timeout=30)
+    reply = alice.post(
+        f"{team.url}/batches", json={"file": "hello.py", "conf": {"spark.ui.enabled": "false"}}, timeout=30
+    )
     assert reply.status_code == 201, reply.text
     batch = reply.json()
     assert batch["owner"] == "alice"
@@ -181,9 +217,11 @@ def test_batches_are_owned_and_filtered_too(team: Team) -> None:
 def test_only_superusers_may_run_as_someone_else(team: Team) -> None:
     """Finding: with impersonation on, `?doAs=superadmin` ran Spark as superadmin."""
     alice = team.as_user("alice")
-    for reply in (alice.post(f"{team.url}/sessions", params={"doAs": "superadmin"}, json={}, timeout=10),
-                  alice.post(f"{team.url}/sessions", json={"proxyUser": "superadmin"}, timeout=10),
-                  alice.post(f"{team.url}/batches", json={"file": "x.py", "proxyUser": "superadmin"}, timeout=10)):
+    for reply in (
+        alice.post(f"{team.url}/sessions", params={"doAs": "superadmin"}, json={}, timeout=10),
+        alice.post(f"{team.url}/sessions", json={"proxyUser": "superadmin"}, timeout=10),
+        alice.post(f"{team.url}/batches", json={"file": "x.py", "proxyUser": "superadmin"}, timeout=10),
+    ):
         assert reply.status_code == 403 and "only superusers may impersonate" in reply.json()["msg"]
     # Asking to run as yourself is no impersonation.
     reply = alice.post(f"{team.url}/batches", json={"file": "missing.py", "proxyUser": "alice"}, timeout=10)
@@ -218,16 +256,24 @@ def test_spark_ui_is_on_loopback_and_reached_through_the_gateway(team: Team, ali
     out = _run(alice, team.url, alices_session, "spark.conf.get('spark.ui.killEnabled')")
     assert out["data"]["text/plain"] == "'false'"
     worker = psutil.Process(_run_pid(alice, team.url, alices_session))
-    listening = [c.laddr.ip for p in [worker, *worker.children(recursive=True)]
-                 for c in p.net_connections("tcp") if c.status == psutil.CONN_LISTEN]
-    assert listening and all(ip.removeprefix("::ffff:") in ("127.0.0.1", "::1") for ip in listening), listening
+    listening = [
+        c.laddr.ip
+        for p in [worker, *worker.children(recursive=True)]
+        for c in p.net_connections("tcp")
+        if c.status == psutil.CONN_LISTEN
+    ]
+    assert listening and all(ip.removeprefix("::ffff:") in ("127.0.0.1", "::1") for ip in listening), (
+        listening
+    )
 
 
 # Starts Spark, runs a job, then waits for the file named by its argument (the test ends it that way).
-UI_BATCH = ("import os, sys, time\nfrom pyspark.sql import SparkSession\n"
-            "spark = SparkSession.builder.getOrCreate()\nprint('counted', spark.range(1000).count(), flush=True)\n"
-            "deadline = time.time() + 300\nwhile not os.path.exists(sys.argv[1]) and time.time() < deadline:\n"
-            "    time.sleep(0.2)\nspark.stop()\n")
+UI_BATCH = (
+    "import os, sys, time\nfrom pyspark.sql import SparkSession\n"
+    "spark = SparkSession.builder.getOrCreate()\nprint('counted', spark.range(1000).count(), flush=True)\n"
+    "deadline = time.time() + 300\nwhile not os.path.exists(sys.argv[1]) and time.time() < deadline:\n"
+    "    time.sleep(0.2)\nspark.stop()\n"
+)
 
 
 def test_a_batchs_spark_ui_is_reached_through_the_gateway_while_it_runs(team: Team) -> None:
@@ -236,14 +282,19 @@ def test_a_batchs_spark_ui_is_reached_through_the_gateway_while_it_runs(team: Te
     stop = batch_dir / "ui_batch.stop"
     alice, bob, viewer = team.as_user("alice"), team.as_user("bob"), team.as_user("viewer")
     # The gateway picks the UI port: one the request names is overridden, not trusted.
-    reply = alice.post(f"{team.url}/batches", json={"file": "ui_batch.py", "args": [str(stop)],
-                                                    "conf": {"spark.ui.port": "4040"}}, timeout=30)
+    reply = alice.post(
+        f"{team.url}/batches",
+        json={"file": "ui_batch.py", "args": [str(stop)], "conf": {"spark.ui.port": "4040"}},
+        timeout=30,
+    )
     assert reply.status_code == 201, reply.text
     batch_id = reply.json()["id"]
     ui = f"{team.url}/batches/{batch_id}/ui/"
     try:
         deadline = time.monotonic() + 180
-        while (batch := alice.get(f"{team.url}/batches/{batch_id}", timeout=10).json())["appInfo"]["sparkUiUrl"] is None:
+        while (batch := alice.get(f"{team.url}/batches/{batch_id}", timeout=10).json())["appInfo"][
+            "sparkUiUrl"
+        ] is None:
             assert batch["state"] in ("starting", "running") and time.monotonic() < deadline, batch
             if batch["state"] == "starting":
                 early = alice.get(ui, timeout=10)
@@ -251,7 +302,10 @@ def test_a_batchs_spark_ui_is_reached_through_the_gateway_while_it_runs(team: Te
             time.sleep(0.3)
         assert batch["state"] == "running" and batch["appInfo"]["sparkUiUrl"] == ui, batch
         # The UI answers "Spark is starting up" until the SparkContext is ready.
-        while "Spark Jobs" not in (page := alice.get(f"{ui}jobs/", timeout=30)).text and time.monotonic() < deadline:
+        while (
+            "Spark Jobs" not in (page := alice.get(f"{ui}jobs/", timeout=30)).text
+            and time.monotonic() < deadline
+        ):
             assert page.status_code == 200 and "starting up" in page.text, page.text[:500]
             time.sleep(0.3)
         assert page.status_code == 200 and "Spark Jobs" in page.text, page.text[:500]
@@ -265,19 +319,26 @@ def test_a_batchs_spark_ui_is_reached_through_the_gateway_while_it_runs(team: Te
         log = alice.get(f"{team.url}/batches/{batch_id}/log", params={"size": -1}, timeout=10).json()["log"]
         (port,) = {m.group(1) for line in log if (m := re.search(r"service 'SparkUI' on port (\d+)", line))}
         assert port != "4040", log
-        listed = [b for b in alice.get(f"{team.url}/batches", timeout=10).json()["sessions"] if b["id"] == batch_id]
+        listed = [
+            b for b in alice.get(f"{team.url}/batches", timeout=10).json()["sessions"] if b["id"] == batch_id
+        ]
         assert listed[0]["appInfo"]["sparkUiUrl"] == ui
     finally:
         stop.write_text("")
     deadline = time.monotonic() + 120
-    while (batch := alice.get(f"{team.url}/batches/{batch_id}", timeout=10).json())["state"] in ("starting", "running"):
+    while (batch := alice.get(f"{team.url}/batches/{batch_id}", timeout=10).json())["state"] in (
+        "starting",
+        "running",
+    ):
         assert time.monotonic() < deadline, batch
         time.sleep(0.3)
     assert batch["state"] == "success" and batch["appInfo"]["sparkUiUrl"] is None, batch
     ended = alice.get(f"{ui}jobs/", timeout=10)
     assert ended.status_code == 404, ended.text
-    assert ended.json()["msg"] == (f"Batch {batch_id} has ended (success), and its Spark UI ended with it; its log "
-                                   f"stays at /batches/{batch_id}/log."), ended.text
+    assert ended.json()["msg"] == (
+        f"Batch {batch_id} has ended (success), and its Spark UI ended with it; its log "
+        f"stays at /batches/{batch_id}/log."
+    ), ended.text
 
 
 def _run_pid(client: requests.Session, url: str, session_id: int) -> int:
@@ -287,19 +348,23 @@ def _run_pid(client: requests.Session, url: str, session_id: int) -> int:
 def test_session_code_reads_no_gateway_secret(team: Team, alices_session: int) -> None:
     """Findings: /proc/<gateway>/environ held the token; argv of started processes held conf secrets."""
     alice = team.as_user("alice")
-    code = ("import os, glob\n"
-            "gateway = open(f'/proc/{os.getppid()}/environ', 'rb').read()\n"
-            f"lines = [p for p in glob.glob('/proc/[0-9]*/cmdline') if b'{SECRET}' in open(p, 'rb').read()"
-            " and not p.endswith(f'/{os.getpid()}/cmdline')]\n"
-            "(b'SPARKWIRE_GATEWAY_SUPERUSERS=admin' in gateway, [k for k in os.environ if k.startswith('SPARKWIRE')],"
-            " lines)")
+    code = (
+        "import os, glob\n"
+        "gateway = open(f'/proc/{os.getppid()}/environ', 'rb').read()\n"
+        f"lines = [p for p in glob.glob('/proc/[0-9]*/cmdline') if b'{SECRET}' in open(p, 'rb').read()"
+        " and not p.endswith(f'/{os.getpid()}/cmdline')]\n"
+        "(b'SPARKWIRE_GATEWAY_SUPERUSERS=admin' in gateway, [k for k in os.environ if k.startswith('SPARKWIRE')],"
+        " lines)"
+    )
     assert _run(alice, team.url, alices_session, code)["data"]["text/plain"] == "(False, [], [])"
 
 
 def test_session_log_masks_secret_conf(team: Team, alices_session: int) -> None:
     """Finding: GET /sessions/{id}/log showed --conf spark.hadoop.fs.s3a.secret.key=... unmasked."""
     alice = team.as_user("alice")
-    log = alice.get(f"{team.url}/sessions/{alices_session}/log", params={"size": -1}, timeout=10).json()["log"]
+    log = alice.get(f"{team.url}/sessions/{alices_session}/log", params={"size": -1}, timeout=10).json()[
+        "log"
+    ]
     session = alice.get(f"{team.url}/sessions/{alices_session}", timeout=10).json()
     assert len(log) > 5
     assert SECRET not in "\n".join(log) and SECRET not in str(session)

@@ -20,8 +20,18 @@ from tests.support.livy_http import HEADERS
 
 def _second_gateway(first: RunningGateway, tmp: Path) -> subprocess.CompletedProcess[str]:
     """The same command as the first gateway's (its config and work dir), on another port."""
-    argv = [sys.executable, "-m", "sparkwire", "gateway", "--port", str(free_port()),
-            "--config", str(tmp / "gateway.json"), "--work-dir", str(first.work_dir)]
+    argv = [
+        sys.executable,
+        "-m",
+        "sparkwire",
+        "gateway",
+        "--port",
+        str(free_port()),
+        "--config",
+        str(tmp / "gateway.json"),
+        "--work-dir",
+        str(first.work_dir),
+    ]
     return subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=tmp, check=False)
 
 
@@ -40,8 +50,12 @@ def test_a_second_gateway_on_the_same_work_dir_is_refused_and_a_crash_frees_it(t
     restarted: RunningGateway | None = None
     try:
         (tmp_path / "hello.py").write_text("print('hello from the batch', flush=True)\n")
-        reply = requests.post(f"{first.url}/batches", headers=HEADERS, timeout=30,
-                              json={"file": "hello.py", "conf": {"spark.ui.enabled": "false"}})
+        reply = requests.post(
+            f"{first.url}/batches",
+            headers=HEADERS,
+            timeout=30,
+            json={"file": "hello.py", "conf": {"spark.ui.enabled": "false"}},
+        )
         assert reply.status_code == 201, reply.text
         batch_id = reply.json()["id"]
         assert _wait_batch(first.url, batch_id)["state"] == "success"
@@ -49,8 +63,10 @@ def test_a_second_gateway_on_the_same_work_dir_is_refused_and_a_crash_frees_it(t
         second = _second_gateway(first, tmp_path)
         assert second.returncode == 2, second
         message = second.stderr
-        assert f"another gateway (PID {first.process.pid}) is already running on the work dir {first.work_dir}" \
-            in message, message
+        assert (
+            f"another gateway (PID {first.process.pid}) is already running on the work dir {first.work_dir}"
+            in message
+        ), message
         assert "--work-dir" in message and "Traceback" not in message, message
         assert "sparkwire gateway on http" not in second.stdout  # refused before it served anything
         assert requests.get(f"{first.url}/version", timeout=10).status_code == 200  # the first is untouched
@@ -82,8 +98,16 @@ def test_the_lock_names_its_holder_and_is_free_again_once_released(tmp_path: Pat
 
 def test_a_work_dir_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
-    argv = [sys.executable, "-m", "sparkwire", "gateway", "--port", str(free_port()),
-            "--work-dir", str(tmp_path / "file" / "work")]
+    argv = [
+        sys.executable,
+        "-m",
+        "sparkwire",
+        "gateway",
+        "--port",
+        str(free_port()),
+        "--work-dir",
+        str(tmp_path / "file" / "work"),
+    ]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False)
     assert result.returncode == 2, result
     assert f"cannot use the work dir {tmp_path / 'file' / 'work'}" in result.stderr, result.stderr

@@ -53,8 +53,11 @@ class CellRun:
     @property
     def results(self) -> list[dict[str, Any]]:
         """Data of execute_result and display_data messages, without transient views (start, progress)."""
-        return [c["data"] for t, c in self.messages if t in ("execute_result", "display_data")
-                and not c.get("transient", {}).get("display_id")]
+        return [
+            c["data"]
+            for t, c in self.messages
+            if t in ("execute_result", "display_data") and not c.get("transient", {}).get("display_id")
+        ]
 
     @property
     def error_text(self) -> str:
@@ -90,8 +93,9 @@ class RunningKernel:
     def separate_client(self) -> AsyncKernelClient:
         """Another client of the kernel, with its own session id: clients sharing one (as
         ``km.client()`` makes them) share a zmq identity, and replies go astray once one is gone."""
-        client = AsyncKernelClient(session=Session(key=self.km.session.key,
-                                                   signature_scheme=self.km.session.signature_scheme))
+        client = AsyncKernelClient(
+            session=Session(key=self.km.session.key, signature_scheme=self.km.session.signature_scheme)
+        )
         client.load_connection_info(self.km.get_connection_info())
         return client
 
@@ -108,9 +112,13 @@ def kernel_environment(home: Path, **values: str) -> dict[str, str]:
     return {**env, "HOME": str(home), "IPYTHONDIR": str(home / ".ipython"), **values}
 
 
-def start_kernel(kernel_dirs: list[str], env: dict[str, str], kernel_name: str = KERNEL_NAME) -> RunningKernel:
+def start_kernel(
+    kernel_dirs: list[str], env: dict[str, str], kernel_name: str = KERNEL_NAME
+) -> RunningKernel:
     """Start a Remote PySpark kernel (or another of sparkwire's kernels) and wait until it answers."""
-    km = KernelManager(kernel_name=kernel_name, kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs))
+    km = KernelManager(
+        kernel_name=kernel_name, kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs)
+    )
     km.start_kernel(env=env)
     kc = km.client()
     kc.start_channels()
@@ -124,11 +132,13 @@ def start_kernel(kernel_dirs: list[str], env: dict[str, str], kernel_name: str =
 
 
 @pytest.fixture(scope="session")
-def gateway_kernel(kernel_dirs: list[str], gateway_url: str, tmp_path_factory: pytest.TempPathFactory
-                   ) -> Iterator[RunningKernel]:
+def gateway_kernel(
+    kernel_dirs: list[str], gateway_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningKernel]:
     """One kernel on the suite's gateway, for tests that leave its session usable (one JVM start for all)."""
-    running = start_kernel(kernel_dirs, kernel_environment(tmp_path_factory.mktemp("home"),
-                                                           SPARKWIRE_URL=gateway_url))
+    running = start_kernel(
+        kernel_dirs, kernel_environment(tmp_path_factory.mktemp("home"), SPARKWIRE_URL=gateway_url)
+    )
     try:
         yield running
     finally:

@@ -11,8 +11,9 @@ from tests.support.livy_http import run
 from .conftest import RunningKernel
 
 
-def test_attach_shares_an_existing_session(kernel_factory: Callable[..., RunningKernel], gateway_url: str,
-                                           pyspark_session: int) -> None:
+def test_attach_shares_an_existing_session(
+    kernel_factory: Callable[..., RunningKernel], gateway_url: str, pyspark_session: int
+) -> None:
     run(gateway_url, pyspark_session, "attach_marker = 'set by someone else'")
     kernel = kernel_factory(SPARKWIRE_URL=gateway_url)
     attached = kernel.run(f"%attach {pyspark_session}")

@@ -49,12 +49,19 @@ def test_a_token_command_and_a_hub_proxy_user_from_the_environment(
 ) -> None:
     """JupyterHub-style: the token from a command, sessions created as ``$JUPYTERHUB_USER``."""
     command = f"{sys.executable} -c \"print('{GATEWAY_TOKEN}')\""
-    kernel = kernel_factory(SPARKWIRE_URL=token_gateway.url, SPARKWIRE_TOKEN_COMMAND=command,
-                            SPARKWIRE_PROXY_USER="{JUPYTERHUB_USER}", JUPYTERHUB_USER="alice")
+    kernel = kernel_factory(
+        SPARKWIRE_URL=token_gateway.url,
+        SPARKWIRE_TOKEN_COMMAND=command,
+        SPARKWIRE_PROXY_USER="{JUPYTERHUB_USER}",
+        JUPYTERHUB_USER="alice",
+    )
     listed = kernel.run("%%info")  # lists the endpoint's sessions: a request with the command's token
     assert listed.status == "ok", listed.reply
     assert "bearer auth" in listed.stdout and GATEWAY_TOKEN not in listed.stdout
-    before = {s["id"] for s in requests.get(f"{token_gateway.url}/sessions", headers=_AUTH, timeout=10).json()["sessions"]}
+    before = {
+        s["id"]
+        for s in requests.get(f"{token_gateway.url}/sessions", headers=_AUTH, timeout=10).json()["sessions"]
+    }
     ran = kernel.run("print('as the hub user')")
     assert ran.status == "ok", ran.reply
     sessions = requests.get(f"{token_gateway.url}/sessions", headers=_AUTH, timeout=10).json()["sessions"]

@@ -41,7 +41,9 @@ def _statuses_during(kernel: RunningKernel, code: str, *, poke: bool) -> list[tu
 def test_status_stays_busy_while_a_remote_cell_runs(gateway_kernel: RunningKernel) -> None:
     assert gateway_kernel.run("import time").status == "ok"  # the session is up
     statuses = _statuses_during(gateway_kernel, "time.sleep(3)", poke=True)
-    assert statuses[0] == ("busy", "execute_request") and statuses[-1] == ("idle", "execute_request"), statuses
+    assert statuses[0] == ("busy", "execute_request") and statuses[-1] == ("idle", "execute_request"), (
+        statuses
+    )
     assert ("idle", "kernel_info_request") in statuses, statuses  # the control requests were answered
     # A frontend shows the last status it received: busy after each control request's idle.
     shown = [state for state, _ in statuses[:-1]]

@@ -41,8 +41,9 @@ def fake() -> FakeLivy:
 
 @pytest.fixture
 def ctx(fake: FakeLivy) -> commands.Context:
-    config = parse_config({"session": {"driverMemory": "1g"}, "profiles": {"big": {"executorMemory": "8g"}}},
-                          source="test")
+    config = parse_config(
+        {"session": {"driverMemory": "1g"}, "profiles": {"big": {"executorMemory": "8g"}}}, source="test"
+    )
     engine = Engine(config, client_factory=lambda endpoint: fake)  # type: ignore[arg-type,return-value]
     engine.registry.add("kernel", body=commands.session_body(engine))
     return commands.Context(engine=engine, name="kernel", out=Recorder(), sink=NullSink(), user_ns={})
@@ -61,18 +62,31 @@ def start(ctx: commands.Context) -> int:
     return ctx.engine.start("kernel")
 
 
-def test_configure_before_the_session_sets_the_next_sessions_body(ctx: commands.Context, fake: FakeLivy) -> None:
+def test_configure_before_the_session_sets_the_next_sessions_body(
+    ctx: commands.Context, fake: FakeLivy
+) -> None:
     commands.configure(ctx, args("configure"), '{"numExecutors": 2, "conf": {"spark.x": "1"}}')
     start(ctx)
-    assert fake.created == [{"kind": "pyspark", "driverMemory": "1g", "numExecutors": 2, "conf": {"spark.x": "1"},
-                             "heartbeatTimeoutInSecond": 900}]
+    assert fake.created == [
+        {
+            "kind": "pyspark",
+            "driverMemory": "1g",
+            "numExecutors": 2,
+            "conf": {"spark.x": "1"},
+            "heartbeatTimeoutInSecond": 900,
+        }
+    ]
 
 
 def test_configure_by_profile_name(ctx: commands.Context, fake: FakeLivy) -> None:
     commands.configure(ctx, args("configure"), "big")
     start(ctx)
-    assert fake.created[-1] == {"kind": "pyspark", "driverMemory": "1g", "executorMemory": "8g",
-                                "heartbeatTimeoutInSecond": 900}
+    assert fake.created[-1] == {
+        "kind": "pyspark",
+        "driverMemory": "1g",
+        "executorMemory": "8g",
+        "heartbeatTimeoutInSecond": 900,
+    }
     with pytest.raises(ConfigError, match="No session profile named 'huge'"):
         commands.configure(ctx, args("configure", "-f huge"), "")
 
@@ -136,4 +150,6 @@ def test_a_kind_in_the_config_files_defaults_does_not_change_the_kernels_languag
     config = parse_config({"session": {"kind": "pyspark", "driverMemory": "1g"}}, source="test")
     engine = Engine(config, client_factory=lambda endpoint: fake)  # type: ignore[arg-type,return-value]
     assert commands.session_body(engine, kind="spark") == {"kind": "spark", "driverMemory": "1g"}
-    assert commands.session_body(engine, {"kind": "sparkr"}, kind="spark")["kind"] == "sparkr"  # %%configure may
+    assert (
+        commands.session_body(engine, {"kind": "sparkr"}, kind="spark")["kind"] == "sparkr"
+    )  # %%configure may

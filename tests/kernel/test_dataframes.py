@@ -26,13 +26,19 @@ def test_sql_o_gives_a_dataframe_with_exact_dtypes(kernel: RunningKernel) -> Non
     run = kernel.run(
         "%%sql -o typed\n"
         "SELECT CAST(id AS INT) AS n, IF(id = 1, NULL, id) AS maybe, CAST(id * 7 + 100 AS STRING) AS digits,\n"
-        "       DATE_ADD(DATE'2024-02-28', CAST(id AS INT)) AS day FROM range(3)")
+        "       DATE_ADD(DATE'2024-02-28', CAST(id AS INT)) AS day FROM range(3)"
+    )
     assert run.status == "ok", run.reply
     (bundle,) = run.results
     assert "<table" in bundle["text/html"] and "date" in bundle["text/html"]
-    dtypes = local(kernel, "print(dict(typed.dtypes.astype(str)), typed['digits'].tolist(), "
-                           "typed['maybe'].isna().tolist(), str(typed['day'][1].date()))")
-    assert "'n': 'int32'" in dtypes and "'maybe': 'Int64'" in dtypes and "'digits': 'object'" in dtypes, dtypes
+    dtypes = local(
+        kernel,
+        "print(dict(typed.dtypes.astype(str)), typed['digits'].tolist(), "
+        "typed['maybe'].isna().tolist(), str(typed['day'][1].date()))",
+    )
+    assert "'n': 'int32'" in dtypes and "'maybe': 'Int64'" in dtypes and "'digits': 'object'" in dtypes, (
+        dtypes
+    )
     assert "'day': 'datetime64[" in dtypes, dtypes
     assert "['100', '107', '114']" in dtypes and "[False, True, False]" in dtypes and "2024-02-29" in dtypes
 
@@ -89,9 +95,12 @@ def test_other_last_lines_behave_as_before(kernel: RunningKernel) -> None:
 
 
 def test_send_to_spark_a_hostile_string_and_a_dataframe_round_trip(kernel: RunningKernel) -> None:
-    local(kernel, f"import pandas as pd\nmessage = {HOSTILE!r}\n"
-                  "frame = pd.DataFrame({'n': pd.array([1, None, 3], dtype='Int64'), 'text': ['a\"b', \"c'''d\", None],"
-                  " 'when': pd.to_datetime(['2024-01-01', '2024-06-30', None]).date})")
+    local(
+        kernel,
+        f"import pandas as pd\nmessage = {HOSTILE!r}\n"
+        "frame = pd.DataFrame({'n': pd.array([1, None, 3], dtype='Int64'), 'text': ['a\"b', \"c'''d\", None],"
+        " 'when': pd.to_datetime(['2024-01-01', '2024-06-30', None]).date})",
+    )
     sent = kernel.run("%%send_to_spark -i message -t str -n remote_message")
     assert sent.status == "ok", sent.reply
     check = kernel.run(f"print(remote_message == {HOSTILE!r}, len(remote_message))")
@@ -101,10 +110,13 @@ def test_send_to_spark_a_hostile_string_and_a_dataframe_round_trip(kernel: Runni
     kernel.run("remote_frame.createOrReplaceTempView('sent_back')")
     back = kernel.run("%%sql -o again -q\nSELECT * FROM sent_back")
     assert back.status == "ok", back.reply
-    seen = local(kernel, "print(dict(again.dtypes.astype(str)), again['n'].tolist(), again['text'].tolist(), "
-                         "[str(d.date()) for d in again['when'].dropna()], again['when'].isna().tolist())")
+    seen = local(
+        kernel,
+        "print(dict(again.dtypes.astype(str)), again['n'].tolist(), again['text'].tolist(), "
+        "[str(d.date()) for d in again['when'].dropna()], again['when'].isna().tolist())",
+    )
     assert "'n': 'Int64'" in seen and "'text': 'object'" in seen and "'when': 'datetime64[" in seen, seen
-    assert "[1, <NA>, 3]" in seen and "['a\"b', \"c\'\'\'d\", None]" in seen, seen
+    assert "[1, <NA>, 3]" in seen and "['a\"b', \"c'''d\", None]" in seen, seen
     assert "['2024-01-01', '2024-06-30'] [False, False, True]" in seen, seen
 
 

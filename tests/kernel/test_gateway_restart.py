@@ -27,8 +27,9 @@ def test_a_running_cell_completes_across_a_gateway_restart(tmp_path: Path, kerne
         assert first.status == "ok", first.messages
 
         ran: list[CellRun] = []
-        cell = threading.Thread(target=lambda: ran.append(
-            kernel.run("import time\ntime.sleep(12)\nprint('done', kept + 1)")))
+        cell = threading.Thread(
+            target=lambda: ran.append(kernel.run("import time\ntime.sleep(12)\nprint('done', kept + 1)"))
+        )
         cell.start()
         time.sleep(4)  # the statement runs in the session process
         gateway.process.send_signal(signal.SIGKILL)
@@ -41,8 +42,11 @@ def test_a_running_cell_completes_across_a_gateway_restart(tmp_path: Path, kerne
         (run,) = ran
         assert run.status == "ok", run.messages
         assert "done 21" in run.stdout
-        notices = " ".join(str(c["data"].get("text/plain", "")) for t, c in run.messages
-                           if t in ("display_data", "update_display_data"))
+        notices = " ".join(
+            str(c["data"].get("text/plain", ""))
+            for t, c in run.messages
+            if t in ("display_data", "update_display_data")
+        )
         assert "gateway restarting" in notices and "reconnected" in notices, notices
         assert "kept" in kernel.run("print(sorted(k for k in globals() if k == 'kept'))").stdout
     finally:

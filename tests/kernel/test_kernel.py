@@ -21,10 +21,12 @@ HEADERS = {"X-Requested-By": "tests"}
 
 
 @pytest.fixture(scope="module")
-def kernel(kernel_dirs: list[str], gateway_url: str, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[RunningKernel]:
-    running = start_kernel(kernel_dirs, kernel_environment(tmp_path_factory.mktemp("home"),
-                                                           SPARKWIRE_URL=gateway_url))
+def kernel(
+    kernel_dirs: list[str], gateway_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningKernel]:
+    running = start_kernel(
+        kernel_dirs, kernel_environment(tmp_path_factory.mktemp("home"), SPARKWIRE_URL=gateway_url)
+    )
     try:
         yield running
     finally:
@@ -61,8 +63,10 @@ def test_cells_render_by_mime_type(kernel: RunningKernel) -> None:
     assert "twice" in sql.results[0]["text/plain"]
     local = kernel.run("%%local\nprint(list(local_df.columns), len(local_df))")
     assert local.stdout == "['id', 'twice'] 3\n"
-    figure = kernel.run("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
-                        "plt.plot([1, 3, 2])\n%matplot plt")
+    figure = kernel.run(
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+        "plt.plot([1, 3, 2])\n%matplot plt"
+    )
     assert figure.status == "ok", figure.reply
     assert figure.results[-1]["image/png"].startswith("iVBOR")
 
@@ -98,8 +102,9 @@ def test_info_and_logs(kernel: RunningKernel, gateway_url: str) -> None:
     assert busy.status == "error" and "Use %%configure -f" in busy.error_text
 
 
-def test_interrupt_cancels_the_remote_job_and_the_session_survives(kernel: RunningKernel,
-                                                                   gateway_url: str) -> None:
+def test_interrupt_cancels_the_remote_job_and_the_session_survives(
+    kernel: RunningKernel, gateway_url: str
+) -> None:
     session_id = session_id_of(kernel)
     timer = threading.Timer(3.0, kernel.km.interrupt_kernel)
     timer.start()
@@ -111,7 +116,9 @@ def test_interrupt_cancels_the_remote_job_and_the_session_survives(kernel: Runni
     assert time.monotonic() - started < 15  # not the job's 60 s
     assert run.status == "error" and run.reply["ename"] == "KeyboardInterrupt"
     assert "was cancelled along with its Spark jobs" in run.error_text
-    statements = requests.get(f"{gateway_url}/sessions/{session_id}/statements", timeout=10).json()["statements"]
+    statements = requests.get(f"{gateway_url}/sessions/{session_id}/statements", timeout=10).json()[
+        "statements"
+    ]
     assert statements[-1]["state"] == "cancelled"
     after = kernel.run("print(greeting)")
     assert after.status == "ok" and after.stdout == "hello\n"
@@ -136,12 +143,16 @@ def test_session_killed_behind_the_kernels_back(kernel: RunningKernel, gateway_u
 
 def test_the_live_view_is_a_widget_once_a_widget_frontend_connects(kernel: RunningKernel) -> None:
     # What JupyterLab's widget manager does when it connects to a kernel.
-    opening = kernel.kc.session.msg("comm_open", {"comm_id": uuid.uuid4().hex, "data": {},
-                                                  "target_name": "jupyter.widget.control"},
-                                    metadata={"version": "1.0.0"})
+    opening = kernel.kc.session.msg(
+        "comm_open",
+        {"comm_id": uuid.uuid4().hex, "data": {}, "target_name": "jupyter.widget.control"},
+        metadata={"version": "1.0.0"},
+    )
     kernel.kc.shell_channel.send(opening)
     assert kernel.run("1").status == "ok"  # the session is up (its start view is another display)
-    run = kernel.run("import time\ntime.sleep(1.5)\nsc.parallelize(range(4), 2).map(lambda x: time.sleep(0.5)).count()")
+    run = kernel.run(
+        "import time\ntime.sleep(1.5)\nsc.parallelize(range(4), 2).map(lambda x: time.sleep(0.5)).count()"
+    )
     assert run.status == "ok", run.reply
     (view,) = [d["data"] for d in run.of_type("display_data") if d["transient"].get("display_id")]
     assert "application/vnd.jupyter.widget-view+json" in view
@@ -149,8 +160,11 @@ def test_the_live_view_is_a_widget_once_a_widget_frontend_connects(kernel: Runni
     (summary,) = [d["data"] for d in run.of_type("update_display_data")][-1:]
     assert summary["text/plain"].startswith("Spark: 1 job, 1 stage, 2 tasks in ")  # collapsed when done
     assert run.of_type("comm_open") and run.of_type("comm_close")  # the widgets are closed at the end
-    values = [m["data"]["state"]["value"] for m in run.of_type("comm_msg")
-              if m["data"].get("method") == "update" and "value" in m["data"].get("state", {})]
+    values = [
+        m["data"]["state"]["value"]
+        for m in run.of_type("comm_msg")
+        if m["data"].get("method") == "update" and "value" in m["data"].get("state", {})
+    ]
     # The widget itself is updated in place while the job runs (Lab shows these, not the text).
     assert any("job 0" in v and "RUNNING" in v for v in values) and len(set(values)) > 2, values
 

@@ -31,8 +31,9 @@ def closed_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def offline_kernel(kernel_dirs: list[str], tmp_path_factory: pytest.TempPathFactory,
-                   closed_port: int) -> Iterator[RunningKernel]:
+def offline_kernel(
+    kernel_dirs: list[str], tmp_path_factory: pytest.TempPathFactory, closed_port: int
+) -> Iterator[RunningKernel]:
     """A kernel whose endpoint is a closed port."""
     env = kernel_environment(tmp_path_factory.mktemp("home"), SPARKWIRE_URL=f"http://127.0.0.1:{closed_port}")
     kernel = start_kernel(kernel_dirs, env)
@@ -67,8 +68,10 @@ def test_bad_config_file_then_fixed(kernel_factory: KernelFactory, tmp_path: Pat
 
 @pytest.fixture(scope="module")
 def basic_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
-    gateway = start_gateway(tmp_path_factory.mktemp("basic-gateway"),
-                            settings={"auth_user": "alice", "auth_password": "right-password"})
+    gateway = start_gateway(
+        tmp_path_factory.mktemp("basic-gateway"),
+        settings={"auth_user": "alice", "auth_password": "right-password"},
+    )
     try:
         yield gateway
     finally:
@@ -76,8 +79,12 @@ def basic_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningG
 
 
 def test_wrong_basic_credentials(kernel_factory: KernelFactory, basic_gateway: RunningGateway) -> None:
-    kernel = kernel_factory(SPARKWIRE_URL=basic_gateway.url, SPARKWIRE_AUTH="basic", SPARKWIRE_USER="alice",
-                            SPARKWIRE_PASSWORD="wrong-secret-7f3a")
+    kernel = kernel_factory(
+        SPARKWIRE_URL=basic_gateway.url,
+        SPARKWIRE_AUTH="basic",
+        SPARKWIRE_USER="alice",
+        SPARKWIRE_PASSWORD="wrong-secret-7f3a",
+    )
     run = kernel.run("1 + 1")
     text = assert_clear_error(run, "AuthenticationFailed")
     assert "alice" in text and "credentials" in text
@@ -86,28 +93,33 @@ def test_wrong_basic_credentials(kernel_factory: KernelFactory, basic_gateway: R
     assert "wrong-secret-7f3a" not in json.dumps(info.messages)
 
 
-def test_right_basic_credentials_reach_the_endpoint(kernel_factory: KernelFactory,
-                                                    basic_gateway: RunningGateway) -> None:
-    kernel = kernel_factory(SPARKWIRE_URL=basic_gateway.url, SPARKWIRE_USER="alice",
-                            SPARKWIRE_PASSWORD="right-password")
+def test_right_basic_credentials_reach_the_endpoint(
+    kernel_factory: KernelFactory, basic_gateway: RunningGateway
+) -> None:
+    kernel = kernel_factory(
+        SPARKWIRE_URL=basic_gateway.url, SPARKWIRE_USER="alice", SPARKWIRE_PASSWORD="right-password"
+    )
     run = kernel.run("%%info")  # lists the endpoint's sessions: no session is started
     assert run.status == "ok", run.reply
     assert "basic auth as 'alice'" in run.stdout
     assert f"Sessions on {basic_gateway.url}" in run.results[-1]["text/plain"]
 
 
-@pytest.mark.parametrize(("cell", "message"), [
-    ("%%bogus\nx", "Unknown magic %%bogus"),
-    ("%%configure\n{not json", "not valid JSON"),
-    ('%%configure\n{"driverMemroy": "1g"}', "unknown session setting(s) 'driverMemroy'"),
-    ("%%configure nosuchprofile", "No session profile named 'nosuchprofile'"),
-    ("%%cleanup", "Run %%cleanup -f to confirm"),
-    ("%%delete -s 3", "Run %%delete -s 3 -f to confirm"),
-    ("%%delete -f", "the following arguments are required: -s/--session"),
-    ("%attach", "the following arguments are required: ID"),
-    ("%%sql -n many\nSELECT 1", "invalid int value: 'many'"),
-    ("%%info\nextra code", "takes no code after it"),
-])
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("%%bogus\nx", "Unknown magic %%bogus"),
+        ("%%configure\n{not json", "not valid JSON"),
+        ('%%configure\n{"driverMemroy": "1g"}', "unknown session setting(s) 'driverMemroy'"),
+        ("%%configure nosuchprofile", "No session profile named 'nosuchprofile'"),
+        ("%%cleanup", "Run %%cleanup -f to confirm"),
+        ("%%delete -s 3", "Run %%delete -s 3 -f to confirm"),
+        ("%%delete -f", "the following arguments are required: -s/--session"),
+        ("%attach", "the following arguments are required: ID"),
+        ("%%sql -n many\nSELECT 1", "invalid int value: 'many'"),
+        ("%%info\nextra code", "takes no code after it"),
+    ],
+)
 def test_bad_magic_usage(offline_kernel: RunningKernel, cell: str, message: str) -> None:
     run = offline_kernel.run(cell)
     assert run.status == "error"

@@ -17,13 +17,24 @@ HEAVY = ("pandas", "pyarrow", "plotly", "numpy", "pyspark", "matplotlib", "fasta
 def heavy_modules_after(code: str) -> list[str]:
     """:param code: Python to run. :return: the heavy top-level packages it left in ``sys.modules``."""
     probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})))"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
     loaded: list[str] = json.loads(result.stdout.splitlines()[-1])
     return loaded
 
 
-@pytest.mark.parametrize("module", ["sparkwire.kernel", "sparkwire.kernel.kernel", "sparkwire.magics",
-                                    "sparkwire.engine", "sparkwire.engine.sql", "sparkwire.panel"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "sparkwire.kernel",
+        "sparkwire.kernel.kernel",
+        "sparkwire.magics",
+        "sparkwire.engine",
+        "sparkwire.engine.sql",
+        "sparkwire.panel",
+    ],
+)
 def test_importing_a_front_door_loads_no_heavy_package(module: str) -> None:
     assert heavy_modules_after(f"import {module}") == []
 

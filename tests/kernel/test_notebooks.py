@@ -39,11 +39,18 @@ def normalise(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for output in outputs:
         data = output.get("data", {})
         if output["output_type"] == "display_data" and (
-                not data or str(data.get("text/plain", "")).startswith(("Spark session ", "Creating a Spark", "Spark: "))):
+            not data
+            or str(data.get("text/plain", "")).startswith(("Spark session ", "Creating a Spark", "Spark: "))
+        ):
             continue
         if output["output_type"] == "stream":
-            kept.append({"output_type": "stream", "name": output["name"],
-                         "text": re.sub(r"Pi is roughly 3\.1\d+", "Pi is roughly 3.14", output["text"])})
+            kept.append(
+                {
+                    "output_type": "stream",
+                    "name": output["name"],
+                    "text": re.sub(r"Pi is roughly 3\.1\d+", "Pi is roughly 3.14", output["text"]),
+                }
+            )
         else:
             kept.append({"output_type": output["output_type"], "text/plain": data.get("text/plain")})
     return kept
@@ -72,8 +79,11 @@ def test_the_example_notebook_that_make_run_opens(kernel: RunningKernel) -> None
     """examples/remote-pyspark.ipynb is the main job's notebook: every cell must run, with real results."""
     path = FILES.parent.parent / "examples" / "remote-pyspark.ipynb"
     notebook = run_notebook(nbformat.read(path, as_version=4), kernel)
-    texts = ["".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs)
-             for cell in notebook.cells if cell.cell_type == "code"]
+    texts = [
+        "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs)
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    ]
     assert re.search(r"Pi is roughly 3\.1\d", texts[0]), texts[0]
     assert "|Grace| 45|New York|" in texts[1], texts[1]  # people.show()
     sql_html = "".join(str(o.get("data", {}).get("text/html", "")) for o in notebook.cells[4].outputs)
@@ -91,7 +101,7 @@ def test_a_notebook_shows_a_dataframe_as_a_typed_table(kernel: RunningKernel) ->
     assert "Grace" in "".join(str(o.get("data", {}).get("text/html", "")) for o in sql.outputs)
     assert "'age': 'int32'" in "".join(o.get("text", "") for o in dtypes.outputs)
     assert "Sent 1 row x 3 columns to older_again" in "".join(o.get("text", "") for o in sent.outputs)
-    assert "".join(o.get("text", "") for o in printed.outputs) == "it's \"quoted\"\nand multi-line\n"
+    assert "".join(o.get("text", "") for o in printed.outputs) == 'it\'s "quoted"\nand multi-line\n'
 
 
 def _error_text(cell: Any) -> str:
@@ -106,7 +116,7 @@ def test_errors_name_the_users_line_and_hide_spark_internals(kernel: RunningKern
     shown = _error_text(division)
     assert "Cell line 3\n    ratio = x / y\nZeroDivisionError: division by zero" in shown, shown
     shown = _error_text(analysis)
-    assert "Cell line 4\n    load(\"no_such_table\")" in shown, shown
+    assert 'Cell line 4\n    load("no_such_table")' in shown, shown
     assert 'Cell line 2, in load\n    return spark.sql(f"SELECT * FROM {name}")' in shown, shown
     assert "java_gateway.py" not in shown and "site-packages" not in shown, shown
     assert shown.count("The table or view `no_such_table` cannot be found") == 1, shown
@@ -127,10 +137,13 @@ def test_the_live_jobs_view_collapses_to_one_line_in_a_saved_notebook(kernel: Ru
     cell = nbformat.v4.new_code_cell(
         "import time\n"
         "pairs = sc.parallelize(range(8), 4).map(lambda x: (x % 2, x)).map(lambda kv: time.sleep(0.3) or kv)\n"
-        "print(sorted(pairs.reduceByKey(lambda a, b: a + b).collect()))")
+        "print(sorted(pairs.reduceByKey(lambda a, b: a + b).collect()))"
+    )
     notebook = run_notebook(nbformat.v4.new_notebook(cells=[cell]), kernel)
     outputs = notebook.cells[0].outputs
-    texts = [str(o.get("data", {}).get("text/plain", "")) for o in outputs if o["output_type"] == "display_data"]
+    texts = [
+        str(o.get("data", {}).get("text/plain", "")) for o in outputs if o["output_type"] == "display_data"
+    ]
     summaries = [t for t in texts if t.startswith("Spark: 1 job, 2 stages, 8 tasks in ")]
     assert len(summaries) == 1, texts
     assert not any("RUNNING" in t or "stage 0" in t for t in texts), texts

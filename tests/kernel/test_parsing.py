@@ -7,17 +7,20 @@ import pytest
 from sparkwire.kernel.parsing import Command, UsageError, help_bundle, parse_arguments, parse_cell
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("spark.range(3).count()", None),
-    ("%matplot plt", None),  # the remote REPL's own magic
-    ("x = 1\n%json x", None),
-    ("%%sql -o df\nSELECT 1", Command("sql", "-o df", "SELECT 1")),
-    ("\n  %%configure -f\n{\"a\": 1}\n", Command("configure", "-f", "{\"a\": 1}\n")),
-    ("%%local\nimport pandas", Command("local", "", "import pandas")),
-    ("%attach 12", Command("attach", "12", "")),
-    ("%%info", Command("info", "", "")),
-    ("%info\n", Command("info", "", "")),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("spark.range(3).count()", None),
+        ("%matplot plt", None),  # the remote REPL's own magic
+        ("x = 1\n%json x", None),
+        ("%%sql -o df\nSELECT 1", Command("sql", "-o df", "SELECT 1")),
+        ('\n  %%configure -f\n{"a": 1}\n', Command("configure", "-f", '{"a": 1}\n')),
+        ("%%local\nimport pandas", Command("local", "", "import pandas")),
+        ("%attach 12", Command("attach", "12", "")),
+        ("%%info", Command("info", "", "")),
+        ("%info\n", Command("info", "", "")),
+    ],
+)
 def test_cells_are_recognised(cell: str, expected: Command | None) -> None:
     assert parse_cell(cell) == expected
 
@@ -46,6 +49,16 @@ def test_flags() -> None:
 
 def test_help_lists_every_magic() -> None:
     text = help_bundle()["text/plain"]
-    for usage in ("%%configure [-f] [PROFILE]", "%%info", "%%logs", "%%cleanup -f", "%%delete -s ID -f", "%%local",
-                  "%%sql", "%%help", "%attach ID", "%matplot"):
+    for usage in (
+        "%%configure [-f] [PROFILE]",
+        "%%info",
+        "%%logs",
+        "%%cleanup -f",
+        "%%delete -s ID -f",
+        "%%local",
+        "%%sql",
+        "%%help",
+        "%attach ID",
+        "%matplot",
+    ):
         assert usage in text

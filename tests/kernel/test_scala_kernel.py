@@ -22,12 +22,18 @@ LONG_JOB = "sc.parallelize(1 to 4, 4).map { x => Thread.sleep(60000); x }.count(
 
 
 @pytest.fixture(scope="module")
-def scala_kernel(kernel_dirs: list[str], gateway_url: str, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[RunningKernel]:
-    running = start_kernel(kernel_dirs, kernel_environment(tmp_path_factory.mktemp("home"), SPARKWIRE_URL=gateway_url),
-                           kernel_name="remote-spark-scala")
+def scala_kernel(
+    kernel_dirs: list[str], gateway_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningKernel]:
+    running = start_kernel(
+        kernel_dirs,
+        kernel_environment(tmp_path_factory.mktemp("home"), SPARKWIRE_URL=gateway_url),
+        kernel_name="remote-spark-scala",
+    )
     try:
-        first = running.run('val greeting = "hello"')  # starts the session: the suite's timeout is 15 s a message
+        first = running.run(
+            'val greeting = "hello"'
+        )  # starts the session: the suite's timeout is 15 s a message
         assert first.status == "ok", first.reply
         yield running
     finally:
@@ -85,24 +91,32 @@ def test_scala_cells_share_values_and_print(scala_kernel: RunningKernel) -> None
 
 
 def test_sql_cell_gives_typed_pandas(scala_kernel: RunningKernel) -> None:
-    made = scala_kernel.run('spark.range(3).selectExpr("id", "id * 1.5D AS x", "CAST(id AS STRING) AS s", '
-                            '"DATE\'2024-01-02\' + CAST(id AS INT) AS d").createOrReplaceTempView("scala_t")')
+    made = scala_kernel.run(
+        'spark.range(3).selectExpr("id", "id * 1.5D AS x", "CAST(id AS STRING) AS s", '
+        '"DATE\'2024-01-02\' + CAST(id AS INT) AS d").createOrReplaceTempView("scala_t")'
+    )
     assert made.status == "ok", made.reply
     run = scala_kernel.run("%%sql -o local_t\nSELECT * FROM scala_t ORDER BY id")
     assert run.status == "ok", run.reply
     assert any("text/html" in data for data in run.results)
-    check = scala_kernel.run("%%local\nprint({c: str(t) for c, t in local_t.dtypes.items()}, local_t['x'].tolist(), "
-                             "local_t['d'].iloc[2])")
-    assert check.stdout.strip() == ("{'id': 'int64', 'x': 'float64', 's': 'object', 'd': 'datetime64[s]'} "
-                                    "[0.0, 1.5, 3.0] 2024-01-04 00:00:00")
+    check = scala_kernel.run(
+        "%%local\nprint({c: str(t) for c, t in local_t.dtypes.items()}, local_t['x'].tolist(), "
+        "local_t['d'].iloc[2])"
+    )
+    assert check.stdout.strip() == (
+        "{'id': 'int64', 'x': 'float64', 's': 'object', 'd': 'datetime64[s]'} "
+        "[0.0, 1.5, 3.0] 2024-01-04 00:00:00"
+    )
 
 
 def test_spark_o_and_send_to_spark_round_trip(scala_kernel: RunningKernel) -> None:
     out = scala_kernel.run('%%spark -o evens\nval evens = spark.range(6).filter("id % 2 = 0")')
     assert out.status == "ok", out.reply
-    sent = scala_kernel.run("%%local\nimport pandas as pd\n"
-                            "local_pd = pd.DataFrame({'k': [1, 2], 'v': ['a \"\"\" b', 'ü\\n'], 'f': [0.5, None]})\n"
-                            "print(evens['id'].tolist())")
+    sent = scala_kernel.run(
+        "%%local\nimport pandas as pd\n"
+        "local_pd = pd.DataFrame({'k': [1, 2], 'v': ['a \"\"\" b', 'ü\\n'], 'f': [0.5, None]})\n"
+        "print(evens['id'].tolist())"
+    )
     assert sent.stdout == "[0, 2, 4]\n"
     send = scala_kernel.run("%%send_to_spark -i local_pd -t df -n from_local")
     assert send.status == "ok", send.reply
@@ -110,7 +124,9 @@ def test_spark_o_and_send_to_spark_round_trip(scala_kernel: RunningKernel) -> No
     assert back.status == "ok", back.reply
     scala_kernel.run("%%sql -o again -q\nSELECT * FROM from_local ORDER BY k")
     check = scala_kernel.run("%%local\nprint(again.to_dict('list'), str(again['k'].dtype))")
-    assert check.stdout == "{'k': [1, 2], 'v': ['a \"\"\" b', 'ü\\n'], 'f': [0.5, nan]} Int64\n"  # nullable, as from a Python session
+    assert (
+        check.stdout == "{'k': [1, 2], 'v': ['a \"\"\" b', 'ü\\n'], 'f': [0.5, nan]} Int64\n"
+    )  # nullable, as from a Python session
 
 
 def test_a_compile_error_shows_the_users_line(scala_kernel: RunningKernel) -> None:
@@ -138,7 +154,9 @@ def test_interrupt_cancels_the_remote_scala_job(scala_kernel: RunningKernel, gat
         timer.cancel()
     assert time.monotonic() - started < 40  # not the job's 60 s
     assert run.status == "error" and run.reply["ename"] == "KeyboardInterrupt"
-    statements = requests.get(f"{gateway_url}/sessions/{session_id}/statements", timeout=10).json()["statements"]
+    statements = requests.get(f"{gateway_url}/sessions/{session_id}/statements", timeout=10).json()[
+        "statements"
+    ]
     assert statements[-1]["state"] == "cancelled"
     after = scala_kernel.run("println(greeting)")
     assert after.status == "ok" and after.stdout == "hello\n"

@@ -19,8 +19,9 @@ def _sparkmagic_file(home: Path, content: str) -> None:
     path.write_text(content)
 
 
-def test_an_empty_sparkmagic_file_means_the_defaults(kernel_factory: Callable[..., RunningKernel], tmp_path: Path,
-                                                     gateway_url: str, pyspark_session: int) -> None:
+def test_an_empty_sparkmagic_file_means_the_defaults(
+    kernel_factory: Callable[..., RunningKernel], tmp_path: Path, gateway_url: str, pyspark_session: int
+) -> None:
     _sparkmagic_file(tmp_path / "home0", "\n")  # kernel_factory's first kernel gets HOME=tmp_path/home0
     kernel = kernel_factory(SPARKWIRE_URL=gateway_url)
     info = kernel.run("%%info")
@@ -32,16 +33,20 @@ def test_an_empty_sparkmagic_file_means_the_defaults(kernel_factory: Callable[..
 
 
 def test_every_sparkmagic_example_key_is_honoured_or_named_in_info(
-        kernel_factory: Callable[..., RunningKernel], tmp_path: Path, gateway_url: str, pyspark_session: int) -> None:
+    kernel_factory: Callable[..., RunningKernel], tmp_path: Path, gateway_url: str, pyspark_session: int
+) -> None:
     data = example_config(gateway_url)
     _sparkmagic_file(tmp_path / "home0", json.dumps(data, indent=2))
     kernel = kernel_factory()  # no SPARKWIRE_URL: the endpoint is the file's kernel_python_credentials.url
     info = kernel.run("%%info")
     assert info.status == "ok", info.reply
     lines = info.stdout.splitlines()
-    assert lines[0] == f"Endpoint: 'sparkmagic' ({gateway_url}, no auth); settings from {tmp_path}/home0/.sparkmagic/config.json."
+    assert (
+        lines[0]
+        == f"Endpoint: 'sparkmagic' ({gateway_url}, no auth); settings from {tmp_path}/home0/.sparkmagic/config.json."
+    )
     ignored = [key for key in data if key not in HONOURED]
-    assert noted_keys(lines[1:1 + len(ignored)]) == ignored
+    assert noted_keys(lines[1 : 1 + len(ignored)]) == ignored
     settings = json.dumps(info.results)
     assert "1000M" in settings and "executorCores" in settings  # session_configs: the next session's settings
     assert kernel.run(f"%attach {pyspark_session}").status == "ok"
@@ -49,8 +54,9 @@ def test_every_sparkmagic_example_key_is_honoured_or_named_in_info(
 
 
 @pytest.mark.parametrize("content", ["{", "[]"])
-def test_a_broken_sparkmagic_file_still_fails_clearly(kernel_factory: Callable[..., RunningKernel], tmp_path: Path,
-                                                      content: str) -> None:
+def test_a_broken_sparkmagic_file_still_fails_clearly(
+    kernel_factory: Callable[..., RunningKernel], tmp_path: Path, content: str
+) -> None:
     _sparkmagic_file(tmp_path / "home0", content)
     failed = kernel_factory().run("%%info")
     assert failed.status == "error"

@@ -14,8 +14,19 @@ from sparkwire.kernel.parsing import MAGICS, parse_cell
 
 from .conftest import RunningKernel
 
-SPARKMAGIC_CELL_MAGICS = ("help", "info", "logs", "configure", "spark", "sql", "local", "send_to_spark",
-                          "cleanup", "delete", "pretty")
+SPARKMAGIC_CELL_MAGICS = (
+    "help",
+    "info",
+    "logs",
+    "configure",
+    "spark",
+    "sql",
+    "local",
+    "send_to_spark",
+    "cleanup",
+    "delete",
+    "pretty",
+)
 
 
 @pytest.fixture
@@ -35,8 +46,10 @@ def test_matplot_goes_to_the_remote_repl_as_sparkmagic_sends_it() -> None:
 
 
 def test_show_grids_are_split_from_the_text_around_them() -> None:
-    text = ("rows:\n+---+-----+\n| id| name|\n+---+-----+\n|  1|  a|b|\n|  2| NULL|\n+---+-----+\n"
-            "only showing top 2 rows\n+---+\n|  x|\n+---+\n+---+\n")
+    text = (
+        "rows:\n+---+-----+\n| id| name|\n+---+-----+\n|  1|  a|b|\n|  2| NULL|\n+---+-----+\n"
+        "only showing top 2 rows\n+---+\n|  x|\n+---+\n+---+\n"
+    )
     first, table, note, empty = split_show_output(text)
     assert first == "rows:" and note == "only showing top 2 rows"
     assert isinstance(table, Table) and table.columns == (("id", ""), ("name", ""))
@@ -46,8 +59,10 @@ def test_show_grids_are_split_from_the_text_around_them() -> None:
 
 
 def test_pretty_shows_a_dataframe_show_as_an_html_table(kernel: RunningKernel) -> None:
-    run = kernel.run('%%pretty\nprint("before")\nspark.createDataFrame([(1, "<b>"), (2, None)], "id int, '
-                     'tag string").show()')
+    run = kernel.run(
+        '%%pretty\nprint("before")\nspark.createDataFrame([(1, "<b>"), (2, None)], "id int, '
+        'tag string").show()'
+    )
     assert run.status == "ok", run.reply
     (bundle,) = [data for data in run.results if "text/html" in data]
     markup = bundle["text/html"]

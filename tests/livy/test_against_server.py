@@ -35,14 +35,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="module")
 def client(server: str, request: pytest.FixtureRequest) -> Iterator[LivyClient]:
-    url = request.getfixturevalue("gateway_url") if server == "gateway" else request.config.getoption("--livy-url")
+    url = (
+        request.getfixturevalue("gateway_url")
+        if server == "gateway"
+        else request.config.getoption("--livy-url")
+    )
     with LivyClient(url) as livy:
         yield livy
 
 
 @pytest.fixture(scope="module")
 def session_id(client: LivyClient) -> Iterator[int]:
-    session = client.create_session(SessionSpec(kind=SessionKind.PYSPARK, name=f"client-test-{time.time_ns()}"))
+    session = client.create_session(
+        SessionSpec(kind=SessionKind.PYSPARK, name=f"client-test-{time.time_ns()}")
+    )
     try:
         wait_for_session(client, session.id, timeout=240)
         yield session.id
@@ -67,8 +73,12 @@ def test_run_output_and_failure(client: LivyClient, session_id: int) -> None:
 
 def test_progress_callback_and_log(client: LivyClient, session_id: int) -> None:
     seen: list[float] = []
-    output = run_statement(client, session_id, "sc.parallelize(range(4), 4).map(lambda x: "
-                           "__import__('time').sleep(0.5) or x).sum()", on_progress=lambda s: seen.append(s.progress))
+    output = run_statement(
+        client,
+        session_id,
+        "sc.parallelize(range(4), 4).map(lambda x: __import__('time').sleep(0.5) or x).sum()",
+        on_progress=lambda s: seen.append(s.progress),
+    )
     assert output.text == "6"
     assert seen and seen[-1] == 1.0
     assert client.session_log(session_id, size=5).lines
@@ -79,7 +89,9 @@ def test_cancel_from_another_thread(client: LivyClient, session_id: int) -> None
     timer = threading.Timer(2.0, lambda: client.cancel_statement(session_id, ids[0]))
     timer.start()
     with pytest.raises(StatementCancelled):
-        run_statement(client, session_id, "import time\ntime.sleep(60)", on_progress=lambda s: ids.append(s.id))
+        run_statement(
+            client, session_id, "import time\ntime.sleep(60)", on_progress=lambda s: ids.append(s.id)
+        )
     timer.join()
     assert run_statement(client, session_id, "'alive'").text == "'alive'"
 

@@ -27,16 +27,30 @@ from sparkwire.livy import (
 
 from .conftest import Exchange, FakeLivy
 
-ACCESS_KEY, SECRET_KEY, SESSION_TOKEN = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session-tok-1"
-_HEADER = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, "
-                     r"SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$")
+ACCESS_KEY, SECRET_KEY, SESSION_TOKEN = (
+    "AKIDEXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    "session-tok-1",
+)
+_HEADER = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, "
+    r"SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$"
+)
 
 
 @pytest.fixture(autouse=True)
 def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Credentials from the environment only: no ~/.aws files, no instance metadata lookups."""
-    for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
-                "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"):
+    for key in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    ):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
@@ -78,16 +92,28 @@ def serve_signed(fake: FakeLivy, *, region: str = "us-east-1", service: str = "e
                 exchange.reply_json(403, {"message": f"The request signature is invalid: {problem}"})
             else:
                 exchange.reply_json(status, value)
+
         return handle
 
-    session = {"id": 3, "name": None, "appId": None, "owner": None, "proxyUser": None, "state": "starting",
-               "kind": "pyspark", "appInfo": {}, "log": []}
+    session = {
+        "id": 3,
+        "name": None,
+        "appId": None,
+        "owner": None,
+        "proxyUser": None,
+        "state": "starting",
+        "kind": "pyspark",
+        "appInfo": {},
+        "log": [],
+    }
     fake.route("GET", "/sessions", handler({"from": 0, "total": 0, "sessions": []}, 200))  # type: ignore[arg-type]
     fake.route("POST", "/sessions", handler(session, 201))  # type: ignore[arg-type]
     return problems
 
 
-def test_requests_carry_a_signature_the_verifier_recomputes(fake_livy: FakeLivy, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_requests_carry_a_signature_the_verifier_recomputes(
+    fake_livy: FakeLivy, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
     monkeypatch.setenv("AWS_SESSION_TOKEN", SESSION_TOKEN)
@@ -99,19 +125,26 @@ def test_requests_carry_a_signature_the_verifier_recomputes(fake_livy: FakeLivy,
     assert problems == []
     post = fake_livy.seen("POST", "/sessions")[0]
     assert "content-type" in post.headers["Authorization"] and datetime.datetime.strptime(
-        post.headers["X-Amz-Date"], "%Y%m%dT%H%M%SZ")
+        post.headers["X-Amz-Date"], "%Y%m%dT%H%M%SZ"
+    )
 
 
-def test_a_wrong_secret_key_is_refused_by_the_verifier(fake_livy: FakeLivy, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_wrong_secret_key_is_refused_by_the_verifier(
+    fake_livy: FakeLivy, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret")
     monkeypatch.setenv("AWS_SESSION_TOKEN", SESSION_TOKEN)
     problems = serve_signed(fake_livy)
-    with LivyClient(fake_livy.url, auth=AwsSigV4Auth(region="us-east-1")) as client, \
-            pytest.raises(AuthenticationFailed) as info:
+    with (
+        LivyClient(fake_livy.url, auth=AwsSigV4Auth(region="us-east-1")) as client,
+        pytest.raises(AuthenticationFailed) as info,
+    ):
         client.list_sessions()
     assert problems == ["signature mismatch"]
-    assert "AWS SigV4 (emr-serverless, us-east-1)" in str(info.value) and "not-the-secret" not in str(info.value)
+    assert "AWS SigV4 (emr-serverless, us-east-1)" in str(info.value) and "not-the-secret" not in str(
+        info.value
+    )
 
 
 def test_region_and_service_come_from_the_profile_and_the_config(
@@ -119,7 +152,8 @@ def test_region_and_service_come_from_the_profile_and_the_config(
 ) -> None:
     (tmp_path / "credentials").write_text(
         f"[analytics]\naws_access_key_id = {ACCESS_KEY}\naws_secret_access_key = {SECRET_KEY}\n"
-        f"aws_session_token = {SESSION_TOKEN}\n")
+        f"aws_session_token = {SESSION_TOKEN}\n"
+    )
     (tmp_path / "config").write_text("[profile analytics]\nregion = ap-south-1\n")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
@@ -130,7 +164,9 @@ def test_region_and_service_come_from_the_profile_and_the_config(
     assert problems == []
 
 
-def test_no_credentials_and_no_region_are_clear_errors(fake_livy: FakeLivy, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_credentials_and_no_region_are_clear_errors(
+    fake_livy: FakeLivy, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(CredentialsUnavailable, match="No AWS credentials found"):
         LivyClient(fake_livy.url, auth=AwsSigV4Auth(region="us-east-1"))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)

@@ -28,11 +28,16 @@ from .conftest import Exchange, FakeLivy
 def key_file(tmp_path: Path, fake_livy: FakeLivy, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A service-account key whose token endpoint is the loopback fake; set as the default credentials."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     info = {
-        "type": "service_account", "project_id": "offline-test", "private_key_id": "k1", "private_key": pem,
-        "client_email": "notebooks@offline-test.iam.gserviceaccount.com", "client_id": "1",
+        "type": "service_account",
+        "project_id": "offline-test",
+        "private_key_id": "k1",
+        "private_key": pem,
+        "client_email": "notebooks@offline-test.iam.gserviceaccount.com",
+        "client_id": "1",
         "token_uri": f"{fake_livy.url}/token",
     }
     path = tmp_path / "key.json"
@@ -45,7 +50,9 @@ def key_file(tmp_path: Path, fake_livy: FakeLivy, monkeypatch: pytest.MonkeyPatc
 def test_default_credentials_give_an_access_token_the_gateway_accepts(
     key_file: Path, fake_livy: FakeLivy, token_gateway: RunningGateway
 ) -> None:
-    fake_livy.reply("POST", "/token", {"access_token": GATEWAY_TOKEN, "expires_in": 3600, "token_type": "Bearer"})
+    fake_livy.reply(
+        "POST", "/token", {"access_token": GATEWAY_TOKEN, "expires_in": 3600, "token_type": "Bearer"}
+    )
     auth = auth_from_config("google")
     with LivyClient(token_gateway.url, auth=auth) as client:
         assert client.list_sessions().total >= 0
@@ -56,8 +63,15 @@ def test_default_credentials_give_an_access_token_the_gateway_accepts(
 
 def test_an_id_token_for_an_audience_is_sent_as_the_bearer(key_file: Path, fake_livy: FakeLivy) -> None:
     signer = crypt.RSASigner.from_service_account_file(str(key_file))
-    id_token = jwt.encode(signer, {"aud": "https://livy.example", "exp": int(time.time()) + 3600,
-                                   "iat": int(time.time()), "iss": "offline"}).decode()
+    id_token = jwt.encode(
+        signer,
+        {
+            "aud": "https://livy.example",
+            "exp": int(time.time()) + 3600,
+            "iat": int(time.time()),
+            "iss": "offline",
+        },
+    ).decode()
     fake_livy.reply("POST", "/token", {"id_token": id_token})
     fake_livy.reply("GET", "/version", {"version": "0.8.0"})
     auth = auth_from_config("google", options={"token_type": "id", "audience": "https://livy.example"})
@@ -74,9 +88,14 @@ def test_a_refusing_token_endpoint_is_a_clear_error(key_file: Path, fake_livy: F
         exchange.reply_json(400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
 
     fake_livy.route("POST", "/token", refuse)
-    with LivyClient(fake_livy.url, auth=GoogleAuth()) as client, pytest.raises(CredentialsUnavailable) as info:
+    with (
+        LivyClient(fake_livy.url, auth=GoogleAuth()) as client,
+        pytest.raises(CredentialsUnavailable) as info,
+    ):
         client.version()
-    assert "Google credentials could not be refreshed" in str(info.value) and "invalid_grant" in str(info.value)
+    assert "Google credentials could not be refreshed" in str(info.value) and "invalid_grant" in str(
+        info.value
+    )
 
 
 def test_ready_made_credentials_are_used_as_given(token_gateway: RunningGateway) -> None:
@@ -87,11 +106,13 @@ def test_ready_made_credentials_are_used_as_given(token_gateway: RunningGateway)
         assert client.version().version
 
 
-def test_missing_credentials_and_bad_options_say_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_missing_credentials_and_bad_options_say_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
     with pytest.raises(CredentialsUnavailable, match="gcloud auth application-default login"):
         GoogleAuth().requests_auth()
-    with pytest.raises(ValueError, match="needs an \"audience\""):
+    with pytest.raises(ValueError, match='needs an "audience"'):
         auth_from_config("google", options={"token_type": "id"})
     with pytest.raises(ValueError, match="token_type must be 'access' or 'id'"):
         auth_from_config("google", options={"token_type": "refresh"})

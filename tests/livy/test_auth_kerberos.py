@@ -13,14 +13,24 @@ requests_kerberos = pytest.importorskip("requests_kerberos", reason="the kerbero
 
 
 def test_every_option_is_passed_to_requests_kerberos() -> None:
-    auth = auth_from_config("kerberos", options={
-        "principal": "alice@EXAMPLE.COM", "hostname_override": "knox.example.com",
-        "mutual_authentication": "disabled", "service": "livy", "delegate": True,
-    })
+    auth = auth_from_config(
+        "kerberos",
+        options={
+            "principal": "alice@EXAMPLE.COM",
+            "hostname_override": "knox.example.com",
+            "mutual_authentication": "disabled",
+            "service": "livy",
+            "delegate": True,
+        },
+    )
     built = auth.requests_auth()
     assert isinstance(built, requests_kerberos.HTTPKerberosAuth)
     assert (built.principal, built.hostname_override, built.service, built.delegate) == (
-        "alice@EXAMPLE.COM", "knox.example.com", "livy", True)
+        "alice@EXAMPLE.COM",
+        "knox.example.com",
+        "livy",
+        True,
+    )
     assert built.mutual_authentication == requests_kerberos.DISABLED
 
 

@@ -22,24 +22,41 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
 
 
 def endpoint_json(url: str, certs: Certificates, **extra: object) -> dict[str, object]:
-    return {"endpoints": {"secure": {"url": url, "auth": "bearer", "token": GATEWAY_TOKEN,
-                                     "ca_bundle": str(certs.ca), **extra}}}
+    return {
+        "endpoints": {
+            "secure": {
+                "url": url,
+                "auth": "bearer",
+                "token": GATEWAY_TOKEN,
+                "ca_bundle": str(certs.ca),
+                **extra,
+            }
+        }
+    }
 
 
-def test_a_configured_client_certificate_gets_through_the_proxy(certs: Certificates, token_gateway: RunningGateway) -> None:
+def test_a_configured_client_certificate_gets_through_the_proxy(
+    certs: Certificates, token_gateway: RunningGateway
+) -> None:
     with mtls_proxy(certs, token_gateway.port) as url:
-        config = parse_config(endpoint_json(url, certs, client_cert=str(certs.client_cert),
-                                            client_key=str(certs.client_key)), source="test.json")
+        config = parse_config(
+            endpoint_json(url, certs, client_cert=str(certs.client_cert), client_key=str(certs.client_key)),
+            source="test.json",
+        )
         with make_client(config.endpoint("secure")) as client:
             assert client.version().version
             assert client.list_sessions().total >= 0
 
 
-def test_a_combined_pem_file_works_too(certs: Certificates, token_gateway: RunningGateway, tmp_path: Path) -> None:
+def test_a_combined_pem_file_works_too(
+    certs: Certificates, token_gateway: RunningGateway, tmp_path: Path
+) -> None:
     combined = tmp_path / "alice.pem"
     combined.write_bytes(certs.client_cert.read_bytes() + certs.client_key.read_bytes())
-    with mtls_proxy(certs, token_gateway.port) as url, \
-            LivyClient(url, auth=BearerAuth(GATEWAY_TOKEN), verify=str(certs.ca), cert=str(combined)) as client:
+    with (
+        mtls_proxy(certs, token_gateway.port) as url,
+        LivyClient(url, auth=BearerAuth(GATEWAY_TOKEN), verify=str(certs.ca), cert=str(combined)) as client,
+    ):
         assert client.version().version
 
 
@@ -48,9 +65,11 @@ def test_without_an_accepted_certificate_the_connection_is_refused(
     certs: Certificates, token_gateway: RunningGateway, which: str
 ) -> None:
     cert = None if which == "none" else (str(certs.other_client_cert), str(certs.other_client_key))
-    with mtls_proxy(certs, token_gateway.port) as url, \
-            LivyClient(url, auth=BearerAuth(GATEWAY_TOKEN), verify=str(certs.ca), cert=cert) as client, \
-            pytest.raises(EndpointUnreachable) as info:
+    with (
+        mtls_proxy(certs, token_gateway.port) as url,
+        LivyClient(url, auth=BearerAuth(GATEWAY_TOKEN), verify=str(certs.ca), cert=cert) as client,
+        pytest.raises(EndpointUnreachable) as info,
+    ):
         client.version()
     message = str(info.value)
     assert url in message
@@ -59,9 +78,11 @@ def test_without_an_accepted_certificate_the_connection_is_refused(
 
 
 def test_missing_certificate_files_are_named(certs: Certificates, tmp_path: Path) -> None:
-    config = parse_config(endpoint_json("https://127.0.0.1:9", certs, client_cert=str(tmp_path / "nope.pem")),
-                          source="test.json")
+    config = parse_config(
+        endpoint_json("https://127.0.0.1:9", certs, client_cert=str(tmp_path / "nope.pem")),
+        source="test.json",
+    )
     with pytest.raises(ConfigError, match="client certificate file .*nope.pem.* does not exist"):
         make_client(config.endpoint("secure"))
-    with pytest.raises(ConfigError, match="\"client_key\" needs \"client_cert\" too"):
+    with pytest.raises(ConfigError, match='"client_key" needs "client_cert" too'):
         parse_config(endpoint_json("https://h", certs, client_key="k.pem"), source="test.json")

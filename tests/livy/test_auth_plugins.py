@@ -25,7 +25,7 @@ from tests.support.auth_helpers import AUTH_MODULE, GATEWAY_TOKEN, write_auth_mo
 from tests.support.gateway_process import RunningGateway
 
 # A plugin written for sparkwire: it reads its settings as a mapping (the endpoint's auth_options).
-_SPARKWIRE_STYLE = '''
+_SPARKWIRE_STYLE = """
 import requests.auth
 
 
@@ -45,7 +45,7 @@ class HeaderToken(requests.auth.AuthBase):
     def __call__(self, request):
         request.headers["Authorization"] = f"{self.prefix} {self.token}"
         return request
-'''
+"""
 
 
 @pytest.fixture
@@ -91,7 +91,9 @@ def test_a_sparkmagic_authenticator_class_loads_without_sparkmagic_installed(
     plugin_dir: Path, token_gateway: RunningGateway
 ) -> None:
     assert importlib.util.find_spec("sparkmagic") is None  # the stand-in base class is what makes it load
-    auth = auth_from_config(f"{AUTH_MODULE}.TeamToken", username="", password=GATEWAY_TOKEN, url=token_gateway.url)
+    auth = auth_from_config(
+        f"{AUTH_MODULE}.TeamToken", username="", password=GATEWAY_TOKEN, url=token_gateway.url
+    )
     with LivyClient(token_gateway.url, auth=auth) as client:
         assert client.list_sessions().total >= 0
     team = sys.modules[AUTH_MODULE].TeamToken
@@ -115,8 +117,12 @@ def test_the_attributes_object_reads_as_a_namespace_and_as_a_mapping_and_masks_t
     ("headerauth:Missing", "the auth class 'headerauth:Missing' does not exist"),
     ("headerauth:HeaderToken", "the auth class 'headerauth:HeaderToken' failed to start: KeyError"),
 ])  # fmt: skip
-def test_a_class_that_cannot_be_loaded_is_named_in_a_config_error(plugin_dir: Path, target: str, words: str) -> None:
-    config = parse_config({"endpoints": {"corp": {"url": "http://127.0.0.1:9", "auth": target}}}, source="test.json")
+def test_a_class_that_cannot_be_loaded_is_named_in_a_config_error(
+    plugin_dir: Path, target: str, words: str
+) -> None:
+    config = parse_config(
+        {"endpoints": {"corp": {"url": "http://127.0.0.1:9", "auth": target}}}, source="test.json"
+    )
     with pytest.raises(ConfigError) as info:
         make_client(config.endpoint("corp"))
     assert words in str(info.value) and str(info.value).startswith("Endpoint 'corp': ")
@@ -127,9 +133,15 @@ def test_an_unknown_plain_name_is_rejected_when_the_config_is_read() -> None:
         parse_config({"endpoints": {"corp": {"url": "http://h", "auth": "okta"}}}, source="test.json")
 
 
-def test_a_plugin_failing_while_signing_is_named_in_a_livy_error(plugin_dir: Path, token_gateway: RunningGateway) -> None:
-    with LivyClient(token_gateway.url, auth=auth_from_config("headerauth:Broken")) as client, \
-            pytest.raises(CredentialsUnavailable) as info:
+def test_a_plugin_failing_while_signing_is_named_in_a_livy_error(
+    plugin_dir: Path, token_gateway: RunningGateway
+) -> None:
+    with (
+        LivyClient(token_gateway.url, auth=auth_from_config("headerauth:Broken")) as client,
+        pytest.raises(CredentialsUnavailable) as info,
+    ):
         client.version()
-    assert str(info.value) == (f"the auth class 'headerauth:Broken' failed to sign GET {token_gateway.url}/version: "
-                               "RuntimeError: the SSO agent is not running")
+    assert str(info.value) == (
+        f"the auth class 'headerauth:Broken' failed to sign GET {token_gateway.url}/version: "
+        "RuntimeError: the SSO agent is not running"
+    )

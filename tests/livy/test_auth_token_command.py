@@ -40,12 +40,16 @@ def test_a_401_runs_the_command_again_and_the_request_succeeds_with_the_new_toke
     assert GATEWAY_TOKEN not in caplog.text and "expired-token" not in caplog.text
 
 
-def test_a_post_answered_401_is_sent_once_more_with_the_new_token(token_gateway: RunningGateway, tmp_path: Path) -> None:
+def test_a_post_answered_401_is_sent_once_more_with_the_new_token(
+    token_gateway: RunningGateway, tmp_path: Path
+) -> None:
     """A 401 means the server did not act, so even a POST (not safe to repeat otherwise) is resent."""
     command = rotating_token_command(tmp_path, ["expired-token", GATEWAY_TOKEN])
     # A fresh client whose very first request is the POST.
-    with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as fresh, \
-            LivyClient(token_gateway.url, auth=BearerAuth(GATEWAY_TOKEN)) as admin:
+    with (
+        LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as fresh,
+        LivyClient(token_gateway.url, auth=BearerAuth(GATEWAY_TOKEN)) as admin,
+    ):
         existing = {session.id for session in admin.list_sessions().sessions}
         (tmp_path / "runs").write_text("0")
         session = fresh.create_session(SessionSpec(kind=SessionKind.PYSPARK, name="token-command-post"))
@@ -61,8 +65,10 @@ def test_a_command_that_keeps_giving_a_rejected_token_fails_with_authentication_
     token_gateway: RunningGateway, tmp_path: Path
 ) -> None:
     command = rotating_token_command(tmp_path, ["wrong-token"])
-    with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client, \
-            pytest.raises(AuthenticationFailed) as info:
+    with (
+        LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client,
+        pytest.raises(AuthenticationFailed) as info,
+    ):
         client.list_sessions()
     assert runs(tmp_path) == 2  # one refresh per request, no loop
     assert "wrong-token" not in str(info.value)
@@ -70,9 +76,15 @@ def test_a_command_that_keeps_giving_a_rejected_token_fails_with_authentication_
 
 
 def test_a_failing_command_says_why_with_its_error_output(token_gateway: RunningGateway) -> None:
-    command = [sys.executable, "-c", "import sys; sys.stderr.write('login expired: run sso login'); sys.exit(3)"]
-    with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client, \
-            pytest.raises(CredentialsUnavailable) as info:
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; sys.stderr.write('login expired: run sso login'); sys.exit(3)",
+    ]
+    with (
+        LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client,
+        pytest.raises(CredentialsUnavailable) as info,
+    ):
         client.list_sessions()
     message = str(info.value)
     assert "exited with status 3" in message and "login expired: run sso login" in message
@@ -81,8 +93,10 @@ def test_a_failing_command_says_why_with_its_error_output(token_gateway: Running
 def test_a_slow_command_times_out_with_a_clear_message(token_gateway: RunningGateway) -> None:
     command = [sys.executable, "-c", "import time; time.sleep(30)"]
     auth = BearerAuth(token_command=command, token_command_timeout=0.5)
-    with LivyClient(token_gateway.url, auth=auth) as client, \
-            pytest.raises(CredentialsUnavailable, match=r"did not finish within 0.5 s"):
+    with (
+        LivyClient(token_gateway.url, auth=auth) as client,
+        pytest.raises(CredentialsUnavailable, match=r"did not finish within 0.5 s"),
+    ):
         client.version()
 
 
@@ -90,14 +104,20 @@ def test_a_slow_command_times_out_with_a_clear_message(token_gateway: RunningGat
     (["/nonexistent/get-token"], "was not found"),
     ([sys.executable, "-c", "print('')"], "printed no token"),
 ])  # fmt: skip
-def test_missing_or_silent_commands_are_reported(token_gateway: RunningGateway, command: list[str], words: str) -> None:
-    with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client, \
-            pytest.raises(CredentialsUnavailable, match=words):
+def test_missing_or_silent_commands_are_reported(
+    token_gateway: RunningGateway, command: list[str], words: str
+) -> None:
+    with (
+        LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client,
+        pytest.raises(CredentialsUnavailable, match=words),
+    ):
         client.version()
 
 
 def test_json_output_is_read_like_kubectl_exec_credentials(token_gateway: RunningGateway) -> None:
-    document = json.dumps({"apiVersion": "client.authentication.k8s.io/v1", "status": {"token": GATEWAY_TOKEN}})
+    document = json.dumps(
+        {"apiVersion": "client.authentication.k8s.io/v1", "status": {"token": GATEWAY_TOKEN}}
+    )
     command = [sys.executable, "-c", f"print({document!r})"]
     with LivyClient(token_gateway.url, auth=BearerAuth(token_command=command)) as client:
         assert client.version().version

@@ -55,13 +55,21 @@ def test_polling_adds_at_most_the_ratio_to_a_long_wait() -> None:
 
 
 def test_polling_intervals_with_custom_values() -> None:
-    assert list(itertools.islice(polling_intervals(start=1, factor=2, cap=5, ratio=None), 5)) == [1, 2, 4, 5, 5]
+    assert list(itertools.islice(polling_intervals(start=1, factor=2, cap=5, ratio=None), 5)) == [
+        1,
+        2,
+        4,
+        5,
+        5,
+    ]
     assert list(itertools.islice(polling_intervals(start=0.1, factor=1, cap=0.1), 3)) == [0.1, 0.1, 0.1]
     assert list(itertools.islice(polling_intervals(start=1, factor=2, cap=5, ratio=0.5), 4)) == [1, 1, 1, 1.5]
 
 
-@pytest.mark.parametrize(("start", "factor", "cap", "ratio"),
-                         [(0, 1.5, 1, 0.05), (0.1, 0.5, 1, 0.05), (0.5, 1.5, 0.1, 0.05), (0.1, 1.5, 1, 0)])
+@pytest.mark.parametrize(
+    ("start", "factor", "cap", "ratio"),
+    [(0, 1.5, 1, 0.05), (0.1, 0.5, 1, 0.05), (0.5, 1.5, 0.1, 0.05), (0.1, 1.5, 1, 0)],
+)
 def test_polling_intervals_reject_bad_values(start: float, factor: float, cap: float, ratio: float) -> None:
     with pytest.raises(ValueError):
         next(polling_intervals(start=start, factor=factor, cap=cap, ratio=ratio))

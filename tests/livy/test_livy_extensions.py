@@ -12,8 +12,14 @@ from sparkwire.livy import LivyClient, StatementState, run_statement, wait_for_s
 
 from .conftest import FakeLivy
 
-LIVY_VERSION = {"version": "0.8.0-incubating", "user": "livy", "revision": "abc", "branch": "master",
-                "date": "2023-01-01", "url": "https://github.com/apache/incubator-livy"}
+LIVY_VERSION = {
+    "version": "0.8.0-incubating",
+    "user": "livy",
+    "revision": "abc",
+    "branch": "master",
+    "date": "2023-01-01",
+    "url": "https://github.com/apache/incubator-livy",
+}
 OK_OUTPUT = {"status": "ok", "execution_count": 0, "data": {"text/plain": "2"}}
 
 
@@ -23,8 +29,11 @@ def _statement(state: str, output: dict[str, object] | None = None) -> dict[str,
 
 def _script_statement(fake_livy: FakeLivy) -> None:
     fake_livy.reply("POST", "/sessions/1/statements", _statement("waiting"), status=201)
-    fake_livy.sequence("GET", "/sessions/1/statements/0",
-                       [_statement("running"), _statement("running"), _statement("available", OK_OUTPUT)])
+    fake_livy.sequence(
+        "GET",
+        "/sessions/1/statements/0",
+        [_statement("running"), _statement("running"), _statement("available", OK_OUTPUT)],
+    )
 
 
 def test_against_livy_no_extension_is_used(fake_livy: FakeLivy, client: LivyClient) -> None:
@@ -33,7 +42,9 @@ def test_against_livy_no_extension_is_used(fake_livy: FakeLivy, client: LivyClie
     client.submit_statement(1, "1 + 1", wait=0.2)
     done = wait_for_statement(client, 1, 0)
     assert done.state is StatementState.AVAILABLE
-    sent = fake_livy.seen("POST", "/sessions/1/statements") + fake_livy.seen("GET", "/sessions/1/statements/0")
+    sent = fake_livy.seen("POST", "/sessions/1/statements") + fake_livy.seen(
+        "GET", "/sessions/1/statements/0"
+    )
     assert len(sent) == 4 and all(not request.query for request in sent)
     assert client.extensions() == frozenset()
     assert len(fake_livy.seen("GET", "/version")) == 1  # asked once, remembered
@@ -63,6 +74,9 @@ def test_with_statement_wait_the_server_waits_and_the_client_does_not_sleep(
 
 def test_a_result_file_arrives_as_bytes(fake_livy: FakeLivy, client: LivyClient) -> None:
     token = "0123456789abcdef0123456789abcdef"
-    fake_livy.route("GET", f"/sessions/1/results/{token}",
-                    lambda exchange: exchange.reply(200, b"\xff\xff\xff\xffARROW", "application/vnd.apache.arrow.stream"))
+    fake_livy.route(
+        "GET",
+        f"/sessions/1/results/{token}",
+        lambda exchange: exchange.reply(200, b"\xff\xff\xff\xffARROW", "application/vnd.apache.arrow.stream"),
+    )
     assert client.get_result(1, token) == b"\xff\xff\xff\xffARROW"

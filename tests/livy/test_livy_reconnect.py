@@ -18,8 +18,10 @@ def _refusing(times: int) -> tuple[list[int], object]:
     def poll() -> str:
         calls.append(1)
         if len(calls) <= times:
-            raise EndpointUnreachable("GET http://127.0.0.1:1/sessions/0 failed: the connection was refused.",
-                                      url="http://127.0.0.1:1/sessions/0")
+            raise EndpointUnreachable(
+                "GET http://127.0.0.1:1/sessions/0 failed: the connection was refused.",
+                url="http://127.0.0.1:1/sessions/0",
+            )
         return "answer"
 
     return calls, poll

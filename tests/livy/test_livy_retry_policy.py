@@ -24,7 +24,9 @@ def unavailable(exchange: Exchange) -> None:
 def test_safe_requests_are_repeated_as_the_endpoint_says(fake_livy: FakeLivy, max_retries: int) -> None:
     fake_livy.route("GET", "/sessions", unavailable)
     policy = {"max_retries": max_retries, "backoff": 0.001, "cap": 0.01}
-    config = parse_config({"endpoints": {"e": {"url": fake_livy.url, "retry_policy": policy}}}, source="f.json")
+    config = parse_config(
+        {"endpoints": {"e": {"url": fake_livy.url, "retry_policy": policy}}}, source="f.json"
+    )
     with make_client(config.endpoint("e")) as client, pytest.raises(ServerError) as info:
         client.list_sessions()
     assert len(fake_livy.seen("GET", "/sessions")) == max_retries + 1
@@ -43,10 +45,14 @@ CALLS: dict[str, Callable[[LivyClient], object]] = {
     ("/sessions", "a session may have been created. List the sessions"),
     ("/batches", "a batch may have been submitted. List the batches"),
 ])  # fmt: skip
-def test_a_503_on_a_post_is_not_repeated_and_says_how_to_check(fake_livy: FakeLivy, path: str, words: str) -> None:
+def test_a_503_on_a_post_is_not_repeated_and_says_how_to_check(
+    fake_livy: FakeLivy, path: str, words: str
+) -> None:
     fake_livy.route("POST", path, unavailable)
-    config = parse_config({"endpoints": {"e": {"url": fake_livy.url, "retry_policy": {"max_retries": 5,
-                                                                                    "backoff": 0.001}}}}, source="f")
+    config = parse_config(
+        {"endpoints": {"e": {"url": fake_livy.url, "retry_policy": {"max_retries": 5, "backoff": 0.001}}}},
+        source="f",
+    )
     with make_client(config.endpoint("e")) as client, pytest.raises(ServerError) as info:
         CALLS[path](client)
     assert len(fake_livy.seen("POST", path)) == 1

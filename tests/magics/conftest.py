@@ -36,8 +36,10 @@ def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="package")
 def basic_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
     """A second gateway, behind Basic auth, for the password and cleanup tests; stopped in finally."""
-    running = start_gateway(tmp_path_factory.mktemp("basic-gateway"),
-                            settings={"auth_user": USER, "auth_password": PASSWORD, "max_sessions": 6})
+    running = start_gateway(
+        tmp_path_factory.mktemp("basic-gateway"),
+        settings={"auth_user": USER, "auth_password": PASSWORD, "max_sessions": 6},
+    )
     try:
         yield running
     finally:
@@ -72,8 +74,9 @@ def attached(shell: InteractiveShell, gateway_url: str, pyspark_session: int) ->
 
 def client(notebook: Any, cwd: Path) -> NotebookClient:
     """An nbclient on a real IPython kernel (the python3 kernelspec of this environment)."""
-    return NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3",
-                          resources={"metadata": {"path": str(cwd)}})
+    return NotebookClient(
+        notebook, timeout=TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+    )
 
 
 def new_notebook(*sources: str, raises: tuple[int, ...] = ()) -> Any:

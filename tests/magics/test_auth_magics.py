@@ -25,7 +25,9 @@ from tests.support.gateway_process import RunningGateway
 
 
 @pytest.fixture
-def sparkmagic_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token_gateway: RunningGateway) -> Iterator[Path]:
+def sparkmagic_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token_gateway: RunningGateway
+) -> Iterator[Path]:
     """No sparkwire config, a sparkmagic config naming ``teamauth.TeamToken``, the module on sys.path."""
     monkeypatch.delenv("SPARKWIRE_CONFIG", raising=False)
     (tmp_path / "home").mkdir(exist_ok=True)
@@ -61,15 +63,20 @@ def test_a_sparkmagic_config_with_a_custom_authenticator_works_unchanged(
         session_id = team_shell.magics_manager.registry["SparkMagics"].engine.registry.get("team").session_id
         assert session_id is not None
         # --token on the line: bearer auth to the same session, attached by id.
-        team_shell.run_line_magic("spark", f"add -s again -u {token_gateway.url} --token {GATEWAY_TOKEN} --id {session_id}")
+        team_shell.run_line_magic(
+            "spark", f"add -s again -u {token_gateway.url} --token {GATEWAY_TOKEN} --id {session_id}"
+        )
         team_shell.run_cell_magic("spark", "-s again", "print('same session, token flag')")
         team_shell.run_line_magic("spark", f"info -u {token_gateway.url}")
         # -t NAME is looked up in sparkmagic's "authenticators" map, as sparkmagic's own %spark add does.
-        team_shell.run_line_magic("spark", f"add -s named -u {token_gateway.url} -t Team -p {GATEWAY_TOKEN} "
-                                           f"--id {session_id}")
+        team_shell.run_line_magic(
+            "spark", f"add -s named -u {token_gateway.url} -t Team -p {GATEWAY_TOKEN} --id {session_id}"
+        )
         team_shell.run_cell_magic("spark", "-s named", "print('through -t Team')")
         wrong = "Not-The-Token-99"
-        result = team_shell.run_cell(f"%spark add -s bad -u {token_gateway.url} --token {wrong} --id {session_id}")
+        result = team_shell.run_cell(
+            f"%spark add -s bad -u {token_gateway.url} --token {wrong} --id {session_id}"
+        )
         assert isinstance(result.error_in_exec, SparkError)
         assert type(result.error_in_exec).__name__ == "AuthenticationFailed"
         captured = capsys.readouterr()
@@ -79,8 +86,9 @@ def test_a_sparkmagic_config_with_a_custom_authenticator_works_unchanged(
     assert "42\n" in shown and "same session, token flag" in shown and "through -t Team" in shown
     assert "Sessions on" in shown  # %spark info -u lists the endpoint's sessions
     assert GATEWAY_TOKEN not in shown and wrong not in shown
-    sessions = requests.get(f"{token_gateway.url}/sessions", timeout=10,
-                            headers={"Authorization": f"Bearer {GATEWAY_TOKEN}"}).json()["sessions"]
+    sessions = requests.get(
+        f"{token_gateway.url}/sessions", timeout=10, headers={"Authorization": f"Bearer {GATEWAY_TOKEN}"}
+    ).json()["sessions"]
     assert session_id not in [s["id"] for s in sessions if s["state"] not in ("dead", "killed")]
 
 

@@ -25,7 +25,9 @@ def test_submit_wait_then_list_status_and_logs(
     # The suite's gateway accepts batch files from the folder it was started in.
     script = gateway.work_dir.parent / "magic_batch.py"
     script.write_text(PI)
-    shell.run_line_magic("spark", f"batch submit {script} --url {gateway.url} --name from-magic --wait -- 1000")
+    shell.run_line_magic(
+        "spark", f"batch submit {script} --url {gateway.url} --name from-magic --wait -- 1000"
+    )
     out, err = capsys.readouterr()
     assert "counted " in out and "of 1000" in out, out
     assert "success" in err, err

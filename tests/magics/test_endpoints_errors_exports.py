@@ -14,9 +14,21 @@ from sparkwire.magics._endpoints import resolve_endpoint
 
 
 def _config() -> SparkwireConfig:
-    return parse_config({"endpoints": {
-        "prod": {"url": "https://livy.example:8998", "auth": "basic", "user": "svc", "password": "pw",
-                 "headers": {"X-Team": "data"}}}, "default_endpoint": "prod"}, source="test")
+    return parse_config(
+        {
+            "endpoints": {
+                "prod": {
+                    "url": "https://livy.example:8998",
+                    "auth": "basic",
+                    "user": "svc",
+                    "password": "pw",
+                    "headers": {"X-Team": "data"},
+                }
+            },
+            "default_endpoint": "prod",
+        },
+        source="test",
+    )
 
 
 def test_no_url_means_the_default_endpoint_and_a_name_means_a_configured_one() -> None:
@@ -39,10 +51,14 @@ def test_user_and_password_mean_basic_access_as_in_sparkmagic() -> None:
 def test_credentials_in_the_url_are_taken_out_of_it() -> None:
     inline = resolve_endpoint(_config(), url="http://carol:s%40cret@host:1/livy")
     assert inline.url == "http://host:1/livy" and inline.username == "carol" and inline.auth == "basic"
-    assert inline.password is not None and inline.password.reveal() == "s@cret" and "s@cret" not in repr(inline)
+    assert (
+        inline.password is not None and inline.password.reveal() == "s@cret" and "s@cret" not in repr(inline)
+    )
 
 
-@pytest.mark.parametrize(("given", "auth"), [("None", "none"), ("Basic_Access", "basic"), ("kerberos", "kerberos")])
+@pytest.mark.parametrize(
+    ("given", "auth"), [("None", "none"), ("Basic_Access", "basic"), ("kerberos", "kerberos")]
+)
 def test_sparkmagic_auth_names(given: str, auth: str) -> None:
     endpoint = resolve_endpoint(_config(), url="http://x:1", auth=given, user="u", password=Secret("p"))
     assert endpoint.auth == auth
@@ -58,11 +74,15 @@ def test_bad_endpoint_flags_are_usage_errors() -> None:
 def test_passwords_are_found_and_masked() -> None:
     line = "add -s a -p first --password=second -pthird 'quoted -p fourth'"
     assert password_in(line) == ["first", "second", "third"]
-    assert mask("first, second and firstsecond", password_in(line)) == "********, ******** and ****************"
+    assert (
+        mask("first, second and firstsecond", password_in(line)) == "********, ******** and ****************"
+    )
 
 
 def test_errors_are_named_after_the_remote_exception() -> None:
-    error = _errors.spark_error(ErrorInfo("py4j.protocol.Py4JJavaError", "boom", ("Traceback", "Py4JJavaError: boom")))
+    error = _errors.spark_error(
+        ErrorInfo("py4j.protocol.Py4JJavaError", "boom", ("Traceback", "Py4JJavaError: boom"))
+    )
     assert type(error).__name__ == "Py4JJavaError" and isinstance(error, magics.SparkError)
     assert error._render_traceback_() == ["Traceback", "Py4JJavaError: boom"] and str(error) == "boom"
     assert type(_errors.spark_error(ErrorInfo("not a name!", "x"))) is magics.SparkError

@@ -37,20 +37,32 @@ def scala(shell: InteractiveShell, gateway_url: str, scala_session: int) -> Inte
     return shell
 
 
-def test_scala_code_runs_and_its_output_shows(scala: InteractiveShell, capsys: pytest.CaptureFixture[str]) -> None:
-    scala.run_cell_magic("spark", "-s sc", 'val words = Seq("a", "bb", "ccc")\nprintln(words.map(_.length).sum)')
+def test_scala_code_runs_and_its_output_shows(
+    scala: InteractiveShell, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scala.run_cell_magic(
+        "spark", "-s sc", 'val words = Seq("a", "bb", "ccc")\nprintln(words.map(_.length).sum)'
+    )
     assert "6" in capsys.readouterr().out
 
 
 def test_c_sql_o_gives_typed_pandas(scala: InteractiveShell) -> None:
-    scala.run_cell_magic("spark", "-s sc", 'spark.range(4).selectExpr("id", "id / 2 AS half", '
-                         '"id % 2 = 0 AS even", "DATE\'2025-03-01\' + CAST(id AS INT) AS day")'
-                         '.createOrReplaceTempView("magic_t")')
+    scala.run_cell_magic(
+        "spark",
+        "-s sc",
+        'spark.range(4).selectExpr("id", "id / 2 AS half", '
+        '"id % 2 = 0 AS even", "DATE\'2025-03-01\' + CAST(id AS INT) AS day")'
+        '.createOrReplaceTempView("magic_t")',
+    )
     scala.run_cell_magic("spark", "-s sc -c sql -o out -q", "SELECT * FROM magic_t ORDER BY id")
     out = scala.user_ns["out"]
     assert isinstance(out, pd.DataFrame)
     assert {c: str(t) for c, t in out.dtypes.items()} == {
-        "id": "int64", "half": "float64", "even": "boolean", "day": "datetime64[s]"}  # % makes even nullable
+        "id": "int64",
+        "half": "float64",
+        "even": "boolean",
+        "day": "datetime64[s]",
+    }  # % makes even nullable
     assert out["half"].tolist() == [0.0, 0.5, 1.0, 1.5]
     assert pd.Timestamp(out["day"].iloc[3]).date() == datetime.date(2025, 3, 4)
     # -n cuts, and the result says so.
@@ -62,7 +74,9 @@ def test_c_sql_o_gives_typed_pandas(scala: InteractiveShell) -> None:
 
 
 def test_o_copies_a_scala_dataframe_variable(scala: InteractiveShell) -> None:
-    scala.run_cell_magic("spark", "-s sc -o squares", 'val squares = spark.range(5).selectExpr("id * id AS sq")')
+    scala.run_cell_magic(
+        "spark", "-s sc -o squares", 'val squares = spark.range(5).selectExpr("id * id AS sq")'
+    )
     assert scala.user_ns["squares"]["sq"].tolist() == [0, 1, 4, 9, 16]
     # No temporary view is left behind.
     scala.run_cell_magic("spark", "-s sc -c sql -o views -q", "SHOW VIEWS")
@@ -70,15 +84,20 @@ def test_o_copies_a_scala_dataframe_variable(scala: InteractiveShell) -> None:
 
 
 def test_send_to_spark_builds_a_scala_dataframe(scala: InteractiveShell) -> None:
-    scala.user_ns["local"] = pd.DataFrame({"n": [1, 2, 3], "text": ['say "hi"', "a\\b", "end\"\"\""],
-                                           "when": pd.to_datetime(["2024-01-01", "2024-06-30", None]).date})
+    scala.user_ns["local"] = pd.DataFrame(
+        {
+            "n": [1, 2, 3],
+            "text": ['say "hi"', "a\\b", 'end"""'],
+            "when": pd.to_datetime(["2024-01-01", "2024-06-30", None]).date,
+        }
+    )
     scala.run_line_magic("send_to_spark", "-s sc -i local -t df -n fromLocal")
     scala.run_cell_magic("spark", "-s sc -o fromLocal", "fromLocal.count()")
     back = scala.user_ns["fromLocal"]
     assert back["n"].tolist() == [1, 2, 3] and str(back["n"].dtype) == "Int64"  # sent columns are nullable
-    assert back["text"].tolist() == ['say "hi"', "a\\b", "end\"\"\""]
+    assert back["text"].tolist() == ['say "hi"', "a\\b", 'end"""']
     assert pd.isna(back["when"].iloc[2])
-    scala.user_ns["note"] = "line one\nline \"two\" ü"
+    scala.user_ns["note"] = 'line one\nline "two" ü'
     scala.run_line_magic("send_to_spark", "-s sc -i note -t str -n note")
     scala.run_cell_magic("spark", "-s sc -c sql -o echoed -q", "SELECT 1 AS one")
     assert scala.user_ns["echoed"]["one"].tolist() == [1]
@@ -92,8 +111,9 @@ def test_a_scala_error_raises_with_the_users_line(scala: InteractiveShell) -> No
     assert "val broken = notDefinedHere * 2" in shown and "<console>" not in shown
 
 
-def test_l_r_on_the_gateway_says_it_cannot_run_r(shell: InteractiveShell, gateway_url: str,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_l_r_on_the_gateway_says_it_cannot_run_r(
+    shell: InteractiveShell, gateway_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SparkError) as info:
         shell.run_line_magic("spark", f"add -s rs -l r -u {gateway_url}")
     message = str(info.value)
@@ -104,8 +124,9 @@ def test_l_r_on_the_gateway_says_it_cannot_run_r(shell: InteractiveShell, gatewa
     assert "This notebook has no sessions yet" in capsys.readouterr().out
 
 
-def test_a_notebook_mixes_a_python_and_a_scala_session(gateway_url: str, pyspark_session: int,
-                                                       tmp_path: Path) -> None:
+def test_a_notebook_mixes_a_python_and_a_scala_session(
+    gateway_url: str, pyspark_session: int, tmp_path: Path
+) -> None:
     """sparkmagic's example notebook shape, run by nbclient: ``%spark add -l scala`` starts a Scala session
     next to a Python one, ``%%spark -s my_spark`` cells are Scala, their SQL comes back as pandas."""
     notebook = new_notebook(
@@ -134,10 +155,16 @@ def test_a_large_send_takes_several_scala_statements(gateway_url: str, scala_ses
     from sparkwire.engine.sql.transfer import SqlTransfer
     from sparkwire.livy import LivyClient
 
-    frame = pd.DataFrame({"n": range(20_000), "s": [f"row {i} \"quoted\" ü" for i in range(20_000)]})
+    frame = pd.DataFrame({"n": range(20_000), "s": [f'row {i} "quoted" ü' for i in range(20_000)]})
     with LivyClient(gateway_url) as livy:
         sent = send_to_scala(SqlTransfer(timeout=300), livy, scala_session, frame, "big")
-        assert sent.payload_bytes > STATEMENT_CHARS and sent.statements == -(-sent.payload_bytes // STATEMENT_CHARS)
-        check = execute(livy, scala_session, 'println(big.count() + " " + big.filter("s LIKE \'%ü\'").count())',
-                        timeout=300)
+        assert sent.payload_bytes > STATEMENT_CHARS and sent.statements == -(
+            -sent.payload_bytes // STATEMENT_CHARS
+        )
+        check = execute(
+            livy,
+            scala_session,
+            'println(big.count() + " " + big.filter("s LIKE \'%ü\'").count())',
+            timeout=300,
+        )
     assert check.ok and check.text is not None and "20000 20000" in check.text

@@ -26,7 +26,9 @@ def magics_of(shell: InteractiveShell) -> SparkMagics:
     return magics
 
 
-def test_bare_spark_and_help_print_the_usage_table(shell: InteractiveShell, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bare_spark_and_help_print_the_usage_table(
+    shell: InteractiveShell, capsys: pytest.CaptureFixture[str]
+) -> None:
     shell.run_line_magic("spark", "")
     shell.run_line_magic("spark", "help")
     out = capsys.readouterr().out
@@ -62,8 +64,11 @@ def test_bad_usage_in_a_cell_shows_the_message_without_a_traceback(
 
 
 def test_a_password_never_appears_in_a_usage_error(shell: InteractiveShell) -> None:
-    for line in (f"add -s a -p {PASSWORD} --bogus {PASSWORD}", f"add -s a --password={PASSWORD} -n x",
-                 f"add -s 'a -p {PASSWORD}"):
+    for line in (
+        f"add -s a -p {PASSWORD} --bogus {PASSWORD}",
+        f"add -s a --password={PASSWORD} -n x",
+        f"add -s 'a -p {PASSWORD}",
+    ):
         with pytest.raises(UsageError) as info:
             shell.run_line_magic("spark", line)
         assert PASSWORD not in str(info.value)
@@ -73,7 +78,9 @@ def test_wrong_credentials_fail_without_showing_the_password(
     shell: InteractiveShell, basic_gateway: RunningGateway, capsys: pytest.CaptureFixture[str]
 ) -> None:
     wrong = "Wrong-Horse-Battery-7"
-    result = shell.run_cell(f"%spark add -s w -l python -u {basic_gateway.url} -t Basic_Access -a {USER} -p {wrong}")
+    result = shell.run_cell(
+        f"%spark add -s w -l python -u {basic_gateway.url} -t Basic_Access -a {USER} -p {wrong}"
+    )
     captured = capsys.readouterr()
     assert isinstance(result.error_in_exec, SparkError)
     assert type(result.error_in_exec).__name__ == "AuthenticationFailed"
@@ -81,7 +88,9 @@ def test_wrong_credentials_fail_without_showing_the_password(
     assert "Traceback" not in captured.out and "w" not in magics_of(shell).engine.registry
 
 
-def test_a_cell_runs_remotely_and_prints(attached: InteractiveShell, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_cell_runs_remotely_and_prints(
+    attached: InteractiveShell, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert attached.run_cell_magic("spark", "", "print(6 * 7)\n'done'") is None
     assert capsys.readouterr().out.splitlines()[-2:] == ["42", "'done'"]
 
@@ -93,7 +102,10 @@ def test_a_remote_error_raises_with_the_cells_lines_only(
     shown = capsys.readouterr().out
     assert isinstance(result.error_in_exec, SparkError)
     assert type(result.error_in_exec).__name__ == "ZeroDivisionError"
-    assert "Cell line 3\n    boom()\n  Cell line 2, in boom\n    return 1 / 0\nZeroDivisionError: division by zero" in shown
+    assert (
+        "Cell line 3\n    boom()\n  Cell line 2, in boom\n    return 1 / 0\nZeroDivisionError: division by zero"
+        in shown
+    )
     assert "sparkwire" not in shown and "site-packages" not in shown
 
 
@@ -104,7 +116,9 @@ def test_an_interrupt_cancels_the_remote_statement_and_the_session_lives_on(
     def interrupt_once_running() -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            statements = requests.get(f"{gateway_url}/sessions/{pyspark_session}/statements", timeout=10).json()
+            statements = requests.get(
+                f"{gateway_url}/sessions/{pyspark_session}/statements", timeout=10
+            ).json()
             if any(s["state"] == "running" and "sleep(60)" in s["code"] for s in statements["statements"]):
                 # Not at once: the gateway says "running" before its worker has taken the statement, and a
                 # cancel in that window is lost (a gateway race, reported); a user is never that quick.
@@ -119,7 +133,9 @@ def test_an_interrupt_cancels_the_remote_statement_and_the_session_lives_on(
     with pytest.raises(SparkError) as info:
         attached.run_cell_magic("spark", "", "import time\ntime.sleep(60)")
     helper.join()
-    assert type(info.value).__name__ == "KeyboardInterrupt" and "was cancelled" in str(info.value), str(info.value)
+    assert type(info.value).__name__ == "KeyboardInterrupt" and "was cancelled" in str(info.value), str(
+        info.value
+    )
     assert time.monotonic() - started < 30
     attached.run_cell_magic("spark", "-c sql -o after", "SELECT 1 AS one")
     assert attached.user_ns["after"]["one"].tolist() == [1]
@@ -128,12 +144,21 @@ def test_an_interrupt_cancels_the_remote_statement_and_the_session_lives_on(
 def test_sql_shows_the_engines_table_and_o_stores_a_typed_dataframe(
     attached: InteractiveShell, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    query = ("SELECT id, CAST(id AS DOUBLE) * 1.5 AS ratio, CAST(id AS STRING) AS label, DATE'2024-05-01' AS day, "
-             "IF(id = 1, NULL, id) AS maybe, id % 2 = 0 AS even FROM range(3)")
+    query = (
+        "SELECT id, CAST(id AS DOUBLE) * 1.5 AS ratio, CAST(id AS STRING) AS label, DATE'2024-05-01' AS day, "
+        "IF(id = 1, NULL, id) AS maybe, id % 2 = 0 AS even FROM range(3)"
+    )
     assert attached.run_cell_magic("spark", "-c sql -o typed", query) is None
     frame = attached.user_ns["typed"]
     assert list(frame.columns) == ["id", "ratio", "label", "day", "maybe", "even"]
-    assert [str(t) for t in frame.dtypes] == ["int64", "float64", "object", "datetime64[s]", "Int64", "boolean"]
+    assert [str(t) for t in frame.dtypes] == [
+        "int64",
+        "float64",
+        "object",
+        "datetime64[s]",
+        "Int64",
+        "boolean",
+    ]
     assert frame["maybe"].isna().tolist() == [False, True, False]
     assert frame["label"].tolist() == ["0", "1", "2"]
     shown = capsys.readouterr().out
@@ -163,7 +188,9 @@ def test_sampling_flags_choose_the_rows(attached: InteractiveShell) -> None:
         rows("-m sample -r 2")
 
 
-def test_o_on_a_spark_cell_takes_its_last_expression_or_the_named_dataframe(attached: InteractiveShell) -> None:
+def test_o_on_a_spark_cell_takes_its_last_expression_or_the_named_dataframe(
+    attached: InteractiveShell,
+) -> None:
     attached.run_cell_magic("spark", "-o last_frame", "spark.range(3)")
     assert attached.user_ns["last_frame"]["id"].tolist() == [0, 1, 2]
     attached.run_cell_magic("spark", "-o named", "named = spark.range(2)\nnamed.count()")
@@ -230,13 +257,20 @@ def test_cleanup_leaves_attached_sessions_running(
 def test_cleanup_of_an_endpoint_deletes_every_session_there(
     shell: InteractiveShell, basic_gateway: RunningGateway, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    reply = requests.post(f"{basic_gateway.url}/sessions", json={"kind": "pyspark"}, auth=(USER, PASSWORD),
-                          headers={"X-Requested-By": "tests"}, timeout=30)
+    reply = requests.post(
+        f"{basic_gateway.url}/sessions",
+        json={"kind": "pyspark"},
+        auth=(USER, PASSWORD),
+        headers={"X-Requested-By": "tests"},
+        timeout=30,
+    )
     spawned = reply.json()["id"]
     shell.run_line_magic("spark", f"cleanup -u {basic_gateway.url} {AUTH}")
     out = capsys.readouterr().out
     assert str(spawned) in out and PASSWORD not in out
-    assert [s for s in gateway_sessions(basic_gateway) if s["state"] not in ("dead", "killed", "success")] == []
+    assert [
+        s for s in gateway_sessions(basic_gateway) if s["state"] not in ("dead", "killed", "success")
+    ] == []
 
 
 def test_manage_spark_lists_the_sessions_and_deletes_one(

@@ -28,13 +28,20 @@ from .conftest import (
 
 def _spawn_session(gateway: RunningGateway) -> int:
     """A session nobody uses, to be deleted by id (deleted while its JVM starts, so it costs little)."""
-    reply = requests.post(f"{gateway.url}/sessions", json={"kind": "pyspark"}, auth=(USER, PASSWORD),
-                          headers={"X-Requested-By": "tests"}, timeout=30)
+    reply = requests.post(
+        f"{gateway.url}/sessions",
+        json={"kind": "pyspark"},
+        auth=(USER, PASSWORD),
+        headers={"X-Requested-By": "tests"},
+        timeout=30,
+    )
     reply.raise_for_status()
     return int(reply.json()["id"])
 
 
-def _attach_and_read(gateway: RunningGateway, session_id: int, spawned: int, cwd: Path) -> nbformat.NotebookNode:
+def _attach_and_read(
+    gateway: RunningGateway, session_id: int, spawned: int, cwd: Path
+) -> nbformat.NotebookNode:
     notebook = new_notebook(
         "%load_ext sparkwire.magics",
         f"%spark add -s x -l python -u {gateway.url} {AUTH} --id {session_id}",
@@ -52,8 +59,9 @@ def test_a_sparkmagic_notebook_runs_with_only_its_load_ext_line_changed(
     source = (FILES / "magics_sparkmagic_style.ipynb").read_text()
     assert source.count("%load_ext sparkmagic.magics") == 1
     notebook = nbformat.reads(
-        source.replace("%load_ext sparkmagic.magics", "%load_ext sparkwire.magics")
-        .replace("http://localhost:8998", basic_gateway.url),  # the user's endpoint, as in any notebook
+        source.replace("%load_ext sparkmagic.magics", "%load_ext sparkwire.magics").replace(
+            "http://localhost:8998", basic_gateway.url
+        ),  # the user's endpoint, as in any notebook
         as_version=4,
     )
     cells = {cell.source: cell for cell in notebook.cells if cell.cell_type == "code"}
@@ -83,7 +91,9 @@ def test_a_sparkmagic_notebook_runs_with_only_its_load_ext_line_changed(
     assert "apple" in seen("%%spark -s fruits -c sql -o counts")  # shown, as the engine's table
     assert seen('list(plenty["fruit"])') == "['apple', 'pear']"
     assert seen('list(evens["id"])') == "[0, 2, 4, 6, 8]"
-    assert "not added again (-k)" in output_text(cells[f"%spark add -s fruits -l python -u {basic_gateway.url} {AUTH} -k"])
+    assert "not added again (-k)" in output_text(
+        cells[f"%spark add -s fruits -l python -u {basic_gateway.url} {AUTH} -k"]
+    )
     assert "Deleted session" in seen("%spark delete -s numbers")
     assert "Deleted sessions" in seen("%spark cleanup")
 
@@ -117,7 +127,10 @@ def test_errors_stop_the_run_and_bad_flags_give_a_usage_line(
     assert "ZeroDivisionError" in str(info.value)
     _, attach, bad_flag, bad_context, failing, after = notebook.cells
     assert "Attached session" in output_text(attach)
-    for cell, words in ((bad_flag, "unrecognized arguments: --no-such-flag"), (bad_context, "invalid choice")):
+    for cell, words in (
+        (bad_flag, "unrecognized arguments: --no-such-flag"),
+        (bad_context, "invalid choice"),
+    ):
         assert [o["output_type"] for o in cell.outputs] == ["stream"], cell.outputs  # no traceback
         assert cell.outputs[0]["name"] == "stderr"
         assert cell.outputs[0]["text"].startswith("UsageError: ") and words in cell.outputs[0]["text"]

@@ -11,7 +11,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from sparkwire.magics import SparkError, SparkMagics
 
 HOSTILE = [
-    'quotes " and \' and """ and \'\'\'',
+    "quotes \" and ' and \"\"\" and '''",
     "back\\slash \\n \\\\ end\\",
     "lines\nand\r\nreturns\ttab",
     "unicode é 中文 🎉 and NUL \x00",
@@ -19,24 +19,31 @@ HOSTILE = [
 ]
 
 
-def test_strings_with_any_content_arrive_intact(attached: InteractiveShell, capsys: pytest.CaptureFixture[str]) -> None:
+def test_strings_with_any_content_arrive_intact(
+    attached: InteractiveShell, capsys: pytest.CaptureFixture[str]
+) -> None:
     for index, text in enumerate(HOSTILE):
         attached.user_ns["payload"] = text
         attached.run_line_magic("send_to_spark", f"-i payload -t str -n hostile_{index}")
-        attached.run_cell_magic("spark", "-o checked -c sql -q",
-                                f"SELECT {index} AS i")  # a statement in between: the value persists
+        attached.run_cell_magic(
+            "spark", "-o checked -c sql -q", f"SELECT {index} AS i"
+        )  # a statement in between: the value persists
         capsys.readouterr()
         attached.run_cell_magic("spark", "", f"print(repr(hostile_{index}))")
         assert capsys.readouterr().out.strip() == repr(text)
 
 
-def test_a_dataframe_round_trips_with_its_types(attached: InteractiveShell, capsys: pytest.CaptureFixture[str]) -> None:
-    frame = pd.DataFrame({
-        "n": pd.array([1, None, 3], dtype="Int64"),
-        "ratio": [0.5, None, 2.0],
-        "text": ['say "hi"', "it's\nmultiline", None],
-        "flag": pd.array([True, None, False], dtype="boolean"),
-    })
+def test_a_dataframe_round_trips_with_its_types(
+    attached: InteractiveShell, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "ratio": [0.5, None, 2.0],
+            "text": ['say "hi"', "it's\nmultiline", None],
+            "flag": pd.array([True, None, False], dtype="boolean"),
+        }
+    )
     attached.user_ns["local_frame"] = frame
     attached.run_line_magic("send_to_spark", "-i local_frame -n remote_frame -m 2")
     assert "Sent 2 rows x 4 columns to remote_frame" in capsys.readouterr().out

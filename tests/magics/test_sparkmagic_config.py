@@ -32,8 +32,12 @@ def _loaded() -> Iterator[InteractiveShell]:
 
 
 def test_an_empty_sparkmagic_file_means_the_defaults(
-        sparkmagic_home: Path, gateway_url: str, pyspark_session: int, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    sparkmagic_home: Path,
+    gateway_url: str,
+    pyspark_session: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     (sparkmagic_home / ".sparkmagic" / "config.json").write_text("  \n")
     monkeypatch.setenv("SPARKWIRE_URL", gateway_url)
     for shell in _loaded():
@@ -46,7 +50,8 @@ def test_an_empty_sparkmagic_file_means_the_defaults(
 
 
 def test_every_sparkmagic_example_key_is_honoured_or_named_in_info(
-        sparkmagic_home: Path, gateway_url: str, pyspark_session: int, capsys: pytest.CaptureFixture[str]) -> None:
+    sparkmagic_home: Path, gateway_url: str, pyspark_session: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = example_config(gateway_url)
     (sparkmagic_home / ".sparkmagic" / "config.json").write_text(json.dumps(data))
     for shell in _loaded():
@@ -55,7 +60,7 @@ def test_every_sparkmagic_example_key_is_honoured_or_named_in_info(
         shell.run_line_magic("spark", "info")
         lines = capsys.readouterr().out.splitlines()
         ignored = [key for key in data if key not in HONOURED]
-        assert noted_keys(lines[:len(ignored)]) == ignored
-        assert any(f"main | {pyspark_session}" in line for line in lines[len(ignored):])
+        assert noted_keys(lines[: len(ignored)]) == ignored
+        assert any(f"main | {pyspark_session}" in line for line in lines[len(ignored) :])
         shell.run_cell_magic("spark", "", "print(spark.range(7).count())")
         assert capsys.readouterr().out.splitlines()[-1] == "7"

@@ -22,8 +22,9 @@ NAME = f"early-magics-{uuid.uuid4().hex[:8]}"
 @pytest.fixture
 def early_shell(isolated_config: Path) -> Iterator[InteractiveShell]:
     """The shell with the magics loaded under a config that starts sessions on ``%spark add``."""
-    isolated_config.write_text(json.dumps({"kernel": {"start_session": "on_kernel_start"},
-                                           "session": {"name": NAME}}))
+    isolated_config.write_text(
+        json.dumps({"kernel": {"start_session": "on_kernel_start"}, "session": {"name": NAME}})
+    )
     ip = InteractiveShell.instance()
     ip.run_line_magic("load_ext", "sparkwire.magics")
     try:
@@ -38,7 +39,8 @@ def _named(gateway_url: str) -> list[int]:
 
 
 def test_spark_add_returns_at_once_and_the_first_cell_waits_for_the_rest(
-        early_shell: InteractiveShell, gateway_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    early_shell: InteractiveShell, gateway_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     early_shell.run_line_magic("spark", f"add -s bg -l python -u {gateway_url}")
     assert f"Session 'bg' (pyspark) is starting on {gateway_url} in the background" in capsys.readouterr().out
     deadline = time.monotonic() + TIMEOUT

@@ -30,8 +30,15 @@ def sh(*command: str | Path, timeout: float = 600, stdout_only: bool = False, cw
     without colours. The default working directory is not the checkout, so that ``python -c`` sees the
     installed package alone."""
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    result = subprocess.run([str(c) for c in command], capture_output=True, text=True, check=False, timeout=timeout, env=env,
-                            cwd=cwd or Path(command[0]).parent)
+    result = subprocess.run(
+        [str(c) for c in command],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        env=env,
+        cwd=cwd or Path(command[0]).parent,
+    )
     output = _ANSI.sub("", result.stdout + result.stderr)
     assert result.returncode == 0, f"{' '.join(map(str, command))} failed:\n{output[-4000:]}"
     return _ANSI.sub("", result.stdout) if stdout_only else output
@@ -47,8 +54,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
     source = tmp / "source"
     source.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD"], capture_output=True,
-                             check=True, timeout=120).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD"],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True, timeout=120)
     assert not (source / "labextension" / "prebuilt").exists()
     sh(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(source), "-w", tmp / "dist")
@@ -88,22 +99,34 @@ def test_the_light_install_keeps_pandas_and_brings_no_spark(venv: Path) -> None:
 def test_jupyter_lists_the_sidebar_the_panel_and_the_kernels(venv: Path) -> None:
     jupyter = venv / "bin" / "jupyter"
     labextensions = sh(jupyter, "labextension", "list")
-    assert any("sparkwire-labextension" in line and "enabled" in line and "OK" in line
-               for line in labextensions.splitlines()), labextensions
+    assert any(
+        "sparkwire-labextension" in line and "enabled" in line and "OK" in line
+        for line in labextensions.splitlines()
+    ), labextensions
     server = sh(jupyter, "server", "extension", "list")
-    assert re.search(r"sparkwire\.panel\s+enabled", server) and re.search(r"sparkwire\.panel\s+OK", server), server
+    assert re.search(r"sparkwire\.panel\s+enabled", server) and re.search(r"sparkwire\.panel\s+OK", server), (
+        server
+    )
     kernels = json.loads(sh(jupyter, "kernelspec", "list", "--json", stdout_only=True))["kernelspecs"]
-    for name, display_name, language in (("remote-pyspark", "Remote PySpark", "python"),
-                                         ("remote-spark-scala", "Remote Spark (Scala)", "scala"),
-                                         ("remote-sparkr", "Remote SparkR", "r")):
+    for name, display_name, language in (
+        ("remote-pyspark", "Remote PySpark", "python"),
+        ("remote-spark-scala", "Remote Spark (Scala)", "scala"),
+        ("remote-sparkr", "Remote SparkR", "r"),
+    ):
         spec = kernels[name]
         assert (spec["spec"]["display_name"], spec["spec"]["language"]) == (display_name, language)
         assert spec["resource_dir"].startswith(str(venv))
 
 
 def test_the_gateway_command_names_its_extra(venv: Path) -> None:
-    result = subprocess.run([venv / "bin" / "sparkwire", "gateway"], capture_output=True, text=True, check=False, timeout=60,
-                            cwd=venv)
+    result = subprocess.run(
+        [venv / "bin" / "sparkwire", "gateway"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        cwd=venv,
+    )
     assert result.returncode == 2
     assert 'pip install "sparkwire[gateway]"' in result.stderr and "Traceback" not in result.stderr
 
@@ -127,8 +150,17 @@ print("".join(out), end="")
 
 
 def test_the_installed_kernel_runs_a_cell_on_a_gateway_from_another_venv(
-        venv: Path, gateway_url: str, pyspark_session: int, tmp_path: Path) -> None:
+    venv: Path, gateway_url: str, pyspark_session: int, tmp_path: Path
+) -> None:
     """The kernel of the light venv, started by that venv's jupyter_client, on the suite's gateway (dev venv)."""
-    output = sh(venv / "bin" / "python", "-c", _RUN_CELL, gateway_url, str(pyspark_session), tmp_path, cwd=tmp_path,
-                stdout_only=True)
+    output = sh(
+        venv / "bin" / "python",
+        "-c",
+        _RUN_CELL,
+        gateway_url,
+        str(pyspark_session),
+        tmp_path,
+        cwd=tmp_path,
+        stdout_only=True,
+    )
     assert output.endswith("8\n")

@@ -11,8 +11,9 @@ from tornado.httpclient import HTTPClientError, HTTPResponse
 Fetch = Callable[..., Awaitable[HTTPResponse]]
 
 
-async def call(jp_fetch: Fetch, method: str, *parts: str | int, body: Any = None,
-               params: dict[str, Any] | None = None) -> tuple[int, Any]:
+async def call(
+    jp_fetch: Fetch, method: str, *parts: str | int, body: Any = None, params: dict[str, Any] | None = None
+) -> tuple[int, Any]:
     """Call ``/sparkwire/...`` and return ``(status, decoded JSON or None)``, errors included."""
     kwargs: dict[str, Any] = {"method": method, "raise_error": False}
     if body is not None:

@@ -45,7 +45,9 @@ class FakeLivy:
     def dispatch(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         path = handler.path.split("?", 1)[0]
-        request = FakeRequest(handler.command, path, dict(handler.headers.items()), handler.rfile.read(length))
+        request = FakeRequest(
+            handler.command, path, dict(handler.headers.items()), handler.rfile.read(length)
+        )
         self.requests.append(request)
         route = self.routes.get((handler.command, path))
         status, value = route(request) if route else (404, {"msg": f"Not found: {path}"})

@@ -45,7 +45,9 @@ class RunningLab:
         return self.output.read_text(errors="replace")
 
 
-def start_lab(tmp: Path, sparkwire_config: Path, *, root: Path | None = None, wait: float = 60.0) -> RunningLab:
+def start_lab(
+    tmp: Path, sparkwire_config: Path, *, root: Path | None = None, wait: float = 60.0
+) -> RunningLab:
     """Start JupyterLab with its own home, config, settings and kernel directories; wait for its API."""
     home, config_dir, root = tmp / "home", tmp / "jupyter-config", root or tmp / "root"
     for folder in (home, config_dir / "labconfig", root):
@@ -56,8 +58,12 @@ def start_lab(tmp: Path, sparkwire_config: Path, *, root: Path | None = None, wa
     )
     # The Remote PySpark kernel, for "attach", registered in a prefix of this lab's own.
     kernels = tmp / "kernels"
-    subprocess.run([sys.executable, "-m", "sparkwire", "install-kernel", "--prefix", str(kernels)], check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "sparkwire", "install-kernel", "--prefix", str(kernels)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     port, token = free_port(), uuid.uuid4().hex
     env = {
         **os.environ,
@@ -68,13 +74,24 @@ def start_lab(tmp: Path, sparkwire_config: Path, *, root: Path | None = None, wa
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "lab-workspaces"),
         "SPARKWIRE_CONFIG": str(sparkwire_config),
     }
-    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    argv = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     output = tmp / "lab.out"
     with open(output, "wb") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root, start_new_session=True
+        )
     lab = RunningLab(f"http://127.0.0.1:{port}", token, process, output)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:

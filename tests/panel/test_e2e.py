@@ -29,22 +29,31 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 DOCS_IMAGES = REPO / "docs" / "images"
 SCRIPT_TIMEOUT = 360
 # The screenshots docs/panel.md shows.
-DOCS_PNGS = ("panel-session-idle.png", "panel-attach-notebook.png", "panel-session-log.png",
-             "panel-batch-log-follow.png", "panel-batch-log-search.png")
+DOCS_PNGS = (
+    "panel-session-idle.png",
+    "panel-attach-notebook.png",
+    "panel-session-log.png",
+    "panel-batch-log-follow.png",
+    "panel-batch-log-search.png",
+)
 
 
 BATCH_FILE = "sleepy.py"
 # Two stages (a shuffle) of four tasks each, every task sleeping: a few seconds of visible progress.
-JOBS_CELL = ("import time\n"
-             "pairs = sc.parallelize(range(8), 4).map(lambda x: (x % 2, x)).map(lambda kv: time.sleep(1.5) or kv)\n"
-             "print(sorted(pairs.reduceByKey(lambda a, b: a + b).collect()))")
+JOBS_CELL = (
+    "import time\n"
+    "pairs = sc.parallelize(range(8), 4).map(lambda x: (x % 2, x)).map(lambda kv: time.sleep(1.5) or kv)\n"
+    "print(sorted(pairs.reduceByKey(lambda a, b: a + b).collect()))"
+)
 
 
 @pytest.fixture
 def lab(gateway: RunningGateway, tmp_path: Path) -> Iterator[RunningLab]:
-    for needed, hint in ((LABEXTENSION / "package.json", "the built panel"),
-                         (REPO / "labextension" / "node_modules" / "playwright-core", "playwright-core"),
-                         (Path(CHROMIUM), "Chromium")):
+    for needed, hint in (
+        (LABEXTENSION / "package.json", "the built panel"),
+        (REPO / "labextension" / "node_modules" / "playwright-core", "playwright-core"),
+        (Path(CHROMIUM), "Chromium"),
+    ):
         if not needed.exists():
             pytest.fail(f"{hint} is missing ({needed}): run `make setup` first.")
     config = tmp_path / "sparkwire.json"
@@ -55,10 +64,12 @@ def lab(gateway: RunningGateway, tmp_path: Path) -> Iterator[RunningLab]:
     root.mkdir(exist_ok=True)
     # Starts Spark (so it has a Spark UI), then one line a second, so that following its log has
     # something new to show.
-    (root / BATCH_FILE).write_text("import sys, time\nfrom pyspark.sql import SparkSession\n"
-                                   "spark = SparkSession.builder.getOrCreate()\n"
-                                   "for i in range(int(float(sys.argv[-1]))):\n"
-                                   "    print(f'sleepy: tick {i}', flush=True)\n    time.sleep(1)\n")
+    (root / BATCH_FILE).write_text(
+        "import sys, time\nfrom pyspark.sql import SparkSession\n"
+        "spark = SparkSession.builder.getOrCreate()\n"
+        "for i in range(int(float(sys.argv[-1]))):\n"
+        "    print(f'sleepy: tick {i}', flush=True)\n    time.sleep(1)\n"
+    )
     running = start_lab(tmp_path, config, root=root)
     try:
         yield running
@@ -70,27 +81,63 @@ def lab(gateway: RunningGateway, tmp_path: Path) -> Iterator[RunningLab]:
 @pytest.mark.timeout(SCRIPT_TIMEOUT + 120)
 def test_panel_drives_sessions_and_batches(lab: RunningLab, gateway: RunningGateway) -> None:
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    env = {**os.environ, "LAB_URL": lab.url, "LAB_TOKEN": lab.token, "ENDPOINT": "gateway",
-           "CHROMIUM": CHROMIUM, "SCREENSHOT_DIR": str(SCREENSHOTS), "SESSION_TIMEOUT_MS": "150000",
-           "BATCH_FILE": BATCH_FILE, "JOBS_CELL": JOBS_CELL}
+    env = {
+        **os.environ,
+        "LAB_URL": lab.url,
+        "LAB_TOKEN": lab.token,
+        "ENDPOINT": "gateway",
+        "CHROMIUM": CHROMIUM,
+        "SCREENSHOT_DIR": str(SCREENSHOTS),
+        "SESSION_TIMEOUT_MS": "150000",
+        "BATCH_FILE": BATCH_FILE,
+        "JOBS_CELL": JOBS_CELL,
+    }
     node = shutil.which("node") or "node"
-    result = subprocess.run([node, str(SCRIPT)], check=False, cwd=SCRIPT.parent.parent, env=env, capture_output=True,
-                            text=True, timeout=SCRIPT_TIMEOUT)
+    result = subprocess.run(
+        [node, str(SCRIPT)],
+        check=False,
+        cwd=SCRIPT.parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SCRIPT_TIMEOUT,
+    )
     steps = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     detail = f"{result.stdout}\n{result.stderr}\n--- jupyter lab ---\n{lab.log_text()[-4000:]}"
     assert result.returncode == 0, detail
     names = [step["step"] for step in steps]
     assert names[-1] == "done", detail
-    for step in ("panel open", "inline error shown", "session created", "session idle", "notebook attached",
-                 "live jobs shown", "live jobs collapsed", "log shown",
-                 "session deleted", "batch submitted", "log followed", "log searched", "batch spark ui", "batch killed"):
+    for step in (
+        "panel open",
+        "inline error shown",
+        "session created",
+        "session idle",
+        "notebook attached",
+        "live jobs shown",
+        "live jobs collapsed",
+        "log shown",
+        "session deleted",
+        "batch submitted",
+        "log followed",
+        "log searched",
+        "batch spark ui",
+        "batch killed",
+    ):
         assert step in names, detail
     (offered,) = [step["kinds"] for step in steps if step["step"] == "session kinds offered"]
     assert offered == ["pyspark", "sql", "shared"], detail
-    for name in ("panel-session-idle.png", "panel-attach-notebook.png", "notebook-jobs-live.png",
-                 "notebook-jobs-done.png", "panel-session-log.png",
-                 "panel-session-deleted.png", "panel-batch-submitted.png", "panel-batch-log-follow.png",
-                 "panel-batch-log-search.png", "panel-batch-killed.png"):
+    for name in (
+        "panel-session-idle.png",
+        "panel-attach-notebook.png",
+        "notebook-jobs-live.png",
+        "notebook-jobs-done.png",
+        "panel-session-log.png",
+        "panel-session-deleted.png",
+        "panel-batch-submitted.png",
+        "panel-batch-log-follow.png",
+        "panel-batch-log-search.png",
+        "panel-batch-killed.png",
+    ):
         assert (SCREENSHOTS / name).stat().st_size > 10_000
     (live,) = [step for step in steps if step["step"] == "live jobs shown"]
     assert live["widget"] and live["kernelBusy"], detail  # a widget in Lab; the kernel busy while it runs

@@ -41,8 +41,16 @@ async def test_an_endpoint_without_batches_says_so_instead_of_failing(
     status, body = await call(jp_fetch, "GET", "endpoints", "old-livy", "sessions")
     assert status == 200
     assert body["sessions"][0] | {"firstSeen": 0} == {
-        "id": 4, "name": None, "kind": "pyspark", "state": "idle", "owner": None, "proxyUser": None,
-        "appId": None, "sparkUiUrl": None, "driverLogUrl": None, "firstSeen": 0,
+        "id": 4,
+        "name": None,
+        "kind": "pyspark",
+        "state": "idle",
+        "owner": None,
+        "proxyUser": None,
+        "appId": None,
+        "sparkUiUrl": None,
+        "driverLogUrl": None,
+        "firstSeen": 0,
         "seenAtStart": True,  # there before the panel's first listing: its age is a lower bound
     }
 
@@ -52,10 +60,15 @@ async def test_refused_credentials_are_a_502_that_never_shows_them(
 ) -> None:
     fake_livy.routes[("GET", "/sessions")] = refuse_credentials
     fake_livy.routes[("POST", "/sessions")] = refuse_credentials
-    sparkwire_config({"default_endpoint": "knox", "endpoints": {
-        "knox": {"url": fake_livy.url, "auth": "basic", "user": "alice", "password": PASSWORD},
-        "inline": {"url": fake_livy.url.replace("http://", f"http://bob:{PASSWORD}@")},
-    }})
+    sparkwire_config(
+        {
+            "default_endpoint": "knox",
+            "endpoints": {
+                "knox": {"url": fake_livy.url, "auth": "basic", "user": "alice", "password": PASSWORD},
+                "inline": {"url": fake_livy.url.replace("http://", f"http://bob:{PASSWORD}@")},
+            },
+        }
+    )
     status, listing = await call(jp_fetch, "GET", "endpoints")
     assert status == 200, listing
     assert {e["name"]: (e["url"], e["auth"]) for e in listing["endpoints"]} == {
@@ -95,6 +108,12 @@ async def test_a_broken_config_file_is_a_500_naming_the_file(
 async def test_requests_without_the_jupyter_token_are_refused(jp_fetch: Fetch) -> None:
     for method in ("GET", "POST", "DELETE"):
         parts = ("endpoints",) if method == "GET" else ("endpoints", "gateway", "sessions", "1")
-        response = await jp_fetch("sparkwire", *parts, method=method, headers={"Authorization": ""},
-                                  raise_error=False, **({"body": "{}"} if method == "POST" else {}))
+        response = await jp_fetch(
+            "sparkwire",
+            *parts,
+            method=method,
+            headers={"Authorization": ""},
+            raise_error=False,
+            **({"body": "{}"} if method == "POST" else {}),
+        )
         assert response.code in (401, 403), (method, response.code)

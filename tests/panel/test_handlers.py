@@ -13,8 +13,19 @@ import pytest
 from tests.panel.api import Fetch, call
 from tests.support.gateway_process import RunningGateway
 
-SESSION_KEYS = {"id", "name", "kind", "state", "owner", "proxyUser", "appId", "sparkUiUrl", "driverLogUrl",
-                "firstSeen", "seenAtStart"}
+SESSION_KEYS = {
+    "id",
+    "name",
+    "kind",
+    "state",
+    "owner",
+    "proxyUser",
+    "appId",
+    "sparkUiUrl",
+    "driverLogUrl",
+    "firstSeen",
+    "seenAtStart",
+}
 START_TIMEOUT = 120.0
 
 
@@ -34,7 +45,9 @@ async def _endpoint(jp_fetch: Fetch) -> str:
     return name
 
 
-async def _wait_for_state(jp_fetch: Fetch, endpoint: str, session_id: int, states: set[str]) -> dict[str, Any]:
+async def _wait_for_state(
+    jp_fetch: Fetch, endpoint: str, session_id: int, states: set[str]
+) -> dict[str, Any]:
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         status, body = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions")
@@ -47,7 +60,9 @@ async def _wait_for_state(jp_fetch: Fetch, endpoint: str, session_id: int, state
         await asyncio.sleep(0.5)
 
 
-async def test_endpoints_show_the_configured_gateway_without_credentials(jp_fetch: Fetch, gateway_url: str) -> None:
+async def test_endpoints_show_the_configured_gateway_without_credentials(
+    jp_fetch: Fetch, gateway_url: str
+) -> None:
     status, body = await call(jp_fetch, "GET", "endpoints")
     assert status == 200
     assert body["endpoints"] == [{"name": "gateway", "url": gateway_url, "auth": "none", "default": True}]
@@ -57,9 +72,14 @@ async def test_endpoints_show_the_configured_gateway_without_credentials(jp_fetc
 async def test_session_lifecycle_create_list_log_delete(jp_fetch: Fetch, gateway_url: str) -> None:
     endpoint = await _endpoint(jp_fetch)
     name = f"panel-{uuid.uuid4().hex[:8]}"
-    status, created = await call(jp_fetch, "POST", "endpoints", endpoint, "sessions",
-                                 body={"kind": "pyspark", "name": name,
-                                       "properties": {"conf": {"spark.sql.shuffle.partitions": 2}}})
+    status, created = await call(
+        jp_fetch,
+        "POST",
+        "endpoints",
+        endpoint,
+        "sessions",
+        body={"kind": "pyspark", "name": name, "properties": {"conf": {"spark.sql.shuffle.partitions": 2}}},
+    )
     assert status == 201, created
     assert set(created) == SESSION_KEYS
     assert created["name"] == name and created["kind"] == "pyspark"
@@ -71,26 +91,59 @@ async def test_session_lifecycle_create_list_log_delete(jp_fetch: Fetch, gateway
     # The Spark UI link is the gateway's authenticated proxy, not the driver's own address.
     assert idle["sparkUiUrl"] == f"{gateway_url}/sessions/{created['id']}/ui/", idle
 
-    status, log = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log",
-                             params={"size": 3})
+    status, log = await call(
+        jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log", params={"size": 3}
+    )
     assert status == 200, log
     assert log["id"] == created["id"] and len(log["lines"]) == 3 and log["total"] >= 3
     status, full = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log")
     assert any("sparkwire: session ready" in line for line in full["lines"])
 
     # Pages from a line: the start, a page at the end, past the end (what following asks for).
-    status, head = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log",
-                              params={"from": 0, "size": 2})
+    status, head = await call(
+        jp_fetch,
+        "GET",
+        "endpoints",
+        endpoint,
+        "sessions",
+        created["id"],
+        "log",
+        params={"from": 0, "size": 2},
+    )
     assert status == 200, head
     total = head["total"]
-    status, whole = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log",
-                               params={"from": 0, "size": total})
+    status, whole = await call(
+        jp_fetch,
+        "GET",
+        "endpoints",
+        endpoint,
+        "sessions",
+        created["id"],
+        "log",
+        params={"from": 0, "size": total},
+    )
     assert head["from"] == 0 and head["lines"] == whole["lines"][:2]
-    status, last = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log",
-                              params={"from": total - 1, "size": 5})
+    status, last = await call(
+        jp_fetch,
+        "GET",
+        "endpoints",
+        endpoint,
+        "sessions",
+        created["id"],
+        "log",
+        params={"from": total - 1, "size": 5},
+    )
     assert last["from"] == total - 1 and last["lines"] == whole["lines"][-1:]
-    status, after = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", created["id"], "log",
-                               params={"from": whole["total"], "size": 5})
+    status, after = await call(
+        jp_fetch,
+        "GET",
+        "endpoints",
+        endpoint,
+        "sessions",
+        created["id"],
+        "log",
+        params={"from": whole["total"], "size": 5},
+    )
     assert status == 200 and after["lines"] == [] and after["total"] >= total
 
     status, body = await call(jp_fetch, "DELETE", "endpoints", endpoint, "sessions", created["id"])
@@ -124,12 +177,14 @@ async def test_bad_requests_are_400_with_a_message_and_reach_no_endpoint(jp_fetc
         status, answer = await call(jp_fetch, "POST", "endpoints", endpoint, "sessions", body=body)
         assert status == 400, (body, answer)
         assert fragment in answer["message"].lower(), (body, answer)
-    status, answer = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", 1, "log",
-                                params={"size": "many"})
+    status, answer = await call(
+        jp_fetch, "GET", "endpoints", endpoint, "sessions", 1, "log", params={"size": "many"}
+    )
     assert status == 400 and "size" in answer["message"]
     for bad in ("-1", "first"):
-        status, answer = await call(jp_fetch, "GET", "endpoints", endpoint, "sessions", 1, "log",
-                                    params={"from": bad})
+        status, answer = await call(
+            jp_fetch, "GET", "endpoints", endpoint, "sessions", 1, "log", params={"from": bad}
+        )
         assert status == 400 and "'from'" in answer["message"], answer
 
 
@@ -147,9 +202,19 @@ async def test_batches_list_submit_and_kill(jp_fetch: Fetch, jp_root_dir: Path) 
 
     (jp_root_dir / "jobs").mkdir()
     (jp_root_dir / "jobs" / "sleepy.py").write_text("import time\ntime.sleep(60)\n")
-    status, batch = await call(jp_fetch, "POST", "endpoints", endpoint, "batches",
-                               body={"path": "jobs/sleepy.py", "name": f"panel-{uuid.uuid4().hex[:8]}",
-                                     "args": ["--n", "3"], "conf": {"spark.ui.enabled": False}})
+    status, batch = await call(
+        jp_fetch,
+        "POST",
+        "endpoints",
+        endpoint,
+        "batches",
+        body={
+            "path": "jobs/sleepy.py",
+            "name": f"panel-{uuid.uuid4().hex[:8]}",
+            "args": ["--n", "3"],
+            "conf": {"spark.ui.enabled": False},
+        },
+    )
     assert status == 201, batch
     assert batch["state"] in {"not_started", "starting", "running"}
     status, listing = await call(jp_fetch, "GET", "endpoints", endpoint, "batches")

@@ -59,26 +59,29 @@ def test_listing_pages_through_livy_until_the_total_or_the_limit() -> None:
 
     def fetch(start: int, size: int) -> tuple[list[int], int]:
         asked.append((start, size))
-        return items[start:start + size], len(items)
+        return items[start : start + size], len(items)
 
     assert _list_all(fetch, 1000) == (items, True)  # type: ignore[arg-type]
     assert asked == [(0, 100), (100, 100), (200, 100)]
     assert _list_all(fetch, 150) == (items[:150], False)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (SessionNotFound("Session 3 not found", status=404), 404),
-    (BatchNotFound("Batch 3 not found"), 404),
-    (BadRequest("bad kind", status=400), 400),
-    (AuthenticationFailed("401 from http://livy", status=401), 502),
-    (EndpointUnreachable("refused"), 502),
-    (ServerError("500 inside Livy", status=500), 502),
-    (InvalidResponse("HTML, not JSON"), 502),
-    (LivyTimeout("took too long"), 504),
-    (ConfigError("~/.sparkwire/config.json: bad"), 500),
-    (PanelRequestError("no such endpoint", 404), 404),
-    (PanelRequestError("bad JSON"), 400),
-])
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (SessionNotFound("Session 3 not found", status=404), 404),
+        (BatchNotFound("Batch 3 not found"), 404),
+        (BadRequest("bad kind", status=400), 400),
+        (AuthenticationFailed("401 from http://livy", status=401), 502),
+        (EndpointUnreachable("refused"), 502),
+        (ServerError("500 inside Livy", status=500), 502),
+        (InvalidResponse("HTML, not JSON"), 502),
+        (LivyTimeout("took too long"), 504),
+        (ConfigError("~/.sparkwire/config.json: bad"), 500),
+        (PanelRequestError("no such endpoint", 404), 404),
+        (PanelRequestError("bad JSON"), 400),
+    ],
+)
 def test_errors_map_to_statuses_with_their_messages(error: Exception, status: int) -> None:
     answer = error_answer(error)
     assert answer.status == status

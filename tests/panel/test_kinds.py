@@ -13,8 +13,14 @@ from tests.panel.conftest import FakeLivy, FakeRequest
 
 def livy_07_version(request: FakeRequest) -> tuple[int, Any]:
     """A real Livy's /version (no "gateway" field); we cannot run a Livy server in the tests."""
-    return 200, {"version": "0.7.1-incubating", "user": "livy", "revision": "abc", "branch": "HEAD",
-                 "date": "2021-02-01", "url": "https://github.com/apache/incubator-livy"}
+    return 200, {
+        "version": "0.7.1-incubating",
+        "user": "livy",
+        "revision": "abc",
+        "branch": "HEAD",
+        "date": "2021-02-01",
+        "url": "https://github.com/apache/incubator-livy",
+    }
 
 
 async def test_the_gateway_offers_python_and_sql_kinds(jp_fetch: Fetch) -> None:
@@ -38,6 +44,12 @@ async def test_an_unknown_endpoint_is_a_404(jp_fetch: Fetch) -> None:
 
 def test_a_gateway_listing_its_kinds_is_believed() -> None:
     assert kinds_from_version({"gateway": "sparkwire", "kinds": ["spark", "pyspark", "nonsense"]}) == (
-        ["pyspark", "spark"], "gateway")
-    assert kinds_from_version({"gateway": "sparkwire", "kinds": ["nonsense"]})[0] == ["pyspark", "sql", "shared"]
+        ["pyspark", "spark"],
+        "gateway",
+    )
+    assert kinds_from_version({"gateway": "sparkwire", "kinds": ["nonsense"]})[0] == [
+        "pyspark",
+        "sql",
+        "shared",
+    ]
     assert kinds_from_version("not an object") == (list(ALL_KINDS), "livy")

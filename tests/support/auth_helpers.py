@@ -42,8 +42,9 @@ def write_auth_module(directory: Path) -> Path:
     return directory
 
 
-def sparkmagic_config(url: str, token: str = GATEWAY_TOKEN, class_path: str = f"{AUTH_MODULE}.TeamToken",
-                      **extra: Any) -> dict[str, Any]:
+def sparkmagic_config(
+    url: str, token: str = GATEWAY_TOKEN, class_path: str = f"{AUTH_MODULE}.TeamToken", **extra: Any
+) -> dict[str, Any]:
     """A sparkmagic config.json selecting the custom class through its ``authenticators`` map."""
     return {
         "kernel_python_credentials": {"username": "", "password": token, "url": url, "auth": "Team"},
@@ -71,14 +72,16 @@ def rotating_token_command(directory: Path, tokens: list[str]) -> list[str]:
     """
     directory.mkdir(parents=True, exist_ok=True)
     script = directory / "token_command.py"
-    script.write_text(textwrap.dedent(f'''
+    script.write_text(
+        textwrap.dedent(f"""
         import pathlib
         runs = pathlib.Path({str(directory / "runs")!r})
         count = int(runs.read_text()) if runs.exists() else 0
         runs.write_text(str(count + 1))
         tokens = {tokens!r}
         print(tokens[min(count, len(tokens) - 1)])
-    '''))
+    """)
+    )
     return [sys.executable, str(script)]
 
 

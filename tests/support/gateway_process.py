@@ -55,8 +55,15 @@ class RunningGateway:
         return self.output.read_text(errors="replace")
 
 
-def start_gateway(tmp: Path, *, extra_args: list[str] | None = None, settings: dict[str, Any] | None = None,
-                  env: dict[str, str] | None = None, wait: float = 60.0, port: int | None = None) -> RunningGateway:
+def start_gateway(
+    tmp: Path,
+    *,
+    extra_args: list[str] | None = None,
+    settings: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+    wait: float = 60.0,
+    port: int | None = None,
+) -> RunningGateway:
     """Start ``python -m sparkwire gateway`` and wait until it answers ``/version``.
 
     :param port: a port to reuse (a restart on the same address); a free one by default.
@@ -65,22 +72,43 @@ def start_gateway(tmp: Path, *, extra_args: list[str] | None = None, settings: d
     tmp.mkdir(parents=True, exist_ok=True)
     config = tmp / "gateway.json"
     # No warm pool unless a test asks for one: a pooled session is a JVM every gateway would start.
-    config.write_text(json.dumps({"gateway": {"spark_conf": TEST_SPARK_CONF, "pool_size": 0,
-                                              **(settings or {})}}))
+    config.write_text(
+        json.dumps({"gateway": {"spark_conf": TEST_SPARK_CONF, "pool_size": 0, **(settings or {})}})
+    )
     config.chmod(0o600)  # the gateway refuses a config file holding secrets that others can read
     output = tmp / "gateway.out"
-    argv = [sys.executable, "-m", "sparkwire", "gateway", "--port", str(port), "--config", str(config),
-            "--work-dir", str(tmp / "work"), *(extra_args or [])]
+    argv = [
+        sys.executable,
+        "-m",
+        "sparkwire",
+        "gateway",
+        "--port",
+        str(port),
+        "--config",
+        str(config),
+        "--work-dir",
+        str(tmp / "work"),
+        *(extra_args or []),
+    ]
     with open(output, "wb") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                   env={**os.environ, **(env or {})}, cwd=tmp)
+        process = subprocess.Popen(
+            argv,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
+            cwd=tmp,
+        )
     gateway = RunningGateway(f"http://127.0.0.1:{port}", port, process, tmp / "work", output)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gateway exited with {process.returncode}:\n{gateway.log_text()}")
         try:
-            if requests.get(gateway.url + "/version", timeout=1, headers=_auth_headers(env)).status_code < 500:
+            if (
+                requests.get(gateway.url + "/version", timeout=1, headers=_auth_headers(env)).status_code
+                < 500
+            ):
                 return gateway
         except requests.ConnectionError:
             time.sleep(0.1)

@@ -47,10 +47,19 @@ class Kdc:
         """Run a Kerberos tool with this KDC's environment; raises with its output on failure."""
         path = _tool(tool)
         assert path is not None, f"{tool} is not installed"
-        result = subprocess.run([path, *args], input=stdin, capture_output=True, text=True, timeout=60,
-                                env={**os.environ, **self.env}, check=False)
+        result = subprocess.run(
+            [path, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, **self.env},
+            check=False,
+        )
         if result.returncode != 0:
-            raise RuntimeError(f"{tool} {' '.join(args)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+            raise RuntimeError(
+                f"{tool} {' '.join(args)} failed ({result.returncode}):\n{result.stdout}{result.stderr}"
+            )
         return result.stdout
 
     def add_principal(self, principal: str, password: str | None = None) -> None:
@@ -73,8 +82,15 @@ class Kdc:
         env = {"KRB5_CONFIG": self.env["KRB5_CONFIG"], "KRB5CCNAME": f"FILE:{ccache}"}
         path = _tool("kinit")
         assert path is not None
-        subprocess.run([path, principal], input=password + "\n", capture_output=True, text=True, timeout=60,
-                       env={**os.environ, **env}, check=True)
+        subprocess.run(
+            [path, principal],
+            input=password + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, **env},
+            check=True,
+        )
         return env
 
     def kinit_keytab(self, principal: str, keytab: Path, ccache: Path) -> dict[str, str]:
@@ -82,8 +98,14 @@ class Kdc:
         env = {"KRB5_CONFIG": self.env["KRB5_CONFIG"], "KRB5CCNAME": f"FILE:{ccache}"}
         path = _tool("kinit")
         assert path is not None
-        subprocess.run([path, "-kt", str(keytab), principal], capture_output=True, text=True, timeout=60,
-                       env={**os.environ, **env}, check=True)
+        subprocess.run(
+            [path, "-kt", str(keytab), principal],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, **env},
+            check=True,
+        )
         return env
 
     def trust(self, client_realm: str, service_realm: str) -> None:
@@ -91,7 +113,9 @@ class Kdc:
         the same ``krbtgt/SERVICE@CLIENT`` key in both realms' databases."""
         principal = f"krbtgt/{service_realm}@{client_realm}"
         for realm in (client_realm, service_realm):
-            self.run("kadmin.local", "-r", realm, "-q", f"addprinc -pw cross-realm-password-for-tests {principal}")
+            self.run(
+                "kadmin.local", "-r", realm, "-q", f"addprinc -pw cross-realm-password-for-tests {principal}"
+            )
 
     def stop(self) -> None:
         """Stop the KDC process."""
@@ -109,10 +133,13 @@ def _configs(root: Path, port: int, realms: tuple[str, ...]) -> tuple[Path, Path
         f" {r} = {{\n  database_name = {root}/{r}/principal\n  key_stash_file = {root}/{r}/stash\n"
         f"  acl_file = {root}/kadm5.acl\n  kdc_ports = {port}\n  kdc_tcp_ports = {port}\n  max_life = 1h\n"
         f"  supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal\n }}\n"
-        for r in realms)
+        for r in realms
+    )
     kdc_conf = root / "kdc.conf"
-    kdc_conf.write_text(f"[kdcdefaults]\n kdc_ports = {port}\n kdc_tcp_ports = {port}\n\n"
-                        f"[realms]\n{kdc_realms}\n[logging]\n kdc = FILE:{root}/kdc.log\n")
+    kdc_conf.write_text(
+        f"[kdcdefaults]\n kdc_ports = {port}\n kdc_tcp_ports = {port}\n\n"
+        f"[realms]\n{kdc_realms}\n[logging]\n kdc = FILE:{root}/kdc.log\n"
+    )
     client_realms = "".join(f" {r} = {{\n  kdc = 127.0.0.1:{port}\n }}\n" for r in realms)
     krb5_conf = root / "krb5.conf"
     krb5_conf.write_text(
@@ -121,8 +148,9 @@ def _configs(root: Path, port: int, realms: tuple[str, ...]) -> tuple[Path, Path
         f" default_ccache_name = FILE:{root}/default.ccache\n\n"
         f"[realms]\n{client_realms}\n[domain_realm]\n localhost = {realms[0]}\n\n"
         # Direct trust paths between the test realms (not through a common parent realm "TEST").
-        f"[capaths]\n" + "".join(f" {a} = {{\n" + "".join(f"  {b} = .\n" for b in realms if b != a) + " }\n"
-                                 for a in realms))
+        f"[capaths]\n"
+        + "".join(f" {a} = {{\n" + "".join(f"  {b} = .\n" for b in realms if b != a) + " }\n" for a in realms)
+    )
     (root / "kadm5.acl").write_text("")
     return kdc_conf, krb5_conf
 
@@ -132,16 +160,28 @@ def start_kdc(root: Path, realms: tuple[str, ...] = ("SPARKWIRE.TEST",), wait: f
     root.mkdir(parents=True, exist_ok=True)
     port = free_port()
     kdc_conf, krb5_conf = _configs(root, port, realms)
-    kdc = Kdc(root, port, realms, env={"KRB5_CONFIG": str(krb5_conf), "KRB5_KDC_PROFILE": str(kdc_conf),
-                                       "KRB5CCNAME": f"FILE:{root}/admin.ccache"})
+    kdc = Kdc(
+        root,
+        port,
+        realms,
+        env={
+            "KRB5_CONFIG": str(krb5_conf),
+            "KRB5_KDC_PROFILE": str(kdc_conf),
+            "KRB5CCNAME": f"FILE:{root}/admin.ccache",
+        },
+    )
     for realm in realms:
         (root / realm).mkdir()
         kdc.run("kdb5_util", "-r", realm, "create", "-s", "-P", "master-password-for-tests")
     krb5kdc = _tool("krb5kdc")
     assert krb5kdc is not None
     log = open(root / "krb5kdc.out", "wb")  # noqa: SIM115 - the KDC writes to it while it runs
-    kdc.process = subprocess.Popen([krb5kdc, "-n", *(a for r in realms for a in ("-r", r))], stdout=log,
-                                   stderr=subprocess.STDOUT, env={**os.environ, **kdc.env})
+    kdc.process = subprocess.Popen(
+        [krb5kdc, "-n", *(a for r in realms for a in ("-r", r))],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **kdc.env},
+    )
     log.close()
     deadline = time.monotonic() + wait
     import socket

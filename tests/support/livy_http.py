@@ -18,7 +18,9 @@ def create_session(url: str, body: dict[str, Any] | None = None) -> dict[str, An
     return result
 
 
-def wait_session(url: str, session_id: int, states: tuple[str, ...] = ("idle",), timeout: float = 180) -> dict[str, Any]:
+def wait_session(
+    url: str, session_id: int, states: tuple[str, ...] = ("idle",), timeout: float = 180
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         session: dict[str, Any] = requests.get(f"{url}/sessions/{session_id}", timeout=10).json()
@@ -45,7 +47,8 @@ def wait_statement(url: str, session_id: int, statement_id: int, timeout: float 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         statement: dict[str, Any] = requests.get(
-            f"{url}/sessions/{session_id}/statements/{statement_id}", timeout=10).json()
+            f"{url}/sessions/{session_id}/statements/{statement_id}", timeout=10
+        ).json()
         if statement["state"] in ("available", "cancelled", "error"):
             return statement
         time.sleep(0.05)

@@ -9,10 +9,19 @@ import re
 from typing import Any
 
 # The keys sparkwire translates; every other key below is ignored with one line in %%info.
-HONOURED = ("kernel_python_credentials", "kernel_scala_credentials", "kernel_r_credentials",
-            "livy_session_startup_timeout_seconds", "ignore_ssl_errors",
-            "session_configs", "custom_headers", "authenticators", "retry_policy", "retry_seconds_to_sleep_list",
-            "configurable_retry_policy_max_retries")
+HONOURED = (
+    "kernel_python_credentials",
+    "kernel_scala_credentials",
+    "kernel_r_credentials",
+    "livy_session_startup_timeout_seconds",
+    "ignore_ssl_errors",
+    "session_configs",
+    "custom_headers",
+    "authenticators",
+    "retry_policy",
+    "retry_seconds_to_sleep_list",
+    "configurable_retry_policy_max_retries",
+)
 
 
 def example_config(url: str) -> dict[str, Any]:
@@ -28,9 +37,11 @@ def example_config(url: str) -> dict[str, Any]:
             "handlers": {"h": {"class": "logging.StreamHandler", "formatter": "f"}},
             "loggers": {"magicsLogger": {"handlers": ["h"], "level": "DEBUG", "propagate": 0}},
         },
-        "authenticators": {"Kerberos": "sparkmagic.auth.kerberos.Kerberos",
-                           "None": "sparkmagic.auth.customauth.Authenticator",
-                           "Basic_Access": "sparkmagic.auth.basic.Basic"},
+        "authenticators": {
+            "Kerberos": "sparkmagic.auth.kerberos.Kerberos",
+            "None": "sparkmagic.auth.customauth.Authenticator",
+            "Basic_Access": "sparkmagic.auth.basic.Basic",
+        },
         "wait_for_idle_timeout_seconds": 20,
         "livy_session_startup_timeout_seconds": 90,
         "fatal_error_suggestion": "Something went wrong:\n\t{}.",
@@ -53,4 +64,6 @@ def example_config(url: str) -> dict[str, Any]:
 
 def noted_keys(lines: list[str]) -> list[str]:
     """:param lines: output lines. :return: the sparkmagic keys named as ignored, in order."""
-    return [match.group(1) for line in lines if (match := re.match(r"sparkmagic's '([^']+)' is ignored: ", line))]
+    return [
+        match.group(1) for line in lines if (match := re.match(r"sparkmagic's '([^']+)' is ignored: ", line))
+    ]

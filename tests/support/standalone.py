@@ -38,11 +38,20 @@ class StandaloneCluster:
 
 
 def _spark_class(args: list[str], log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SPARK_HOME": str(SPARK_HOME), "SPARK_LOCAL_IP": "127.0.0.1",
-           "SPARK_NO_DAEMONIZE": "1"}
+    env = {
+        **os.environ,
+        "SPARK_HOME": str(SPARK_HOME),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "SPARK_NO_DAEMONIZE": "1",
+    }
     with open(log, "wb") as out:
-        return subprocess.Popen([str(SPARK_HOME / "bin" / "spark-class"), *args], stdout=out,
-                                stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        return subprocess.Popen(
+            [str(SPARK_HOME / "bin" / "spark-class"), *args],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
 
 
 def start_cluster(tmp: Path, worker_cores: int = 1, worker_memory: str = "1g") -> StandaloneCluster:
@@ -50,13 +59,39 @@ def start_cluster(tmp: Path, worker_cores: int = 1, worker_memory: str = "1g") -
     tmp.mkdir(parents=True, exist_ok=True)
     port, ui_port, worker_ui = free_port(), free_port(), free_port()
     cluster = StandaloneCluster(f"spark://127.0.0.1:{port}", f"http://127.0.0.1:{ui_port}")
-    cluster.processes.append(_spark_class(
-        ["org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
-         "--webui-port", str(ui_port)], tmp / "master.log"))
-    cluster.processes.append(_spark_class(
-        ["org.apache.spark.deploy.worker.Worker", cluster.master_url, "--host", "127.0.0.1",
-         "--webui-port", str(worker_ui), "--cores", str(worker_cores), "--memory", worker_memory,
-         "--work-dir", str(tmp / "worker")], tmp / "worker.log"))
+    cluster.processes.append(
+        _spark_class(
+            [
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--webui-port",
+                str(ui_port),
+            ],
+            tmp / "master.log",
+        )
+    )
+    cluster.processes.append(
+        _spark_class(
+            [
+                "org.apache.spark.deploy.worker.Worker",
+                cluster.master_url,
+                "--host",
+                "127.0.0.1",
+                "--webui-port",
+                str(worker_ui),
+                "--cores",
+                str(worker_cores),
+                "--memory",
+                worker_memory,
+                "--work-dir",
+                str(tmp / "worker"),
+            ],
+            tmp / "worker.log",
+        )
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -67,5 +102,8 @@ def start_cluster(tmp: Path, worker_cores: int = 1, worker_memory: str = "1g") -
             pass
         time.sleep(0.5)
     cluster.stop()
-    raise RuntimeError("standalone cluster did not come up:\n" + (tmp / "master.log").read_text()[-2000:]
-                       + (tmp / "worker.log").read_text()[-2000:])
+    raise RuntimeError(
+        "standalone cluster did not come up:\n"
+        + (tmp / "master.log").read_text()[-2000:]
+        + (tmp / "worker.log").read_text()[-2000:]
+    )

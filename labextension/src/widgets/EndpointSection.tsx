@@ -53,7 +53,11 @@ class EndpointView extends ReactWidget {
           const now = Date.now();
           return (
             <div>
-              <ErrorBanner message={state.error} onDismiss={() => model.dismissError(endpoint)} trans={trans} />
+              <ErrorBanner
+                message={state.error}
+                onDismiss={() => model.dismissError(endpoint)}
+                trans={trans}
+              />
               <SessionList
                 sessions={state.sessions}
                 attachable={state.endpoint.default}

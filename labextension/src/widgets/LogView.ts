@@ -135,7 +135,8 @@ export class LogView extends Widget {
       this._text.textContent = matches.map(match => `${match.line}: ${match.text}`).join('\n');
       this._status.textContent = trans.__('%1 matching among %2', matches.length, range);
     } else {
-      this._text.textContent = pager.lines.length > 0 ? pager.lines.join('\n') : trans.__('(The log is empty.)');
+      this._text.textContent =
+        pager.lines.length > 0 ? pager.lines.join('\n') : trans.__('(The log is empty.)');
       this._status.textContent = range;
     }
     this._earlier.disabled = !pager.hasEarlier;
@@ -165,8 +166,7 @@ export function createLogWidget(options: ILogViewOptions): MainAreaWidget<LogVie
   const content = new LogView(options);
   const widget = new MainAreaWidget({ content });
   widget.id = `sparkwire-log-${encodeURIComponent(endpoint)}-${what}-${id}`;
-  widget.title.label =
-    what === 'session' ? trans.__('Log: session %1', id) : trans.__('Log: batch %1', id);
+  widget.title.label = what === 'session' ? trans.__('Log: session %1', id) : trans.__('Log: batch %1', id);
   widget.title.caption = trans.__('%1 on %2', widget.title.label, endpoint);
   widget.title.icon = listIcon;
   widget.title.closable = true;

@@ -122,7 +122,11 @@ export function SessionList(props: ISessionListProps): JSX.Element {
                 <div className={ITEM_DETAILS_CLASS}>
                   {user && <span title={trans.__('Owner or proxy user')}>{user}</span>}
                   {session.appId && <span title={trans.__('Spark application id')}>{session.appId}</span>}
-                  <AppLinks sparkUiUrl={session.sparkUiUrl} driverLogUrl={session.driverLogUrl} trans={trans} />
+                  <AppLinks
+                    sparkUiUrl={session.sparkUiUrl}
+                    driverLogUrl={session.driverLogUrl}
+                    trans={trans}
+                  />
                 </div>
                 <div className={ITEM_ACTIONS_CLASS}>
                   <ItemButton

@@ -47,7 +47,9 @@ export class SparkPanel extends SidePanel {
     this.header.addWidget(
       ReactWidget.create(
         <UseSignal signal={model.changed}>
-          {() => <ErrorBanner message={model.error} onDismiss={() => model.dismissError(null)} trans={trans} />}
+          {() => (
+            <ErrorBanner message={model.error} onDismiss={() => model.dismissError(null)} trans={trans} />
+          )}
         </UseSignal>
       )
     );

@@ -66,7 +66,11 @@ export class SessionFormBody extends Widget implements Dialog.IBodyWidget<ISessi
    * @param trans - the translations.
    * @param kinds - the session kinds the endpoint runs (see `ISparkModel.sessionKinds`).
    */
-  constructor(profiles: readonly string[], trans: TranslationBundle, kinds: readonly string[] = SESSION_KINDS) {
+  constructor(
+    profiles: readonly string[],
+    trans: TranslationBundle,
+    kinds: readonly string[] = SESSION_KINDS
+  ) {
     super();
     this.addClass(FORM_CLASS);
     this._kind = addField(
@@ -77,7 +81,11 @@ export class SessionFormBody extends Widget implements Dialog.IBodyWidget<ISessi
         kinds.includes('pyspark') ? 'pyspark' : kinds[0]
       )
     );
-    this._name = addField(this.node, trans.__('Name'), input('', trans.__('optional, unique on the endpoint')));
+    this._name = addField(
+      this.node,
+      trans.__('Name'),
+      input('', trans.__('optional, unique on the endpoint'))
+    );
     if (profiles.length > 0) {
       this._profile = addField(
         this.node,

@@ -31,9 +31,15 @@ def _session(client: LivyClient, kind: SessionKind, name: str) -> Iterator[int]:
 @pytest.fixture(scope="module")
 def pyspark_id(client: LivyClient, request: pytest.FixtureRequest) -> Iterator[int]:
     """One pyspark session for the module (each costs a JVM), its time zone set to SESSION_ZONE."""
-    for session_id in _session(client, SessionKind.PYSPARK, f"sql-{request.module.__name__.rsplit('.', 1)[-1]}"):
-        run_statement(client, session_id, f"spark.conf.set('spark.sql.session.timeZone', '{SESSION_ZONE}')",
-                      raise_on_error=True)
+    for session_id in _session(
+        client, SessionKind.PYSPARK, f"sql-{request.module.__name__.rsplit('.', 1)[-1]}"
+    ):
+        run_statement(
+            client,
+            session_id,
+            f"spark.conf.set('spark.sql.session.timeZone', '{SESSION_ZONE}')",
+            raise_on_error=True,
+        )
         yield session_id
 
 
@@ -41,5 +47,7 @@ def pyspark_id(client: LivyClient, request: pytest.FixtureRequest) -> Iterator[i
 def sql_id(client: LivyClient) -> Iterator[int]:
     """One sql-kind session for the module, its time zone set to SESSION_ZONE."""
     for session_id in _session(client, SessionKind.SQL, "sql-kind-tests"):
-        run_statement(client, session_id, f"SET spark.sql.session.timeZone={SESSION_ZONE}", raise_on_error=True)
+        run_statement(
+            client, session_id, f"SET spark.sql.session.timeZone={SESSION_ZONE}", raise_on_error=True
+        )
         yield session_id

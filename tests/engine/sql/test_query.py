@@ -42,16 +42,20 @@ def _code_without_strings(code: str) -> str:
 
 def _requests_in(code: str) -> list[Any]:
     """The JSON values of the ``json.loads("...")``-style literals passed to ``_sparkwire_run``."""
-    call = next(node for node in ast.walk(ast.parse(code))
-                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_sparkwire_run")
+    call = next(
+        node
+        for node in ast.walk(ast.parse(code))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_sparkwire_run"
+    )
     return [json.loads(ast.literal_eval(arg)) for arg in call.args[:3]]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_user_text_appears_only_inside_json_literals(text: str) -> None:
     for query in (SqlQuery.from_sql(text), SqlQuery.from_last_value(text)):
-        request = query.fetch_request(token="t", encoding="auto", compression=None, chunk_bytes=1024,
-                                      take_threshold=10)
+        request = query.fetch_request(
+            token="t", encoding="auto", compression=None, chunk_bytes=1024, take_threshold=10
+        )
         code = remote_call(request)
         compile(code, "<test>", "exec")  # valid Python whatever the text
         skeleton = _code_without_strings(code)
@@ -99,7 +103,9 @@ def test_query_options_are_checked() -> None:
         with pytest.raises(ValueError):
             SqlQuery(**bad)
     sampled = SqlQuery.from_sql("SELECT 1", sample_method="sample", sample_fraction=0.5, sample_seed=3)
-    request = sampled.fetch_request(token="t", encoding="json", compression=None, chunk_bytes=1024, take_threshold=1)
+    request = sampled.fetch_request(
+        token="t", encoding="json", compression=None, chunk_bytes=1024, take_threshold=1
+    )
     assert request["sample"] == {"fraction": 0.5, "seed": 3}
 
 

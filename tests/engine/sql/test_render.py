@@ -25,22 +25,34 @@ from sparkwire.engine.sql import (
 
 @pytest.fixture
 def sales() -> pd.DataFrame:
-    return pd.DataFrame({
-        "region": ["north", "south", "north", None],
-        "amount": pd.array([10, 5, None, 1], dtype="Int64"),
-        "price": [decimal.Decimal("1.50"), decimal.Decimal("2.00"), None, decimal.Decimal("0.10")],
-        "note": ["<script>alert(1)</script>", "a & b", "x" * 1000, ""],
-        "day": pd.to_datetime(["2024-01-01", "2024-01-02", None, "2024-01-03"]).astype("datetime64[s]"),
-    })
+    return pd.DataFrame(
+        {
+            "region": ["north", "south", "north", None],
+            "amount": pd.array([10, 5, None, 1], dtype="Int64"),
+            "price": [decimal.Decimal("1.50"), decimal.Decimal("2.00"), None, decimal.Decimal("0.10")],
+            "note": ["<script>alert(1)</script>", "a & b", "x" * 1000, ""],
+            "day": pd.to_datetime(["2024-01-01", "2024-01-02", None, "2024-01-03"]).astype("datetime64[s]"),
+        }
+    )
 
 
-FIELDS = (SparkField("region", "string"), SparkField("amount", "long"), SparkField("price", "decimal(10,2)"),
-          SparkField("note", "string"), SparkField("day", "date"))
+FIELDS = (
+    SparkField("region", "string"),
+    SparkField("amount", "long"),
+    SparkField("price", "decimal(10,2)"),
+    SparkField("note", "string"),
+    SparkField("day", "date"),
+)
 
 
 def test_html_table_shows_types_escapes_values_and_marks_nulls(sales: pd.DataFrame) -> None:
     page = frame_html(sales, fields=FIELDS, notice="Showing 4 of more than 4 rows.")
-    for name, kind in [("region", "string"), ("amount", "bigint"), ("price", "decimal(10,2)"), ("day", "date")]:
+    for name, kind in [
+        ("region", "string"),
+        ("amount", "bigint"),
+        ("price", "decimal(10,2)"),
+        ("day", "date"),
+    ]:
         assert f">{name}<br>" in page and f">{kind}</span>" in page
     assert "position:sticky;top:0" in page and "overflow:auto" in page
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "a &amp; b" in page
@@ -83,11 +95,15 @@ def test_bundles_add_the_widget_view_only_when_widgets_render(sales: pd.DataFram
 
 def test_without_plotly_the_result_is_the_table_alone() -> None:
     """No `charts` extra: a subprocess where plotly cannot be imported gets tables, no chart view."""
-    code = ("import sys; sys.modules['plotly'] = None\n"
-            "import pandas as pd\n"
-            "from sparkwire.engine.sql import result_bundle\n"
-            "print(sorted(result_bundle(pd.DataFrame({'a': [1]}), widgets=True)))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    code = (
+        "import sys; sys.modules['plotly'] = None\n"
+        "import pandas as pd\n"
+        "from sparkwire.engine.sql import result_bundle\n"
+        "print(sorted(result_bundle(pd.DataFrame({'a': [1]}), widgets=True)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert result.stdout.strip() == "['text/html', 'text/plain']"
 
 
@@ -109,16 +125,20 @@ def test_the_view_switches_between_table_and_chart(sales: pd.DataFrame) -> None:
     assert output.outputs[0]["data"] == {"text/html": "<table/>"}
 
 
-@pytest.mark.parametrize(("kind", "trace"), [("bar", "bar"), ("line", "scatter"), ("scatter", "scatter"),
-                                             ("area", "scatter"), ("pie", "pie")])
+@pytest.mark.parametrize(
+    ("kind", "trace"),
+    [("bar", "bar"), ("line", "scatter"), ("scatter", "scatter"), ("area", "scatter"), ("pie", "pie")],
+)
 def test_every_chart_kind_draws(sales: pd.DataFrame, kind: str, trace: str) -> None:
     figure = chart_figure(sales, kind=kind, x=0, y=2, aggregation="mean")  # type: ignore[arg-type]
     assert figure["data"][0]["type"] == trace
     assert figure["layout"]["title"]["text"] == "mean(price) by region"
 
 
-@pytest.mark.parametrize(("aggregation", "values"), [("sum", [10.0, 5.0, 1.0]), ("count", [2, 1, 1]),
-                                                     ("min", [10.0, 5.0, 1.0]), ("max", [10.0, 5.0, 1.0])])
+@pytest.mark.parametrize(
+    ("aggregation", "values"),
+    [("sum", [10.0, 5.0, 1.0]), ("count", [2, 1, 1]), ("min", [10.0, 5.0, 1.0]), ("max", [10.0, 5.0, 1.0])],
+)
 def test_aggregations_group_by_x(sales: pd.DataFrame, aggregation: str, values: list[float]) -> None:
     figure = chart_figure(sales, x=0, y=1, aggregation=aggregation)  # type: ignore[arg-type]
     assert figure["data"][0]["y"] == values

@@ -17,7 +17,7 @@ from .typezoo import COLUMNS, QUERY, SPARK_TYPES, same
 pytestmark = pytest.mark.timeout(240)
 
 HOSTILE = [
-    'double " and single \' quotes',
+    "double \" and single ' quotes",
     'triple """ and \'\'\' quotes"""',
     "back\\slash at the end\\",
     "new\nline\r\nand\ttab",
@@ -50,27 +50,33 @@ def test_hostile_strings_arrive_exactly(client: LivyClient, pyspark_id: int, enc
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
-def test_hostile_frames_arrive_with_nulls_and_names_kept(client: LivyClient, pyspark_id: int, encoding: str) -> None:
+def test_hostile_frames_arrive_with_nulls_and_names_kept(
+    client: LivyClient, pyspark_id: int, encoding: str
+) -> None:
     transfer = SqlTransfer(encoding=encoding)  # type: ignore[arg-type]
-    frame = pd.DataFrame({
-        "text": [*HOSTILE, None, np.nan],
-        "number": [*range(len(HOSTILE)), None, 7],
-        "ratio": [0.5] * len(HOSTILE) + [np.nan, math.inf],
-    })
-    frame.columns = ['we"ird \'name', "número", "we\"ird 'name"]  # quotes, unicode, a duplicate
+    frame = pd.DataFrame(
+        {
+            "text": [*HOSTILE, None, np.nan],
+            "number": [*range(len(HOSTILE)), None, 7],
+            "ratio": [0.5] * len(HOSTILE) + [np.nan, math.inf],
+        }
+    )
+    frame.columns = ["we\"ird 'name", "número", "we\"ird 'name"]  # quotes, unicode, a duplicate
     sent = send_to_spark(transfer, client, pyspark_id, frame, "hostile_frame")
     assert sent.encoding == encoding and sent.rows == len(frame)
     assert [f.type_name for f in sent.fields] == ["string", "double", "double"]
     back = transfer.fetch(client, pyspark_id, SqlQuery.from_variable("hostile_frame")).frame
     assert list(back.columns) == list(frame.columns)
     assert back.iloc[:, 0].tolist() == [*HOSTILE, None, None]
-    assert back.iloc[:len(HOSTILE), 1].tolist() == [float(i) for i in range(len(HOSTILE))]
+    assert back.iloc[: len(HOSTILE), 1].tolist() == [float(i) for i in range(len(HOSTILE))]
     assert math.isnan(back.iloc[len(HOSTILE), 1]) and back.iloc[-1, 1] == 7.0
     assert back.iloc[-1, 2] == math.inf
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
-def test_a_fetched_frame_goes_back_with_its_spark_types(client: LivyClient, pyspark_id: int, encoding: str) -> None:
+def test_a_fetched_frame_goes_back_with_its_spark_types(
+    client: LivyClient, pyspark_id: int, encoding: str
+) -> None:
     transfer = SqlTransfer(encoding=encoding)  # type: ignore[arg-type]
     fetched = SqlTransfer(encoding="arrow").fetch(client, pyspark_id, SqlQuery.from_sql(QUERY)).frame
     sent = send_to_spark(transfer, client, pyspark_id, fetched, "zoo")
@@ -89,11 +95,13 @@ def test_a_fetched_frame_goes_back_with_its_spark_types(client: LivyClient, pysp
 def test_large_frames_go_in_chunks(client: LivyClient, pyspark_id: int, encoding: str) -> None:
     transfer = SqlTransfer(encoding=encoding, chunk_bytes=64 * 1024, compression="none")  # type: ignore[arg-type]
     rows = 20_000
-    frame = pd.DataFrame({
-        "id": np.arange(rows, dtype=np.int64),
-        "label": [f"row {i} «{i % 7}»" for i in range(rows)],
-        "when": pd.date_range("2024-01-01", periods=rows, freq="min", tz="UTC"),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": np.arange(rows, dtype=np.int64),
+            "label": [f"row {i} «{i % 7}»" for i in range(rows)],
+            "when": pd.date_range("2024-01-01", periods=rows, freq="min", tz="UTC"),
+        }
+    )
     sent = send_to_spark(transfer, client, pyspark_id, frame, "big_frame", max_rows=15_000)
     assert sent.rows == 15_000 and sent.statements > 2
     assert [f.type_name for f in sent.fields] == ["bigint", "string", "timestamp"]

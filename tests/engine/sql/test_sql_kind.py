@@ -20,12 +20,20 @@ def test_sql_sessions_give_the_same_dtypes(client: LivyClient, sql_id: int) -> N
 
 def test_sql_session_rows_are_cut_on_the_client_and_reported(client: LivyClient, sql_id: int) -> None:
     transfer = SqlTransfer()
-    cut = transfer.fetch(client, sql_id, SqlQuery.from_sql("SELECT id FROM range(30)", max_rows=5),
-                         session_kind=SessionKind.SQL)
+    cut = transfer.fetch(
+        client,
+        sql_id,
+        SqlQuery.from_sql("SELECT id FROM range(30)", max_rows=5),
+        session_kind=SessionKind.SQL,
+    )
     assert (cut.rows, cut.truncated, cut.total_rows) == (5, True, None)
     assert cut.notice is not None and cut.notice.startswith("Showing 5 of more than 5 rows")
-    capped = transfer.fetch(client, sql_id, SqlQuery.from_sql("SELECT id FROM range(5000)", max_rows=-1),
-                            session_kind=SessionKind.SQL)
+    capped = transfer.fetch(
+        client,
+        sql_id,
+        SqlQuery.from_sql("SELECT id FROM range(5000)", max_rows=-1),
+        session_kind=SessionKind.SQL,
+    )
     assert capped.rows == 1000 and not capped.truncated
     assert capped.notice is not None and "livy.rsc.sql.num-rows" in capped.notice
 
@@ -33,7 +41,9 @@ def test_sql_session_rows_are_cut_on_the_client_and_reported(client: LivyClient,
 def test_sql_session_errors_and_limits(client: LivyClient, sql_id: int) -> None:
     transfer = SqlTransfer()
     with pytest.raises(QueryFailed) as failed:
-        transfer.fetch(client, sql_id, SqlQuery.from_sql("SELECT * FROM missing_table"), session_kind=SessionKind.SQL)
+        transfer.fetch(
+            client, sql_id, SqlQuery.from_sql("SELECT * FROM missing_table"), session_kind=SessionKind.SQL
+        )
     assert failed.value.error.ename == "Error"
     assert "missing_table" in failed.value.error.evalue
     with pytest.raises(SqlError, match="runs SQL only"):

@@ -30,16 +30,77 @@ SELECT *, 1 AS nn, 'left' AS dup, 'right' AS dup FROM VALUES
 AS t(b, s, i, l, f, d, dec, bo, numstr, datestr, dt, ts, ntz, bin, arr, mp, st, allnull)
 """
 
-COLUMNS = ["b", "s", "i", "l", "f", "d", "dec", "bo", "numstr", "datestr", "dt", "ts", "ntz", "bin", "arr", "mp",
-           "st", "allnull", "nn", "dup", "dup"]
+COLUMNS = [
+    "b",
+    "s",
+    "i",
+    "l",
+    "f",
+    "d",
+    "dec",
+    "bo",
+    "numstr",
+    "datestr",
+    "dt",
+    "ts",
+    "ntz",
+    "bin",
+    "arr",
+    "mp",
+    "st",
+    "allnull",
+    "nn",
+    "dup",
+    "dup",
+]
 
-SPARK_TYPES = ["tinyint", "smallint", "int", "bigint", "float", "double", "decimal(10,3)", "boolean", "string",
-               "string", "date", "timestamp", "timestamp_ntz", "binary", "array<int>", "map<string,int>",
-               "struct<x:int,y:string>", "int", "int", "string", "string"]
+SPARK_TYPES = [
+    "tinyint",
+    "smallint",
+    "int",
+    "bigint",
+    "float",
+    "double",
+    "decimal(10,3)",
+    "boolean",
+    "string",
+    "string",
+    "date",
+    "timestamp",
+    "timestamp_ntz",
+    "binary",
+    "array<int>",
+    "map<string,int>",
+    "struct<x:int,y:string>",
+    "int",
+    "int",
+    "string",
+    "string",
+]
 
-DTYPES = ["Int8", "Int16", "Int32", "Int64", "float32", "float64", "object", "boolean", "object", "object",
-          "datetime64[s]", f"datetime64[us, {SESSION_ZONE}]", "datetime64[us]", "object", "object", "object",
-          "object", "Int32", "int32", "object", "object"]
+DTYPES = [
+    "Int8",
+    "Int16",
+    "Int32",
+    "Int64",
+    "float32",
+    "float64",
+    "object",
+    "boolean",
+    "object",
+    "object",
+    "datetime64[s]",
+    f"datetime64[us, {SESSION_ZONE}]",
+    "datetime64[us]",
+    "object",
+    "object",
+    "object",
+    "object",
+    "Int32",
+    "int32",
+    "object",
+    "object",
+]
 
 NA = pd.NA
 NAT = pd.NaT
