@@ -89,9 +89,9 @@ class _VerbParser(argparse.ArgumentParser):
     ``submit pi.py --wait -- 10`` would leave ``10`` unrecognised.
     """
 
-    def parse_known_args(
+    def parse_known_args(  # type: ignore[override]
         self,
-        args: Sequence[str] | None = None,  # type: ignore[override]
+        args: Sequence[str] | None = None,
         namespace: argparse.Namespace | None = None,
     ) -> tuple[argparse.Namespace, list[str]]:
         items = list(sys.argv[1:] if args is None else args)
