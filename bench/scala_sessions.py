@@ -4,6 +4,9 @@ One gateway; ``STARTS`` rounds each start a ``pyspark`` session then a ``spark``
 ``POST /sessions`` until ``idle`` (a Scala session is idle once its REPL has compiled its first line and
 bound ``spark``). Then ``ROUNDS`` round trips of ``1 + 1`` (POST, then GET until available) alternate
 between the last two sessions.
+Last, ``SQL_ROUNDS`` fetches of ``SQL_ROWS`` rows x 5 columns (``-c sql -o df -n -1``: the engine's SQL
+transfer) alternate between the two sessions: on the gateway a Scala session's SQL goes through the same
+Python Arrow transfer as a Python session's, so all rows arrive and the times should match.
 Targets (issue 16): Scala start <= Python start + 2 s; trivial statement p50 <= 2x Python's.
 """
 
@@ -16,6 +19,8 @@ from pathlib import Path
 import requests
 
 from bench.stats import percentile, summary_ms
+from sparkwire.engine.sql import SqlQuery, SqlTransfer
+from sparkwire.livy import LivyClient, SessionKind
 from tests.support.gateway_process import start_gateway
 from tests.support.livy_http import HEADERS
 
@@ -24,6 +29,12 @@ ROUNDS = 30
 TIMEOUT = 300.0
 START_MARGIN_S = 2.0
 STATEMENT_RATIO = 2.0
+SQL_ROUNDS = 5
+SQL_ROWS = 100_000
+SQL_QUERY = (
+    "SELECT id, id * 0.5D AS x, CAST(id AS STRING) AS s, DATE'2024-01-01' + CAST(id % 1000 AS INT) AS d, "
+    f"timestamp_micros(id * 1000) AS ts FROM range({SQL_ROWS})"
+)
 
 
 def _start(http: requests.Session, url: str, kind: str) -> tuple[int, float]:
@@ -54,9 +65,18 @@ def _round_trip(http: requests.Session, url: str, session_id: int) -> float:
         time.sleep(0.0005)
 
 
+def _sql_fetch(transfer: SqlTransfer, client: LivyClient, session_id: int, kind: SessionKind) -> float:
+    started = time.perf_counter()
+    result = transfer.fetch(client, session_id, SqlQuery.from_sql(SQL_QUERY, max_rows=-1), session_kind=kind)
+    if result.rows != SQL_ROWS:
+        raise RuntimeError(f"the {kind.value} session returned {result.rows} rows, not {SQL_ROWS}")
+    return time.perf_counter() - started
+
+
 def main() -> None:
     starts: dict[str, list[float]] = {"pyspark": [], "spark": []}
     trips: dict[str, list[float]] = {"pyspark": [], "spark": []}
+    fetches: dict[str, list[float]] = {"pyspark": [], "spark": []}
     with tempfile.TemporaryDirectory(prefix="bench-scala-") as tmp:
         gateway = start_gateway(Path(tmp), settings={"max_sessions": 4})
         http = requests.Session()
@@ -77,6 +97,13 @@ def main() -> None:
             for _ in range(ROUNDS):
                 for kind, session_id in sessions.items():
                     trips[kind].append(_round_trip(http, gateway.url, session_id))
+            transfer = SqlTransfer(timeout=TIMEOUT)
+            with LivyClient(gateway.url, timeout=60) as client:
+                for kind, session_id in sessions.items():  # warm-up: installs the helper, probes pyarrow
+                    _sql_fetch(transfer, client, session_id, SessionKind(kind))
+                for _ in range(SQL_ROUNDS):
+                    for kind, session_id in sessions.items():
+                        fetches[kind].append(_sql_fetch(transfer, client, session_id, SessionKind(kind)))
         finally:
             gateway.stop()
     for kind, label in (("pyspark", "Python"), ("spark", "Scala")):
@@ -86,10 +113,13 @@ def main() -> None:
         )
     for kind, label in (("pyspark", "Python"), ("spark", "Scala")):
         print(f"1 + 1 round trip, {label:6}       {summary_ms(trips[kind])}")
+    for kind, label in (("pyspark", "Python"), ("spark", "Scala")):
+        print(f"SQL {SQL_ROWS // 1000}k rows x 5 cols, {label:6} {summary_ms(fetches[kind])}")
     extra = percentile(starts["spark"], 50) - percentile(starts["pyspark"], 50)
     ratio = percentile(trips["spark"], 50) / percentile(trips["pyspark"], 50)
     print(
         f"scala: start +{extra:.2f} s over Python (target <= +{START_MARGIN_S:.0f} s: "
         f"{'met' if extra <= START_MARGIN_S else 'NOT met'}); 1 + 1 p50 {ratio:.1f}x Python's "
-        f"(target <= {STATEMENT_RATIO:.0f}x: {'met' if ratio <= STATEMENT_RATIO else 'NOT met'})"
+        f"(target <= {STATEMENT_RATIO:.0f}x: {'met' if ratio <= STATEMENT_RATIO else 'NOT met'}); "
+        f"SQL fetch p50 {percentile(fetches['spark'], 50) / percentile(fetches['pyspark'], 50):.2f}x Python's"
     )

@@ -137,9 +137,10 @@ def runs_python(session_kind: SessionKind | None, statement: SessionKind | str |
 
 
 def sql_transfer_kind(session_kind: SessionKind | None) -> bool:
-    """Whether the SQL transfer runs its queries as ``sql``-kind statements (Livy's SQL interpreter)
-    rather than through the Python helper: for sql sessions, and for Scala and R sessions, where
-    sending Python would fail (Livy ≥ 0.5 runs a ``sql`` statement in a session of any kind).
+    """Whether a session runs no Python of its own, so the SQL transfer cannot simply send its Python
+    helper: sql, Scala and R sessions. The transfer then sends it as ``pyspark``-kind statements where
+    the server runs Python beside every kind (sparkwire's gateway), and elsewhere runs its queries as
+    ``sql``-kind statements (Livy's SQL interpreter; Livy ≥ 0.5 runs them in a session of any kind).
 
     :param session_kind: the session's kind.
     :return: True for sql, spark and sparkr sessions.

@@ -97,6 +97,8 @@ class VersionInfo:
     :param url: the source repository.
     :param extensions: what the server adds to Livy's API (sparkwire's gateway lists
         ``statement-wait`` and ``arrow-results``); empty for Apache Livy.
+    :param kinds: the session kinds the server says it runs (sparkwire's gateway lists them); empty
+        for Apache Livy, which does not say.
     """
 
     version: Version
@@ -107,6 +109,7 @@ class VersionInfo:
     date: str | None = None
     url: str | None = None
     extensions: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> VersionInfo:
@@ -121,4 +124,5 @@ class VersionInfo:
             date=_opt_str(data, "date"),
             url=_opt_str(data, "url"),
             extensions=frozenset(str(e) for e in data.get("extensions") or () if isinstance(e, str)),
+            kinds=frozenset(str(k) for k in data.get("kinds") or () if isinstance(k, str)),
         )

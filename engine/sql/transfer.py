@@ -10,8 +10,13 @@ One :class:`SqlTransfer` per engine. :meth:`SqlTransfer.fetch` picks the path by
   to ``take_threshold`` rows are taken like ``DataFrame.take`` (one partition when that suffices) and
   sent as sparkwire's schema-carrying JSON; so are types Arrow cannot carry. ``encoding="json"``
   forces JSON.
-- **sql sessions**: the query runs in Livy's SQL interpreter, whose ``application/json`` result
-  (schema + rows) is decoded; the server caps its rows (``livy.rsc.sql.num-rows``, 1000 by default).
+- **Scala and R sessions on sparkwire's gateway** (``/version`` lists ``pyspark`` among its
+  ``kinds``): the same, as ``pyspark``-kind statements, which run beside the Scala code on the same
+  SparkSession; a Scala or R DataFrame variable is read through a temporary view (:mod:`.views`).
+- **sql sessions, and Scala and R sessions elsewhere**: the query runs in Livy's SQL interpreter,
+  whose ``application/json`` result (schema + rows) is decoded; the server caps its rows (Livy's
+  ``livy.rsc.sql.num-rows``, the gateway's ``sql_max_rows``: 1000 by default), and a result that
+  reaches the cap says so.
 
 Totals: when rows were cut, the total is unknown unless ``SqlQuery.count_total`` asks to count it
 (which runs the query again); when nothing was cut, it is the number of rows fetched.
@@ -34,14 +39,14 @@ import pyarrow as pa
 from sparkwire.engine.execution import ProgressCallback, execute
 from sparkwire.engine.languages import sql_transfer_kind
 from sparkwire.engine.rendering import render_error
-from sparkwire.livy import LivyClient, Output, SessionKind
+from sparkwire.livy import LivyClient, LivyError, Output, SessionKind
 
 from .arrow_results import fetch_result_file, is_loopback
 from .decode import frame_from_arrow, frame_from_columns, frame_from_livy_rows
 from .errors import NoDataFrame, QueryFailed, SqlError, TransferFailed
 from .query import SqlQuery, parse_response, remote_call
 from .schema import SparkField, contains_type, parse_schema
-from .views import as_sql
+from .views import as_sql, variable_as_view
 
 __all__ = [
     "DEFAULT_CHUNK_BYTES",
@@ -68,6 +73,13 @@ it to send the same types back (a ``datetime64[s]`` column that was a date becom
 Encoding = Literal["auto", "arrow", "json"]
 Compression = Literal["auto", "zstd", "lz4", "none"]
 _SQL_KIND_ROW_CAP: Final = 1000
+"""Rows Livy's SQL interpreter returns at most by default (``livy.rsc.sql.num-rows``; the gateway's
+``sql_max_rows``); a result of exactly this many rows was probably capped."""
+_SQL_CAP_HOW_TO_RAISE: Final = (
+    "The server returns at most {cap:,} rows per SQL statement: raise livy.rsc.sql.num-rows in "
+    "livy.conf (sparkwire's gateway: the sql_max_rows setting, SPARKWIRE_GATEWAY_SQL_MAX_ROWS), or "
+    "use a pyspark session, which has no such cap."
+)
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,8 @@ class QueryResult:
     :param fetch_all_hint: how to get every row, added to the truncation notice; ``""`` where the
         front door has no such flag (a plain cell's DataFrame last expression).
     :param remote_timings: seconds spent remotely: ``plan`` (parse, analyse), ``collect_encode``.
+    :param server_cap: the server's row cap when it, not ``max_rows``, cut the rows (Livy's SQL
+        interpreter); the notice then says how to raise it.
     """
 
     frame: pd.DataFrame
@@ -132,6 +146,7 @@ class QueryResult:
     notes: tuple[str, ...] = field(default=())
     remote_timings: Mapping[str, float] = field(default_factory=dict)
     fetch_all_hint: str = "-n -1 fetches all"
+    server_cap: int | None = None
 
     @property
     def rows(self) -> int:
@@ -142,7 +157,12 @@ class QueryResult:
     def notice(self) -> str | None:
         """The truncation notice to show (``"Showing 10,000 of 52,113 rows."``), or ``None`` when complete."""
         parts: list[str] = []
-        if self.truncated:
+        if self.truncated and self.server_cap is not None:
+            parts.append(
+                f"Showing the first {self.rows:,} rows; there may be more. "
+                + _SQL_CAP_HOW_TO_RAISE.format(cap=self.server_cap)
+            )
+        elif self.truncated:
             total = f"{self.total_rows:,}" if self.total_rows is not None else f"more than {self.rows:,}"
             hint = self.fetch_all_hint if self.max_rows >= 0 else ""
             parts.append(
@@ -188,6 +208,7 @@ class SqlTransfer:
         self.timeout = timeout
         self.result_files = result_files
         self._capabilities: dict[tuple[str, int], RemoteCapabilities] = {}
+        self._python_beside: dict[str, bool] = {}
         self._lock = threading.Lock()
 
     # Capabilities
@@ -229,6 +250,30 @@ class SqlTransfer:
         with self._lock:
             self._capabilities.pop((client.url, session_id), None)
 
+    def python_beside(self, client: LivyClient) -> bool:
+        """Whether a ``pyspark`` statement runs in a session of any kind, on the same SparkSession:
+        the server is sparkwire's gateway (its ``/version`` lists ``pyspark`` among its ``kinds``; each
+        session is one Python worker, with the Scala REPL in its JVM). Asked once per server.
+
+        :param client: the endpoint client.
+        :return: True on the gateway; False on Apache Livy (whose Python may be missing from a Scala
+            session's cluster) and when ``/version`` cannot be read.
+        """
+        with self._lock:
+            known = self._python_beside.get(client.url)
+        if known is not None:
+            return known
+        if not client.extensions():  # Apache Livy lists none: no need to ask again
+            found = False
+        else:
+            try:
+                found = "pyspark" in client.version(timeout=10.0).kinds
+            except LivyError:
+                return False  # not known for now: asked again next time
+        with self._lock:
+            self._python_beside[client.url] = found
+        return found
+
     # Fetching
 
     def fetch(
@@ -245,8 +290,9 @@ class SqlTransfer:
         :param client: the session's endpoint client.
         :param session_id: the session (ready).
         :param query: what to fetch.
-        :param session_kind: the session's kind: sql, spark (Scala) and sparkr use Livy's SQL interpreter
-            (:mod:`.views`); anything else (pyspark, shared, ``None``) runs Python statements.
+        :param session_kind: the session's kind: sql sessions use Livy's SQL interpreter, and so do
+            spark (Scala) and sparkr sessions unless the server is sparkwire's gateway
+            (:meth:`python_beside`); anything else (pyspark, shared, ``None``) runs Python statements.
         :param on_progress: called with each statement while it runs (progress bars).
         :return: the result.
         :raises QueryFailed: with Spark's error if the query (or variable lookup) failed.
@@ -257,11 +303,15 @@ class SqlTransfer:
         :raises LivyError: or :class:`~sparkwire.engine.SessionLost` for endpoint and session failures.
         """
         started = time.perf_counter()
-        if sql_transfer_kind(session_kind):  # no Python in sql, Scala and R sessions: Livy's SQL interpreter
+        if not sql_transfer_kind(session_kind):
+            result = self._fetch_python(client, session_id, query, on_progress)
+        elif session_kind is not SessionKind.SQL and self.python_beside(client):
+            # The gateway runs Python beside Scala and R: every row asked for, as Arrow.
+            with variable_as_view(self._run, client, session_id, query, session_kind, on_progress) as python:
+                result = self._fetch_python(client, session_id, python, on_progress)
+        else:  # no Python here: Livy's SQL interpreter, whose rows the server caps
             with as_sql(self._run, client, session_id, query, session_kind, on_progress) as sql_query:
                 result = self._fetch_sql_kind(client, session_id, sql_query, on_progress)
-        else:
-            result = self._fetch_python(client, session_id, query, on_progress)
         return replace(result, seconds=time.perf_counter() - started)
 
     def _fetch_python(
@@ -366,18 +416,16 @@ class SqlTransfer:
             )
         fields = parse_schema(value["schema"])
         rows = list(value.get("data") or [])
-        statements, notes = 1, []
+        statements = 1
         zone = "UTC"
         if any(contains_type(f.type, frozenset({"timestamp"})) for f in fields):
             zone, statements = self._sql_time_zone(client, session_id, on_progress), 2
         truncated = 0 <= query.max_rows < len(rows)
+        server_cap = None
         if truncated:
             rows = rows[: query.max_rows]
         elif len(rows) == _SQL_KIND_ROW_CAP and (query.max_rows < 0 or query.max_rows > _SQL_KIND_ROW_CAP):
-            notes.append(
-                f"Livy's sql sessions return at most livy.rsc.sql.num-rows rows ({_SQL_KIND_ROW_CAP:,} "
-                "by default), so there may be more; a pyspark session has no such cap."
-            )
+            truncated, server_cap = True, _SQL_KIND_ROW_CAP  # more were asked for than the server sends
         frame = frame_from_livy_rows(rows, fields, zone)
         frame.attrs[SCHEMA_ATTR] = value["schema"]
         return QueryResult(
@@ -391,7 +439,7 @@ class SqlTransfer:
             time_zone=zone,
             payload_bytes=0,
             statements=statements,
-            notes=tuple(notes),
+            server_cap=server_cap,
         )
 
     def _sql_time_zone(

@@ -1,7 +1,11 @@
-"""Queries for sessions that run no Python (sql, Scala, R): everything as Livy ``sql`` statements.
+"""Queries for sessions that run no Python (sql, Scala, R).
 
-The transfer's Python helper cannot run in a Scala or R session, but Livy's SQL interpreter answers
-in any session (Livy ≥ 0.5), with a typed JSON table. So a query runs as a ``sql`` statement, and:
+On sparkwire's gateway every session runs in one Python worker, so the transfer's Python helper runs
+beside the Scala (or R) code, on the same SparkSession: :func:`variable_as_view` turns a Scala or R
+DataFrame variable into a temporary view the helper selects from.
+
+Elsewhere the helper cannot run in a Scala or R session, but Livy's SQL interpreter answers in any
+session (Livy ≥ 0.5), with a typed JSON table. So :func:`as_sql` makes a query one ``sql`` statement:
 
 - a DataFrame variable (``%%spark -o df``) is first registered as a temporary view by one statement
   in the session's language, holding nothing but the variable's name (an identifier, back-quoted);
@@ -17,6 +21,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from sparkwire.engine.errors import EngineError
 from sparkwire.engine.execution import ProgressCallback
@@ -25,7 +30,7 @@ from sparkwire.livy import LivyClient, LivyError, Output, SessionKind
 from .errors import SqlError
 from .query import SqlQuery
 
-__all__ = ["Runner", "as_sql", "register_view_code"]
+__all__ = ["Runner", "as_sql", "register_view_code", "variable_as_view"]
 
 Runner = Callable[[LivyClient, int, str, SessionKind, "ProgressCallback | None"], Output]
 """Runs a statement of a kind and returns its output, raising ``QueryFailed`` for a remote error."""
@@ -95,7 +100,46 @@ def as_sql(
             select += f" LIMIT {query.max_rows + 1}"
         yield SqlQuery.from_sql(select, max_rows=query.max_rows)
     finally:
-        try:
-            run(client, session_id, f"DROP VIEW IF EXISTS {view}", SessionKind.SQL, None)
-        except (SqlError, EngineError, LivyError):
-            pass  # a view left behind is harmless (temporary, random name); the result matters more
+        _drop_view(run, client, session_id, view)
+
+
+def _drop_view(run: Runner, client: LivyClient, session_id: int, view: str) -> None:
+    try:
+        run(client, session_id, f"DROP VIEW IF EXISTS {view}", SessionKind.SQL, None)
+    except (SqlError, EngineError, LivyError):
+        pass  # a view left behind is harmless (temporary, random name); the result matters more
+
+
+@contextmanager
+def variable_as_view(
+    run: Runner,
+    client: LivyClient,
+    session_id: int,
+    query: SqlQuery,
+    kind: SessionKind | None,
+    on_progress: ProgressCallback | None,
+) -> Iterator[SqlQuery]:
+    """The query for the Python helper of a session whose own language is Scala or R: a DataFrame
+    variable of that language becomes ``SELECT * FROM`` a temporary view, made first and dropped after;
+    SQL stays as it is (sampling and row limits are the helper's, as in a pyspark session).
+
+    :param run: runs a statement (the transfer's).
+    :param client: the session's endpoint client.
+    :param session_id: the session.
+    :param query: what to fetch.
+    :param kind: the session's kind (``spark`` or ``sparkr``).
+    :param on_progress: statement progress callback.
+    :return: (yields) the query the Python helper runs.
+    :raises SqlError: for a cell's last value (only a Python cell has one the helper can read).
+    """
+    if query.last_value:
+        raise SqlError("Showing a cell's last DataFrame needs a pyspark session.")
+    if query.variable is None or kind not in (SessionKind.SPARK, SessionKind.SPARKR):
+        yield query
+        return
+    view = "sparkwire_view_" + uuid.uuid4().hex
+    run(client, session_id, register_view_code(query.variable, view, kind), kind, on_progress)
+    try:
+        yield replace(query, variable=None, sql=f"SELECT * FROM {view}")
+    finally:
+        _drop_view(run, client, session_id, view)

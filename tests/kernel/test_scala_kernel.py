@@ -109,6 +109,25 @@ def test_sql_cell_gives_typed_pandas(scala_kernel: RunningKernel) -> None:
     )
 
 
+def test_sql_n_all_brings_every_row_typed(scala_kernel: RunningKernel) -> None:
+    """Past the SQL interpreter's 1,000 rows: on the gateway ``%%sql`` runs the Python Arrow transfer beside
+    the Scala REPL, so all 5,500 rows arrive, with microsecond timestamps, decimals and nulls typed."""
+    run = scala_kernel.run(
+        "%%sql -o big -q -n -1\n"
+        "SELECT id, id / 4.0D AS q, CAST(id / 8 AS DECIMAL(10,2)) AS dec, "
+        "timestamp_micros(id * 1000001) AS ts, DATE'2024-01-01' + CAST(id % 366 AS INT) AS d, "
+        "CASE WHEN id % 2 = 0 THEN NULL ELSE id END AS odd FROM range(5500)"
+    )
+    assert run.status == "ok", run.reply
+    check = scala_kernel.run(
+        "%%local\nprint(len(big), [str(t).split(',')[0] for t in big.dtypes], big['ts'].iloc[1].microsecond, "
+        "big['dec'].iloc[-1], big['odd'].isna().sum())"
+    )
+    assert check.stdout.strip() == (
+        "5500 ['int64', 'float64', 'object', 'datetime64[us', 'datetime64[s]', 'Int64'] 1 687.38 2750"
+    )
+
+
 def test_spark_o_and_send_to_spark_round_trip(scala_kernel: RunningKernel) -> None:
     out = scala_kernel.run('%%spark -o evens\nval evens = spark.range(6).filter("id % 2 = 0")')
     assert out.status == "ok", out.reply

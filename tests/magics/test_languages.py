@@ -1,7 +1,7 @@
 """``%spark add -l scala`` and ``-l r`` on the real gateway: Scala cells, ``-c sql -o`` and ``-o VAR`` into
-typed pandas (through Livy's sql interpreter: no Python is sent to a Scala session), ``%%send_to_spark``
-into Scala, and the gateway's clear refusal of R. A real IPython shell; one Scala session for the module,
-attached by id in each test."""
+typed pandas (on the gateway through the same Python Arrow transfer as a pyspark session, sent as
+``pyspark``-kind statements beside the Scala REPL), ``%%send_to_spark`` into Scala, and the gateway's
+clear refusal of R. A real IPython shell; one Scala session for the module, attached by id in each test."""
 
 from __future__ import annotations
 
@@ -78,9 +78,91 @@ def test_o_copies_a_scala_dataframe_variable(scala: InteractiveShell) -> None:
         "spark", "-s sc -o squares", 'val squares = spark.range(5).selectExpr("id * id AS sq")'
     )
     assert scala.user_ns["squares"]["sq"].tolist() == [0, 1, 4, 9, 16]
+    # Past the SQL interpreter's 1,000 rows, typed, and -n still cuts.
+    scala.run_cell_magic(
+        "spark",
+        "-s sc -o many -n -1",
+        'val many = spark.range(3000).selectExpr("id", "CAST(id AS DOUBLE) / 4 AS q", '
+        '"CASE WHEN id % 2 = 0 THEN NULL ELSE CAST(id AS STRING) END AS odd")',
+    )
+    many = scala.user_ns["many"]
+    assert len(many) == 3000 and many["q"].iloc[-1] == 2999 / 4
+    assert {c: str(t) for c, t in many.dtypes.items()} == {"id": "int64", "q": "float64", "odd": "object"}
+    assert many["odd"].iloc[0] is None and many["odd"].iloc[1] == "1"
+    scala.run_cell_magic("spark", "-s sc -o many -n 10", "many.count()")
+    assert len(scala.user_ns["many"]) == 10
     # No temporary view is left behind.
     scala.run_cell_magic("spark", "-s sc -c sql -o views -q", "SHOW VIEWS")
     assert not [v for v in scala.user_ns["views"]["viewName"] if v.startswith("sparkwire_view_")]
+
+
+# Every type the transfer maps, with nulls, on more rows than a sql statement returns (1,000).
+PARITY_ROWS = 6_000
+PARITY_QUERY = f"""
+SELECT id, CAST(id AS INT) AS i, id / 3.0D AS x, CAST(id AS STRING) AS s,
+       DATE'2024-01-01' + CAST(id % 1000 AS INT) AS d,
+       timestamp_micros(1704067200123456 + id * 1000001) AS ts,
+       CAST(id / 7 AS DECIMAL(12,3)) AS dec,
+       CASE WHEN id % 5 = 0 THEN NULL ELSE id END AS maybe,
+       CASE WHEN id % 7 = 0 THEN NULL ELSE CAST(id AS STRING) END AS maybe_s,
+       CASE WHEN id % 3 = 0 THEN NULL ELSE DATE'2024-01-01' END AS maybe_d
+FROM range({PARITY_ROWS}) ORDER BY id
+"""
+
+
+def test_c_sql_n_all_gives_every_row_as_a_python_session_does(
+    scala: InteractiveShell, gateway_url: str, pyspark_session: int
+) -> None:
+    """``-n -1`` from a Scala session: all 6,000 rows (not the SQL interpreter's 1,000), with exactly the
+    dtypes and values the same query gives from a Python session on the same gateway."""
+    scala.run_line_magic("spark", f"add -s py -l python -u {gateway_url} --id {pyspark_session}")
+    scala.run_cell_magic("spark", "-s py -c sql -o zone -q", "SET spark.sql.session.timeZone")
+    python_zone = scala.user_ns["zone"]["value"].iloc[0]
+    scala.run_cell_magic("spark", "-s sc -c sql -q", f"SET spark.sql.session.timeZone={python_zone}")
+    scala.run_cell_magic("spark", "-s sc -c sql -o from_scala -q -n -1", PARITY_QUERY)
+    scala.run_cell_magic("spark", "-s py -c sql -o from_python -q -n -1", PARITY_QUERY)
+    from_scala, from_python = scala.user_ns["from_scala"], scala.user_ns["from_python"]
+    assert len(from_scala) == PARITY_ROWS
+    assert {c: str(t) for c, t in from_scala.dtypes.items()} == {
+        "id": "int64",
+        "i": "int32",
+        "x": "float64",
+        "s": "object",
+        "d": "datetime64[s]",
+        "ts": f"datetime64[us, {python_zone}]",
+        "dec": "object",
+        "maybe": "Int64",
+        "maybe_s": "object",
+        "maybe_d": "datetime64[s]",
+    }
+    pd.testing.assert_frame_equal(from_scala, from_python)
+    assert from_scala["ts"].iloc[1].microsecond == 123457  # microseconds, not the SQL interpreter's seconds
+    assert pd.isna(from_scala["maybe"].iloc[0]) and pd.isna(from_scala["maybe_d"].iloc[0])
+
+
+def test_the_scala_session_uses_the_arrow_transfer(gateway_url: str, scala_session: int) -> None:
+    """The engine's view of the same: Arrow, one helper call (a result file), no row cap, no view left."""
+    from sparkwire.engine.sql import SqlQuery, SqlTransfer
+    from sparkwire.livy import LivyClient, SessionKind
+
+    transfer = SqlTransfer(timeout=300)
+    with LivyClient(gateway_url) as livy:
+        assert transfer.python_beside(livy)
+        result = transfer.fetch(
+            livy,
+            scala_session,
+            SqlQuery.from_sql("SELECT id, id * 2 AS twice FROM range(2500)", max_rows=-1),
+            session_kind=SessionKind.SPARK,
+        )
+        assert (result.encoding, result.rows, result.truncated, result.notice) == ("arrow", 2500, False, None)
+        cut = transfer.fetch(
+            livy,
+            scala_session,
+            SqlQuery.from_sql("SELECT id FROM range(2500)", max_rows=1500),
+            session_kind=SessionKind.SPARK,
+        )
+        assert (cut.rows, cut.truncated) == (1500, True)
+        assert cut.notice is not None and "-n -1 fetches all" in cut.notice
 
 
 def test_send_to_spark_builds_a_scala_dataframe(scala: InteractiveShell) -> None:

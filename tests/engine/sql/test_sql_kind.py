@@ -34,8 +34,8 @@ def test_sql_session_rows_are_cut_on_the_client_and_reported(client: LivyClient,
         SqlQuery.from_sql("SELECT id FROM range(5000)", max_rows=-1),
         session_kind=SessionKind.SQL,
     )
-    assert capped.rows == 1000 and not capped.truncated
-    assert capped.notice is not None and "livy.rsc.sql.num-rows" in capped.notice
+    assert (capped.rows, capped.truncated, capped.total_rows) == (1000, True, None)  # the gateway's cap
+    assert capped.notice is not None and "sql_max_rows" in capped.notice
 
 
 def test_sql_session_errors_and_limits(client: LivyClient, sql_id: int) -> None:
