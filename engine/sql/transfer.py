@@ -77,7 +77,7 @@ _SQL_KIND_ROW_CAP: Final = 1000
 ``sql_max_rows``); a result of exactly this many rows was probably capped."""
 _SQL_CAP_HOW_TO_RAISE: Final = (
     "The server returns at most {cap:,} rows per SQL statement: raise livy.rsc.sql.num-rows in "
-    "livy.conf (sparkwire's gateway: the sql_max_rows setting, SPARKWIRE_GATEWAY_SQL_MAX_ROWS), or "
+    "livy-client.conf (sparkwire's gateway: the sql_max_rows setting, SPARKWIRE_GATEWAY_SQL_MAX_ROWS), or "
     "use a pyspark session, which has no such cap."
 )
 
