@@ -345,14 +345,6 @@ def format_error(
             return format_scala_error(ename, evalue, traceback, code=code, verbose=verbose)
     name, value = ename or "Error", evalue or ""
     parsed = parse_traceback(traceback)
-    out: list[str] = []
-    hidden = 0
-    if parsed.frames:
-        out, hidden = _frame_lines(parsed.frames, None if sql else code, verbose)
-        if out and parsed.header:
-            out.insert(0, _HEADER)
-    elif verbose and parsed.java_frames:
-        out += [f"    at {line}" for line in parsed.java_frames]
     # The message once: the server's closing lines when they carry it, else ename and evalue.
     exception = list(parsed.exception)
     if exception and value.strip() and value.strip().split("\n")[0] not in exception[0]:
@@ -362,6 +354,21 @@ def format_error(
     elif not verbose:
         exception[0] = _QUALIFIED_PREFIX.sub("", exception[0])
     task = None if verbose else _python_task_error(exception)
+    frames = parsed.frames
+    if task is not None:
+        # PySpark 4.1+ also appends the worker's frames to the driver's traceback: show them once.
+        in_worker = {(frame.filename, frame.lineno, frame.name) for frame in task.worker.frames}
+        frames = tuple(
+            frame for frame in frames if (frame.filename, frame.lineno, frame.name) not in in_worker
+        )
+    out: list[str] = []
+    hidden = 0
+    if frames:
+        out, hidden = _frame_lines(frames, None if sql else code, verbose)
+        if out and parsed.header:
+            out.insert(0, _HEADER)
+    elif verbose and parsed.java_frames:
+        out += [f"    at {line}" for line in parsed.java_frames]
     if task is not None:
         exception, task_hidden, report_lines = _task_error_lines(task, None if sql else code)
         hidden += task_hidden

@@ -1,7 +1,7 @@
 """Which session kinds an endpoint runs, for the panel's "new session" form.
 
 Livy 0.5+ runs every kind it knows; sparkwire's gateway (its ``GET /version`` says ``"gateway":
-"sparkwire"``) runs Python and SQL only, and lists what it runs in ``"kinds"`` when it says so. So the
+"sparkwire"``) runs Python, Scala and SQL but not R, and lists what it runs in ``"kinds"``. So the
 form offers only kinds the endpoint accepts, instead of letting a create fail with a 400.
 """
 
@@ -18,7 +18,7 @@ ALL_KINDS: Final = ("pyspark", "sql", "shared", "spark", "sparkr")
 """Every session kind of Livy 0.5+, in the order the form offers them."""
 
 GATEWAY_KINDS: Final = ("pyspark", "sql", "shared")
-"""What sparkwire's gateway runs when its ``/version`` does not list ``kinds``."""
+"""What sparkwire's gateway ran before its ``/version`` listed ``kinds`` (older gateways)."""
 
 
 def kinds_from_version(version: Any) -> tuple[list[str], str]:

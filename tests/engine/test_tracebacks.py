@@ -378,3 +378,30 @@ def test_an_error_in_a_spark_task_shows_the_users_function_once_without_worker_f
     assert "4 PySpark/py4j frames" in text, text  # 1 driver-side py4j frame, 3 in the worker
     verbose = _text(format_error(ename, evalue, traceback, code=code, verbose=True))
     assert "worker.py" in verbose and "A Spark task failed" not in verbose
+
+
+def test_pyspark_41_worker_frames_in_the_drivers_traceback_are_shown_once() -> None:
+    """PySpark 4.1+ appends the worker's frames to the driver's traceback as well as to the message."""
+    code = "def inverse(x):\n    return 1 / x\n\nsc.parallelize([1, 0], 2).map(inverse).collect()"
+    worker_frames = [
+        f'  File "{_WORKER}/worker.py", line 4222, in process\n    serializer.dump_stream(out_iter, outfile)\n',
+        f'  File "{_WORKER}/util.py", line 158, in wrapper\n    return f(*args, **kwargs)\n',
+        '  File "<stdin>", line 2, in inverse\n',
+    ]
+    evalue = (
+        "An exception was thrown from the Python worker:\nTraceback (most recent call last):\n"
+        + "".join(worker_frames)
+        + "ZeroDivisionError: division by zero\n"
+    )
+    traceback = [
+        "Traceback (most recent call last):\n",
+        '  File "<stdin>", line 4, in <module>\n',
+        f'  File "{_APP}/py4j-0.10.9.9-src.zip/py4j/java_gateway.py", line 1362, in __call__\n',
+        *worker_frames,
+        f"pyspark.errors.exceptions.captured.PythonException: {evalue}",
+    ]
+    text = _text(format_error("PythonException", evalue, traceback, code=code))
+    assert text.count("Cell line 2, in inverse\n    return 1 / x") == 1, text
+    assert "Cell line 4\n    sc.parallelize([1, 0], 2).map(inverse).collect()" in text, text
+    assert text.count("ZeroDivisionError: division by zero") == 1 and "worker.py" not in text, text
+    assert "3 PySpark/py4j frames" in text, text  # py4j on the driver, and worker.py and util.py once

@@ -356,7 +356,10 @@ def test_session_code_reads_no_gateway_secret(team: Team, alices_session: int) -
         "(b'SPARKWIRE_GATEWAY_SUPERUSERS=admin' in gateway, [k for k in os.environ if k.startswith('SPARKWIRE')],"
         " lines)"
     )
-    assert _run(alice, team.url, alices_session, code)["data"]["text/plain"] == "(False, [], [])"
+    # The session's one sparkwire variable is the folder its SQL results go to (not a secret).
+    assert _run(alice, team.url, alices_session, code)["data"]["text/plain"] == (
+        "(False, ['SPARKWIRE_RESULTS_DIR'], [])"
+    )
 
 
 def test_session_log_masks_secret_conf(team: Team, alices_session: int) -> None:

@@ -125,7 +125,7 @@ def test_panel_drives_sessions_and_batches(lab: RunningLab, gateway: RunningGate
     ):
         assert step in names, detail
     (offered,) = [step["kinds"] for step in steps if step["step"] == "session kinds offered"]
-    assert offered == ["pyspark", "sql", "shared"], detail
+    assert offered == ["pyspark", "sql", "shared", "spark"], detail  # no sparkr: no R on this machine
     for name in (
         "panel-session-idle.png",
         "panel-attach-notebook.png",

@@ -23,9 +23,9 @@ def livy_07_version(request: FakeRequest) -> tuple[int, Any]:
     }
 
 
-async def test_the_gateway_offers_python_and_sql_kinds(jp_fetch: Fetch) -> None:
+async def test_the_gateway_offers_python_scala_and_sql_kinds_not_r(jp_fetch: Fetch) -> None:
     status, body = await call(jp_fetch, "GET", "endpoints", "gateway", "kinds")
-    assert (status, body) == (200, {"kinds": ["pyspark", "sql", "shared"], "source": "gateway"})
+    assert (status, body) == (200, {"kinds": ["pyspark", "sql", "shared", "spark"], "source": "gateway"})
 
 
 async def test_a_real_livy_offers_every_kind(
