@@ -5,6 +5,8 @@ One gateway with ``pool_size`` 1, measured in the same run, ``ROUNDS`` rounds ea
   ``GET /sessions/{id}/state`` says ``idle`` (and the first statement's answer);
 - cold: the same with ``conf`` the pool does not hold (``spark.app.name``), so the session starts
   for the request, as every session did before issue 14.
+Then, on a second gateway pooling only ``spark`` (Scala) sessions, ``SCALA_ROUNDS`` of each: a Scala
+hand-out (REPL already running) next to a cold Scala start, first statement ``1 + 1`` in Scala.
 Target (issue 14): create → idle from the pool <= 1 s.
 """
 
@@ -17,10 +19,12 @@ from pathlib import Path
 import requests
 
 from bench.stats import percentile
+from sparkwire.gateway.kinds import runnable_kinds
 from tests.support.gateway_process import start_gateway
 from tests.support.livy_http import HEADERS
 
 ROUNDS = 3
+SCALA_ROUNDS = 1  # a cold Scala start is Spark's plus the REPL's first compile: one is enough
 TIMEOUT = 300.0
 TARGET_S = 1.0
 
@@ -60,35 +64,48 @@ def _create_to_idle(http: requests.Session, url: str, body: dict[str, object]) -
     return idle, first
 
 
-def main() -> None:
+def _measure(kind: str, rounds: int) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """:return: (pooled, cold) figures for ``rounds`` of each on a gateway pooling only ``kind``."""
     with tempfile.TemporaryDirectory(prefix="bench-pool-") as tmp:
-        gateway = start_gateway(Path(tmp), settings={"pool_size": 1})
+        gateway = start_gateway(Path(tmp), settings={"pool_size": 1, "pool_kinds": kind})
         http = requests.Session()
         http.headers.update(HEADERS)
         pooled: list[tuple[float, float]] = []
         cold: list[tuple[float, float]] = []
         try:
-            for index in range(ROUNDS):
+            for index in range(rounds):
                 _pool_ready(http, gateway.url)
-                pooled.append(_create_to_idle(http, gateway.url, {"kind": "pyspark"}))
+                pooled.append(_create_to_idle(http, gateway.url, {"kind": kind}))
                 # The refill runs meanwhile in both cases: the pool is what a gateway runs with.
-                cold.append(
-                    _create_to_idle(
-                        http, gateway.url, {"kind": "pyspark", "conf": {"spark.app.name": f"cold-{index}"}}
-                    )
-                )
+                cold_conf = {"spark.app.name": f"cold-{index}"}
+                cold.append(_create_to_idle(http, gateway.url, {"kind": kind, "conf": cold_conf}))
         finally:
             gateway.stop()
-    for label, figures in (("from the pool", pooled), ("cold start", cold)):
-        idle = [f[0] for f in figures]
-        first = [f[1] for f in figures]
-        print(
-            f"create -> idle, {label:13}  p50 {percentile(idle, 50):6.3f} s  max {max(idle):6.3f} s   "
-            f"-> first statement p50 {percentile(first, 50):6.3f} s  (n={len(figures)})"
-        )
+    return pooled, cold
+
+
+def _report(label: str, figures: list[tuple[float, float]]) -> None:
+    idle = [f[0] for f in figures]
+    first = [f[1] for f in figures]
+    print(
+        f"create -> idle, {label:19}  p50 {percentile(idle, 50):6.3f} s  max {max(idle):6.3f} s   "
+        f"-> first statement p50 {percentile(first, 50):6.3f} s  (n={len(figures)})"
+    )
+
+
+def main() -> None:
+    pooled, cold = _measure("pyspark", ROUNDS)
+    _report("from the pool", pooled)
+    _report("cold start", cold)
     best = percentile([f[0] for f in pooled], 50)
     print(
         f"pool: create -> idle p50 {best:.3f} s (target <= {TARGET_S:.0f} s: "
         f"{'met' if best <= TARGET_S else 'NOT met'}), "
         f"{percentile([f[0] for f in cold], 50) / max(best, 1e-6):.0f}x faster than a cold start"
     )
+    if "spark" not in runnable_kinds():
+        print("scala: skipped (this Spark ships no Scala REPL)")
+        return
+    scala_pooled, scala_cold = _measure("spark", SCALA_ROUNDS)
+    _report("Scala from the pool", scala_pooled)
+    _report("Scala cold start", scala_cold)

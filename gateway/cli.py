@@ -100,8 +100,14 @@ def register(subparsers: Any) -> None:
         "--pool-size",
         type=int,
         metavar="N",
-        help="pyspark sessions kept started for plain create requests (default 1 on a "
+        help="sessions kept started per pool kind for plain create requests (default 1 on a "
         "loopback bind, 0 elsewhere)",
+    )
+    parser.add_argument(
+        "--pool-kinds",
+        metavar="KINDS",
+        help="kinds the warm pool keeps, comma-separated: pyspark (also serves sql and shared "
+        "requests), spark (Scala); default pyspark",
     )
     parser.add_argument(
         "--idle-timeout",
@@ -225,6 +231,7 @@ def _run(args: argparse.Namespace) -> int:
         "csrf_protection": args.csrf_protection,
         "max_sessions": args.max_sessions,
         "pool_size": args.pool_size,
+        "pool_kinds": args.pool_kinds,
         "idle_timeout": args.idle_timeout,
         "work_dir": args.work_dir,
         "batch_dirs": args.batch_dirs,

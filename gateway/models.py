@@ -38,6 +38,7 @@ __all__ = [
     "CreateStatementRequest",
     "LogOut",
     "MessageOut",
+    "PoolKindOut",
     "PoolOut",
     "SessionListOut",
     "SessionOut",
@@ -191,16 +192,26 @@ class MessageOut(BaseModel):
     msg: str
 
 
+class PoolKindOut(BaseModel):
+    """One pool kind in ``GET /pool``: sessions kept, ``idle`` now, still starting."""
+
+    size: int
+    ready: int
+    starting: int
+
+
 class PoolOut(BaseModel):
     """``GET /pool``: the warm pool (a sparkwire extension; pooled sessions are not in ``GET /sessions``).
 
-    ``size`` is how many sessions the pool keeps, ``ready`` how many are ``idle`` now and ``starting``
-    how many are still starting.
+    ``size`` is how many sessions the pool keeps in all, ``ready`` how many are ``idle`` now and
+    ``starting`` how many are still starting; ``kinds`` gives the same per pool kind (``pyspark``,
+    ``spark``).
     """
 
     size: int
     ready: int
     starting: int
+    kinds: dict[str, PoolKindOut]
 
 
 class VersionOut(BaseModel):

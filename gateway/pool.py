@@ -1,26 +1,29 @@
-"""The warm pool: ``pyspark`` sessions started ahead of any request, handed out on create.
+"""The warm pool: sessions started ahead of any request, per kind, handed out on create.
 
 Spark takes seconds to start (a minute on YARN); a pooled session is already ``idle`` when a client
-asks for one, so a create request that wants nothing special gets it at once.
+asks for one, so a create request that wants nothing special gets it at once. The pool keeps
+``pool_size`` sessions of each of its kinds: ``pyspark`` ones serve ``pyspark``, ``sql`` and shared
+(no kind) requests, since the session process runs them alike (the kind is only the statements'
+default, set at hand-out); ``spark`` ones have their Scala REPL started before they count as ready.
 
 A pooled session belongs to nobody: it has no id, no owner and no row in the state store, it is not in
 the session list and counts against no limit. It lives under a reserved folder name (``pool-<hex>``,
 its *home*) from birth, and the manager gives it an id, an owner and a store row only when it hands
 it out (see :meth:`~.session.InteractiveSession.hand_out`). The pool then starts a replacement in the
-background, one session at a time, so refilling never starts several JVMs at once.
+background, one session at a time over all kinds, so refilling never starts several JVMs at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .models import CreateSessionRequest
 from .session import InteractiveSession
 
-__all__ = ["PoolStatus", "SessionPool", "matches_pool"]
+__all__ = ["POOL_KINDS", "PoolStatus", "SessionPool", "matches_pool", "pool_kind"]
 
 log = logging.getLogger("sparkwire.gateway")
 
@@ -37,10 +40,16 @@ _SPARK_FIELDS = (
     "num_executors",
     "queue",
 )
-# The session kinds a pooled worker serves as is ("shared": no kind given); the kind is only a default
-# for statements, so it is set at hand-out.
-_POOLED_KINDS = ("pyspark", "shared")
+# The kinds a pool can keep, and the pool serving each session kind ("shared": no kind given). A
+# ``pyspark`` worker runs pyspark, sql and shared sessions alike: only ``spark`` changes how it starts.
+POOL_KINDS = ("pyspark", "spark")
+_SERVED_BY = {"pyspark": "pyspark", "shared": "pyspark", "sql": "pyspark", "spark": "spark"}
 _MAX_RETRY_DELAY = 60.0
+
+
+def pool_kind(kind: str) -> str | None:
+    """:return: the pool kind that serves sessions of ``kind`` (``pyspark`` or ``spark``), or None."""
+    return _SERVED_BY.get(kind)
 
 
 def matches_pool(
@@ -52,7 +61,7 @@ def matches_pool(
     :param proxy_user: the user the session would run as (``proxyUser`` or ``doAs``), if any.
     :param default_conf: the gateway's ``spark_conf``; request conf entries equal to it change nothing.
     """
-    if proxy_user or kind not in _POOLED_KINDS:
+    if proxy_user or pool_kind(kind) is None:
         return False
     if any(getattr(request, name) for name in _SPARK_FIELDS):
         return False
@@ -61,9 +70,9 @@ def matches_pool(
 
 @dataclass(frozen=True)
 class PoolStatus:
-    """What ``GET /pool`` reports.
+    """What ``GET /pool`` reports for one kind, or for the whole pool.
 
-    :param size: sessions the pool keeps (``pool_size``).
+    :param size: sessions the pool keeps (``pool_size`` per kind).
     :param ready: pooled sessions that are ``idle`` now.
     :param starting: pooled sessions still starting.
     """
@@ -74,41 +83,57 @@ class PoolStatus:
 
 
 class SessionPool:
-    """Keeps ``size`` pooled sessions alive and hands them out.
+    """Keeps ``size`` pooled sessions of each kind alive and hands them out.
 
-    :param size: sessions to keep warm; 0 makes a pool that never starts anything.
-    :param start_one: starts one pooled session (``starting`` on return).
+    :param size: sessions to keep warm per kind; 0 makes a pool that never starts anything.
+    :param start_one: starts one pooled session of the given kind (``starting`` on return).
+    :param kinds: the pool kinds to keep (see :data:`POOL_KINDS`), filled in this order.
     :param check_interval: seconds between checks for pooled sessions that died.
     """
 
     def __init__(
-        self, size: int, start_one: Callable[[], Awaitable[InteractiveSession]], check_interval: float = 1.0
+        self,
+        size: int,
+        start_one: Callable[[str], Awaitable[InteractiveSession]],
+        kinds: Sequence[str] = ("pyspark",),
+        check_interval: float = 1.0,
     ) -> None:
         self._size = size
+        self._kinds = tuple(kinds)
         self._start_one = start_one
         self._check_interval = check_interval
-        self._sessions: list[InteractiveSession] = []
+        self._sessions: dict[str, list[InteractiveSession]] = {kind: [] for kind in self._kinds}
         self._wanted = asyncio.Event()  # set when a session leaves the pool
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """:return: the pool kinds this pool keeps."""
+        return self._kinds
+
     def start(self) -> None:
         """Start filling the pool in the background."""
-        if self._size > 0:
+        if self._size > 0 and self._kinds:
             self._task = asyncio.create_task(self._refill_forever(), name="session-pool")
 
-    def status(self) -> PoolStatus:
-        """:return: the pool's size and how many of its sessions are ready or starting."""
-        alive = [s for s in self._sessions if not s.is_final]
-        ready = sum(1 for s in alive if s.state == "idle")
-        return PoolStatus(size=self._size, ready=ready, starting=len(alive) - ready)
+    def status(self) -> dict[str, PoolStatus]:
+        """:return: per pool kind, its size and how many of its sessions are ready or starting."""
+        result = {}
+        for kind, sessions in self._sessions.items():
+            alive = [s for s in sessions if not s.is_final]
+            ready = sum(1 for s in alive if s.state == "idle")
+            result[kind] = PoolStatus(size=self._size, ready=ready, starting=len(alive) - ready)
+        return result
 
-    def take(self) -> InteractiveSession | None:
-        """:return: a pooled session, removed from the pool (an ``idle`` one first, else one still
-        starting, which is further along than a new one), or None when the pool is empty."""
-        alive = [s for s in self._sessions if not s.is_final]
+    def take(self, kind: str) -> InteractiveSession | None:
+        """:return: a pooled session that serves a session of ``kind`` (see :func:`pool_kind`), removed
+        from the pool (an ``idle`` one first, else one still starting, which is further along than a new
+        one), or None when there is none."""
+        sessions = self._sessions.get(pool_kind(kind) or "", [])
+        alive = [s for s in sessions if not s.is_final]
         chosen = next((s for s in alive if s.state == "idle"), None) or next(iter(alive), None)
         if chosen is not None:
-            self._sessions.remove(chosen)
+            sessions.remove(chosen)
             self._wanted.set()
         return chosen
 
@@ -117,37 +142,48 @@ class SessionPool:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        pooled, self._sessions = self._sessions, []
+        pooled = [s for sessions in self._sessions.values() for s in sessions]
+        self._sessions = {kind: [] for kind in self._kinds}
         await asyncio.gather(
             *(s.stop(reason="the gateway is shutting down") for s in pooled), return_exceptions=True
         )
 
+    def _short_kind(self) -> str | None:
+        """:return: the first kind with fewer live sessions than ``size`` (dead ones dropped), or None."""
+        for kind in self._kinds:
+            self._sessions[kind] = [s for s in self._sessions[kind] if not s.is_final]
+            if len(self._sessions[kind]) < self._size:
+                return kind
+        return None
+
     async def _refill_forever(self) -> None:
         failures = 0
         while True:
-            self._sessions = [s for s in self._sessions if not s.is_final]
-            if len(self._sessions) >= self._size:
+            kind = self._short_kind()
+            if kind is None:
                 self._wanted.clear()
                 try:
                     await asyncio.wait_for(self._wanted.wait(), self._check_interval)
                 except asyncio.TimeoutError:
                     pass
                 continue
+            sessions = self._sessions[kind]
             try:
-                session = await self._start_one()
+                session = await self._start_one(kind)
             except Exception:  # the pool must keep trying, never take the gateway down
-                log.exception("could not start a pooled session")
+                log.exception("could not start a pooled %s session", kind)
                 session = None
             if session is not None:
-                self._sessions.append(session)
-                await self._until_started(session)
-            if session is None or (session in self._sessions and session.is_final):
+                sessions.append(session)
+                await self._until_started(session, sessions)
+            if session is None or (session in sessions and session.is_final):
                 # Spark cannot start (bad spark_conf, no memory): retry, but back off instead of spinning.
                 failures += 1
                 delay = min(2.0**failures, _MAX_RETRY_DELAY)
                 log.warning(
-                    "a pooled session failed to start; the pool retries in %.0fs (see its log under "
+                    "a pooled %s session failed to start; the pool retries in %.0fs (see its log under "
                     "sessions/%s/)",
+                    kind,
                     delay,
                     session.info.home if session else "pool-*",
                 )
@@ -155,7 +191,7 @@ class SessionPool:
             else:
                 failures = 0
 
-    async def _until_started(self, session: InteractiveSession) -> None:
+    async def _until_started(self, session: InteractiveSession, sessions: list[InteractiveSession]) -> None:
         """Wait while ``session`` starts in the pool (its own start_timeout bounds this)."""
-        while session in self._sessions and session.state in ("not_started", "starting"):
+        while session in sessions and session.state in ("not_started", "starting"):
             await asyncio.sleep(0.1)

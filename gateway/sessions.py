@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .errors import BadRequest, SessionNotFound, TooManySessions
-from .kinds import resolve_session_kind
+from .kinds import resolve_session_kind, runnable_kinds
 from .liveness import LivenessPolicy
 from .models import CreateSessionRequest
 from .pool import PoolStatus, SessionPool, matches_pool
@@ -68,6 +68,15 @@ def job_spec_from_request(request: CreateSessionRequest, proxy_user: str | None)
     )
 
 
+def _pool_kinds(settings: GatewaySettings) -> tuple[str, ...]:
+    """:return: the pool kinds the gateway keeps: ``pool_kinds``, without ``spark`` where Scala cannot run."""
+    kinds = settings.pool_kinds
+    if "spark" in kinds and settings.warm_pool_size and "spark" not in runnable_kinds():
+        log.warning("pool_kinds names spark, but this gateway cannot run Scala: no spark sessions are pooled")
+        kinds = tuple(k for k in kinds if k != "spark")
+    return kinds
+
+
 class SessionManager:
     """All sessions of one gateway; made in the app's lifespan and reached through app state."""
 
@@ -79,7 +88,7 @@ class SessionManager:
         self._ids = SessionIds(settings.work_dir / "sessions", self._store.max_session_id())
         self._sockets = SocketDir(settings.work_dir / "sockets")
         self._reaper: asyncio.Task[None] | None = None
-        self._pool = SessionPool(settings.warm_pool_size, self._start_pooled)
+        self._pool = SessionPool(settings.warm_pool_size, self._start_pooled, kinds=_pool_kinds(settings))
 
     # -- lifecycle of the manager --------------------------------------------------------------
     def start(self) -> None:
@@ -203,7 +212,7 @@ class SessionManager:
         ttl = parse_duration(request.ttl, "ttl")
         # Nothing below may fail once a pooled session is taken: it would be lost to pool and client alike.
         fits = matches_pool(request, kind, proxy_user, self._settings.spark_conf)
-        pooled = self._pool.take() if fits else None
+        pooled = self._pool.take(kind) if fits else None
         info = SessionInfo(
             id=self._ids.take(),
             name=request.name,
@@ -258,8 +267,9 @@ class SessionManager:
             liveness=self._liveness(),
         )
 
-    async def _start_pooled(self) -> InteractiveSession:
-        """Start one session for the warm pool: the gateway's default conf, no id, no owner, not stored.
+    async def _start_pooled(self, kind: str) -> InteractiveSession:
+        """Start one session of ``kind`` for the warm pool: the gateway's default conf, no id, no owner,
+        not stored (a ``spark`` one is ``idle`` only once its Scala REPL runs, as any ``spark`` session).
 
         Design: the session's files (folder, socket, log, spill dir) are named after a reserved home,
         ``pool-<hex>``, for its whole life, and its id comes only at hand-out (:meth:`create`). Renaming
@@ -273,7 +283,7 @@ class SessionManager:
         info = SessionInfo(
             id=-1,
             name=None,
-            kind="pyspark",
+            kind=kind,
             owner=None,
             proxy_user=None,
             heartbeat_timeout=None,
@@ -294,8 +304,8 @@ class SessionManager:
         except OSError as exc:
             log.warning("cannot link %s to %s: %s", link, info.home_name, exc)
 
-    def pool_status(self) -> PoolStatus:
-        """:return: the warm pool's size and how many pooled sessions are ready."""
+    def pool_status(self) -> dict[str, PoolStatus]:
+        """:return: per pool kind, the warm pool's size and how many pooled sessions are ready."""
         return self._pool.status()
 
     def get(self, ref: str | int) -> InteractiveSession:

@@ -45,6 +45,8 @@ class GatewaySettings:
     :param idle_timeout: seconds a session may sit idle before it is stopped; 0 disables.
     :param pool_size: ``pyspark`` sessions kept started for create requests that ask for nothing special
         (the warm pool); None means 1 on a loopback bind and 0 elsewhere (see :attr:`warm_pool_size`).
+    :param pool_kinds: the kinds the pool keeps ``pool_size`` sessions of: ``pyspark`` (which also serves
+        ``sql`` and shared requests) and/or ``spark`` (Scala, its REPL started); each holds a driver JVM.
     :param start_timeout: seconds a session may take to become idle before it is declared dead.
     :param state_retention: seconds a finished session stays listed before it is forgotten.
     :param sql_max_rows: rows a SQL statement returns at most (Livy's ``livy.rsc.sql.num-rows``).
@@ -89,6 +91,7 @@ class GatewaySettings:
     csrf_protection: bool = False
     max_sessions: int = 8
     pool_size: int | None = None
+    pool_kinds: tuple[str, ...] = ("pyspark",)
     idle_timeout: float = 3600.0
     start_timeout: float = 180.0
     state_retention: float = 600.0
@@ -180,6 +183,12 @@ class GatewaySettings:
             raise SettingsError("max_sessions must be at least 1.")
         if self.pool_size is not None and not 0 <= self.pool_size <= 64:
             raise SettingsError(f"pool_size must be between 0 (no warm pool) and 64, not {self.pool_size}.")
+        unknown = [kind for kind in self.pool_kinds if kind not in ("pyspark", "spark")]
+        if unknown or len(set(self.pool_kinds)) != len(self.pool_kinds):
+            raise SettingsError(
+                f"pool_kinds must list pyspark and/or spark, each once (e.g. pyspark,spark), "
+                f"not {','.join(self.pool_kinds)!r}."
+            )
         if self.worker_grace < 0 or self.max_output_bytes < 1 or self.output_spill_bytes < 0:
             raise SettingsError(
                 "worker_grace and output_spill_bytes must be zero or positive, max_output_bytes at least 1."
@@ -258,6 +267,7 @@ _CONVERTERS: dict[str, Any] = {
     "port": int,
     "max_sessions": int,
     "pool_size": int,
+    "pool_kinds": lambda v: tuple(name.lower() for name in _names(v)),
     "sql_max_rows": int,
     "statements_kept": int,
     "max_output_bytes": int,

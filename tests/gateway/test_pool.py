@@ -19,8 +19,9 @@ import psutil
 import pytest
 import requests
 
+from sparkwire.gateway.kinds import runnable_kinds
 from sparkwire.gateway.models import CreateSessionRequest
-from sparkwire.gateway.pool import matches_pool
+from sparkwire.gateway.pool import matches_pool, pool_kind
 from sparkwire.gateway.settings import SettingsError, load_settings
 from sparkwire.gateway.users import add_user
 from tests.support.gateway_process import RunningGateway, start_gateway
@@ -46,7 +47,8 @@ TIMEOUT = 180.0
         ({"jars": ["/tmp/x.jar"]}, "pyspark", None, False),
         ({"queue": "etl"}, "pyspark", None, False),
         ({}, "pyspark", "bob", False),
-        ({"kind": "sql"}, "sql", None, False),
+        ({"kind": "sql"}, "sql", None, True),  # a pyspark worker runs sql sessions alike
+        ({"kind": "spark"}, "spark", None, True),  # served only where the pool keeps spark sessions
     ],
 )
 def test_only_requests_a_pooled_session_fits_take_one(
@@ -54,6 +56,25 @@ def test_only_requests_a_pooled_session_fits_take_one(
 ) -> None:
     request = CreateSessionRequest.model_validate(body)
     assert matches_pool(request, kind, proxy_user, {"spark.sql.shuffle.partitions": "4"}) is expected
+
+
+def test_pyspark_pool_serves_shared_and_sql_sessions_and_spark_its_own() -> None:
+    assert [pool_kind(kind) for kind in ("pyspark", "shared", "sql", "spark")] == [
+        "pyspark",
+        "pyspark",
+        "pyspark",
+        "spark",
+    ]
+
+
+def test_pool_kinds_default_to_pyspark_and_are_checked() -> None:
+    assert load_settings({}, environ={}).pool_kinds == ("pyspark",)
+    environ = {"SPARKWIRE_GATEWAY_POOL_KINDS": "pyspark, Spark"}
+    assert load_settings({}, environ=environ).pool_kinds == ("pyspark", "spark")
+    with pytest.raises(SettingsError, match="pool_kinds must list pyspark and/or spark"):
+        load_settings({"pool_kinds": "pyspark,sql"}, environ={})
+    with pytest.raises(SettingsError, match="each once"):
+        load_settings({"pool_kinds": ["spark", "spark"]}, environ={})
 
 
 def test_pool_size_defaults_to_one_on_loopback_and_zero_elsewhere() -> None:
@@ -94,18 +115,18 @@ class PoolGateway:
         result: dict[str, Any] = reply.json()
         return result
 
-    def wait_pool_ready(self, ready: int = 1) -> None:
+    def wait_pool_ready(self, ready: int = 1, kind: str | None = None) -> None:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
-            if self.get("/pool")["ready"] >= ready:
+            status = self.get("/pool")
+            if (status["kinds"][kind] if kind else status)["ready"] >= ready:
                 return
             time.sleep(0.2)
         raise AssertionError(f"the pool did not reach {ready} ready session(s):\n{self.gateway.log_text()}")
 
-    def run(self, session_id: int, code: str) -> dict[str, Any]:
-        reply = self.alice.post(
-            f"{self.gateway.url}/sessions/{session_id}/statements", json={"code": code}, timeout=30
-        )
+    def run(self, session_id: int, code: str, kind: str | None = None) -> dict[str, Any]:
+        body = {"code": code} if kind is None else {"code": code, "kind": kind}
+        reply = self.alice.post(f"{self.gateway.url}/sessions/{session_id}/statements", json=body, timeout=30)
         assert reply.status_code == 201, reply.text
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
@@ -133,7 +154,12 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PoolGateway]:
 
 def test_pooled_session_is_handed_out_idle_with_the_caller_as_owner_and_a_fresh_id(pool: PoolGateway) -> None:
     pool.wait_pool_ready()
-    assert pool.get("/pool") == {"size": 1, "ready": 1, "starting": 0}
+    assert pool.get("/pool") == {
+        "size": 1,
+        "ready": 1,
+        "starting": 0,
+        "kinds": {"pyspark": {"size": 1, "ready": 1, "starting": 0}},
+    }
     assert pool.get("/sessions")["total"] == 0  # pooled sessions are nobody's: not listed
 
     session = pool.create({"kind": "pyspark", "name": "from-the-pool"})
@@ -169,6 +195,18 @@ def test_pool_refills_in_the_background_and_stays_hidden(pool: PoolGateway) -> N
         pool.alice.delete(f"{pool.gateway.url}/sessions/{taken['id']}", timeout=60)
 
 
+def test_sql_session_is_served_by_the_pyspark_pool(pool: PoolGateway) -> None:
+    pool.wait_pool_ready()
+    session = pool.create({"kind": "sql"})
+    try:
+        assert (session["state"], session["kind"]) == ("idle", "sql")
+        result = pool.run(session["id"], "SELECT 1 + 1 AS two")
+        assert result["output"]["status"] == "ok", result
+        assert result["output"]["data"]["application/json"]["data"] == [[2]]
+    finally:
+        pool.alice.delete(f"{pool.gateway.url}/sessions/{session['id']}", timeout=60)
+
+
 def test_custom_conf_bypasses_the_pool(pool: PoolGateway) -> None:
     pool.wait_pool_ready()
     session = pool.create({"kind": "pyspark", "conf": {"spark.sql.shuffle.partitions": "3"}})
@@ -192,3 +230,41 @@ def test_shutdown_stops_pooled_sessions(tmp_path_factory: pytest.TempPathFactory
         running.stop()
     _gone, alive = psutil.wait_procs(workers, timeout=30)
     assert not alive, [p.pid for p in alive]
+
+
+@pytest.mark.skipif("spark" not in runnable_kinds(), reason="this Spark ships no Scala REPL")
+def test_spark_pool_hands_out_a_scala_session_with_its_repl_running(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    tmp = tmp_path_factory.mktemp("pool-kinds")
+    users_file = tmp / "users.json"
+    add_user(users_file, "alice", "alice-password", with_token=False)
+    running = start_gateway(
+        tmp, settings={"pool_size": 1, "pool_kinds": "pyspark,spark", "users_file": str(users_file)}
+    )
+    alice = requests.Session()
+    alice.auth = ("alice", "alice-password")
+    alice.headers.update(HEADERS)
+    pool = PoolGateway(running, alice)
+    try:
+        pool.wait_pool_ready(kind="pyspark")
+        pool.wait_pool_ready(kind="spark")
+        status = pool.get("/pool")
+        assert (status["size"], status["ready"]) == (2, 2)
+
+        session = pool.create({"kind": "spark"})
+        assert (session["state"], session["kind"]) == ("idle", "spark")  # the REPL ran before hand-out
+        kinds = pool.get("/pool")["kinds"]
+        assert kinds["pyspark"] == {"size": 1, "ready": 1, "starting": 0}  # untouched by a spark hand-out
+        assert kinds["spark"]["ready"] == 0  # its replacement may be starting already
+        text = pool.run(session["id"], "1 + 1")["output"]["data"]["text/plain"]
+        assert text.startswith(("val res0", "res0")) and text.endswith(": Int = 2"), text
+        pool.wait_pool_ready(kind="spark")  # refilled with a Scala session of its own
+
+        shared = pool.create({})
+        assert shared["state"] == "idle"
+        assert pool.get("/pool")["kinds"]["spark"]["ready"] == 1  # shared requests take pyspark ones
+        pool.alice.delete(f"{running.url}/sessions/{shared['id']}", timeout=60)
+        pool.alice.delete(f"{running.url}/sessions/{session['id']}", timeout=60)
+    finally:
+        running.stop()
