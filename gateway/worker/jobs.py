@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-__all__ = ["MAX_JOBS", "statement_jobs", "status_tracker"]
+__all__ = ["MAX_JOBS", "statement_jobs"]
 
 MAX_JOBS: Final = 100
 """The most jobs reported for one statement (the latest ones)."""
@@ -61,19 +61,14 @@ def _stage(info: Any, stage_id: int) -> dict[str, Any]:
     }
 
 
-def status_tracker(spark_context: Any) -> Any:
-    """:return: the ``JavaSparkStatusTracker`` of ``spark_context`` (it has stage submission times); made
-    once per session, as each JVM call costs ~0.05 ms on every statement's final report."""
-    return spark_context._jsc.statusTracker()
-
-
-def statement_jobs(tracker: Any, group: str) -> list[dict[str, Any]]:
+def statement_jobs(spark_context: Any, group: str) -> list[dict[str, Any]]:
     """The jobs of a Spark job group, oldest first, each with its stages.
 
-    :param tracker: the session's status tracker (:func:`status_tracker`).
+    :param spark_context: the session's ``SparkContext``.
     :param group: the statement's job group (see :func:`.main.job_group`).
     :return: JSON-ready jobs (see the module docstring); jobs the tracker no longer knows are left out.
     """
+    tracker = spark_context._jsc.statusTracker()  # JavaSparkStatusTracker: has stage submission times
     jobs = []
     for job_id in sorted(int(j) for j in tracker.getJobIdsForGroup(group))[-MAX_JOBS:]:
         job = tracker.getJobInfo(job_id)

@@ -130,7 +130,6 @@ class Worker:
         self._main_thread_id = threading.main_thread().ident
         self._armed = False  # True only while a statement's code runs: SIGINT may interrupt it then
         self.spark: Any = None
-        self._tracker: Any = None  # Spark's status tracker, made at the first statement's report
         self._repl: Any = None
         self._scala: Any = None  # the Scala REPL, once started (:meth:`_scala_repl`)
         self._class_dir = Path.cwd() / "repl-classes"
@@ -311,11 +310,9 @@ class Worker:
         self._channel.send({"ev": "completion", "req": message.get("req"), "candidates": candidates})
 
     def _statement_jobs(self, statement_id: int) -> list[dict[str, Any]]:
-        from .jobs import statement_jobs, status_tracker
+        from .jobs import statement_jobs
 
-        if self._tracker is None:
-            self._tracker = status_tracker(self.spark.sparkContext)
-        return statement_jobs(self._tracker, job_group(statement_id))
+        return statement_jobs(self.spark.sparkContext, job_group(statement_id))
 
     # -- main thread ---------------------------------------------------------------------------
     def serve(self) -> int:
