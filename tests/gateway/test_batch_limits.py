@@ -56,7 +56,10 @@ def test_at_most_max_batches_run_and_the_rest_wait_in_starting(limited_gateway: 
     most_at_once, final = 0, {}
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and len(final) < len(ids):
-        batches = [requests.get(f"{url}/batches/{i}", timeout=10).json() for i in ids]
+        # One list request is one snapshot: GETs one batch at a time can see a batch still running and,
+        # a moment later, the queued batch that replaced it already launched.
+        listed = requests.get(f"{url}/batches", params={"size": 100}, timeout=10).json()["sessions"]
+        batches = [b for b in listed if b["id"] in ids]
         most_at_once = max(
             most_at_once, sum(1 for b in batches if _launched(b) and b["state"] in ("starting", "running"))
         )
