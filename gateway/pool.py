@@ -105,6 +105,10 @@ class SessionPool:
         self._sessions: dict[str, list[InteractiveSession]] = {kind: [] for kind in self._kinds}
         self._wanted = asyncio.Event()  # set when a session leaves the pool
         self._task: asyncio.Task[None] | None = None
+        # Per kind: failed starts in a row, and the loop time before which it is not tried again, so
+        # one kind that cannot start never holds up the refill of another.
+        self._failures = dict.fromkeys(self._kinds, 0)
+        self._retry_at = dict.fromkeys(self._kinds, 0.0)
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -148,22 +152,27 @@ class SessionPool:
             *(s.stop(reason="the gateway is shutting down") for s in pooled), return_exceptions=True
         )
 
-    def _short_kind(self) -> str | None:
-        """:return: the first kind with fewer live sessions than ``size`` (dead ones dropped), or None."""
+    def _next_kind(self, now: float) -> tuple[str | None, float]:
+        """:return: the first kind with fewer live sessions than ``size`` (dead ones dropped) that is not
+        backing off after a failed start, or None and the seconds until one may be (at most the check
+        interval)."""
+        wait = self._check_interval
         for kind in self._kinds:
             self._sessions[kind] = [s for s in self._sessions[kind] if not s.is_final]
             if len(self._sessions[kind]) < self._size:
-                return kind
-        return None
+                if self._retry_at[kind] <= now:
+                    return kind, 0.0
+                wait = min(wait, self._retry_at[kind] - now)
+        return None, wait
 
     async def _refill_forever(self) -> None:
-        failures = 0
+        loop = asyncio.get_running_loop()
         while True:
-            kind = self._short_kind()
+            kind, wait = self._next_kind(loop.time())
             if kind is None:
                 self._wanted.clear()
                 try:
-                    await asyncio.wait_for(self._wanted.wait(), self._check_interval)
+                    await asyncio.wait_for(self._wanted.wait(), wait)
                 except asyncio.TimeoutError:
                     pass
                 continue
@@ -178,8 +187,9 @@ class SessionPool:
                 await self._until_started(session, sessions)
             if session is None or (session in sessions and session.is_final):
                 # Spark cannot start (bad spark_conf, no memory): retry, but back off instead of spinning.
-                failures += 1
-                delay = min(2.0**failures, _MAX_RETRY_DELAY)
+                self._failures[kind] += 1
+                delay = min(2.0 ** self._failures[kind], _MAX_RETRY_DELAY)
+                self._retry_at[kind] = loop.time() + delay
                 log.warning(
                     "a pooled %s session failed to start; the pool retries in %.0fs (see its log under "
                     "sessions/%s/)",
@@ -187,9 +197,8 @@ class SessionPool:
                     delay,
                     session.info.home if session else "pool-*",
                 )
-                await asyncio.sleep(delay)
             else:
-                failures = 0
+                self._failures[kind] = 0
 
     async def _until_started(self, session: InteractiveSession, sessions: list[InteractiveSession]) -> None:
         """Wait while ``session`` starts in the pool (its own start_timeout bounds this)."""

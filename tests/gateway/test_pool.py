@@ -6,6 +6,7 @@ sessions are real PySpark workers.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import subprocess
@@ -21,7 +22,7 @@ import requests
 
 from sparkwire.gateway.kinds import runnable_kinds
 from sparkwire.gateway.models import CreateSessionRequest
-from sparkwire.gateway.pool import matches_pool, pool_kind
+from sparkwire.gateway.pool import SessionPool, matches_pool, pool_kind
 from sparkwire.gateway.settings import SettingsError, load_settings
 from sparkwire.gateway.users import add_user
 from tests.support.gateway_process import RunningGateway, start_gateway
@@ -65,6 +66,41 @@ def test_pyspark_pool_serves_shared_and_sql_sessions_and_spark_its_own() -> None
         "pyspark",
         "spark",
     ]
+
+
+@dataclass
+class _StandInSession:
+    """The little of a session the pool's refill loop reads: its state. Starting real Spark sessions
+    cannot fail on demand for one kind and not another, which is what this test needs."""
+
+    state: str = "idle"
+    is_final: bool = False
+
+    async def stop(self, reason: str) -> None:
+        self.state, self.is_final = "dead", True
+
+
+def test_a_kind_that_cannot_start_does_not_hold_up_the_others() -> None:
+    tries = {"spark": 0, "pyspark": 0}
+
+    async def start_one(kind: str) -> Any:
+        tries[kind] += 1
+        if kind == "spark":
+            raise RuntimeError("no Scala here")
+        return _StandInSession()
+
+    async def scenario() -> dict[str, Any]:
+        pool = SessionPool(1, start_one, kinds=("spark", "pyspark"), check_interval=0.05)
+        pool.start()
+        await asyncio.sleep(1.0)
+        status = pool.status()
+        await pool.shutdown()
+        return status
+
+    status = asyncio.run(scenario())
+    assert status["pyspark"].ready == 1 and tries["pyspark"] == 1
+    # spark failed at once and backs off (2 s after the first failure): tried once in that second.
+    assert tries["spark"] == 1 and status["spark"].ready == 0
 
 
 def test_pool_kinds_default_to_pyspark_and_are_checked() -> None:
