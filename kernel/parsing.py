@@ -63,6 +63,15 @@ def _add_fetch_flags(p: _Parser) -> None:
     p.set_defaults(samplemethod="take")
 
 
+def _add_verbose_flag(p: _Parser) -> None:
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="a remote error shows every frame: PySpark's, py4j's and the JVM's too",
+    )
+
+
 def _sql() -> _Parser:
     p = _parser("%%sql", "Run the cell as Spark SQL and show the result as a table.")
     p.add_argument(
@@ -89,23 +98,13 @@ def _spark() -> _Parser:
         "kernel as a pandas DataFrame of the same name",
     )
     _add_fetch_flags(p)
-    p.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="a remote error shows every frame: PySpark's, py4j's and the JVM's too",
-    )
+    _add_verbose_flag(p)
     return p
 
 
 def _pretty() -> _Parser:
     p = _parser("%%pretty", "Run the cell; DataFrame.show() tables in its output appear as HTML tables.")
-    p.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="a remote error shows every frame: PySpark's, py4j's and the JVM's too",
-    )
+    _add_verbose_flag(p)
     return p
 
 
