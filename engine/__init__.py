@@ -16,8 +16,9 @@ TLS, retries, proxy user), ``endpoints`` (clients), ``registry``
 ``tracebacks`` (remote errors: the cell's lines, Spark internals hidden), ``display``, ``progress``,
 ``jobs`` and ``jobs_view`` (start view, the live Spark jobs view, progress bars), ``show_table``
 (``%%pretty``), ``reports`` (``info``/``logs`` tables),
-``frames`` and ``last_value`` (DataFrame results, a DataFrame last expression), ``sql`` (typed
-SQL transfer), ``core`` (:class:`Engine`, tying them together).
+``frames`` and ``last_value`` (DataFrame results, a DataFrame last expression), ``literals``
+(values in remote code), ``sql`` (typed SQL transfer, and the flags kernel and magics share),
+``core`` (:class:`Engine`, tying them together; with ``frames`` the only users of ``sql``).
 """
 
 from .config import (

@@ -13,7 +13,7 @@ short tail is appended that, in the remote REPL::
 - returns any other value, which the REPL shows exactly as it would have (``repr``, ``None`` hidden).
 
 The front door then fetches the variable as a typed table (:meth:`~.core.Engine.run` with
-``show_dataframe``). The tail's arguments are JSON string literals (:func:`~.sql.query.json_literal`),
+``show_dataframe``). The tail's arguments are JSON string literals (:func:`~.literals.json_literal`),
 never pasted text. Cells that do not parse here (``%json`` lines, a newer Python's syntax) run as typed.
 """
 
@@ -24,7 +24,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Final
 
-from .sql.query import json_literal
+from .literals import json_literal
 
 __all__ = ["LAST_DATAFRAME_VAR", "MARKER_PREFIX", "LastExpression", "augment", "take_marker"]
 

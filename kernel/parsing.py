@@ -14,7 +14,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
-from sparkwire.engine.send_flags import add_send_to_spark_flags
+from sparkwire.engine.sql.flags import add_fetch_flags, add_send_to_spark_flags
 
 __all__ = [
     "MAGICS",
@@ -58,6 +58,20 @@ def _configure() -> _Parser:
     return p
 
 
+def _add_fetch_flags(p: _Parser) -> None:
+    add_fetch_flags(p.add_argument)
+    p.set_defaults(samplemethod="take")
+
+
+def _add_verbose_flag(p: _Parser) -> None:
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="a remote error shows every frame: PySpark's, py4j's and the JVM's too",
+    )
+
+
 def _sql() -> _Parser:
     p = _parser("%%sql", "Run the cell as Spark SQL and show the result as a table.")
     p.add_argument(
@@ -67,33 +81,15 @@ def _sql() -> _Parser:
         help="also store the result as a pandas DataFrame in this local variable (use it in %%local cells)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="do not display the result")
-    p.add_argument(
-        "-n",
-        "--maxrows",
-        type=int,
-        metavar="MAXROWS",
-        help="fetch at most this many rows (default 10,000; -1: all)",
-    )
-    p.add_argument(
-        "-m",
-        "--samplemethod",
-        choices=("take", "sample"),
-        default="take",
-        metavar="take|sample",
-        help="take the first MAXROWS rows, or sample FRACTION of the rows first",
-    )
-    p.add_argument(
-        "-r",
-        "--samplefraction",
-        type=float,
-        metavar="FRACTION",
-        help="the fraction -m sample keeps, in (0, 1] (default 0.1)",
-    )
+    _add_fetch_flags(p)
     return p
 
 
 def _spark() -> _Parser:
-    p = _parser("%%spark", "Run the cell in the session (as a plain cell does), with options.")
+    p = _parser(
+        "%%spark",
+        "Run the cell in the session (as a plain cell does), with options; -n, -m and -r apply to -o.",
+    )
     p.add_argument(
         "-o",
         "--output",
@@ -101,45 +97,14 @@ def _spark() -> _Parser:
         help="also copy the remote Spark DataFrame VAR into this "
         "kernel as a pandas DataFrame of the same name",
     )
-    p.add_argument(
-        "-n",
-        "--maxrows",
-        type=int,
-        metavar="MAXROWS",
-        help="-o: copy at most this many rows (default 10,000; -1: all)",
-    )
-    p.add_argument(
-        "-m",
-        "--samplemethod",
-        choices=("take", "sample"),
-        default="take",
-        metavar="take|sample",
-        help="-o: take the first MAXROWS rows, or sample FRACTION of the rows first",
-    )
-    p.add_argument(
-        "-r",
-        "--samplefraction",
-        type=float,
-        metavar="FRACTION",
-        help="-o: the fraction -m sample keeps, in (0, 1] (default 0.1)",
-    )
-    p.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="a remote error shows every frame: PySpark's, py4j's and the JVM's too",
-    )
+    _add_fetch_flags(p)
+    _add_verbose_flag(p)
     return p
 
 
 def _pretty() -> _Parser:
     p = _parser("%%pretty", "Run the cell; DataFrame.show() tables in its output appear as HTML tables.")
-    p.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="a remote error shows every frame: PySpark's, py4j's and the JVM's too",
-    )
+    _add_verbose_flag(p)
     return p
 
 

@@ -44,22 +44,6 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _to_json(spec: Any) -> dict[str, Any]:
-    return {
-        _JSON_NAMES.get(item.name, item.name): _json_value(getattr(spec, item.name))
-        for item in fields(spec)
-        if getattr(spec, item.name) is not None
-    }
-
-
-def _unsupported(spec: Any, version: Version) -> list[str]:
-    return [
-        _JSON_NAMES.get(name, name)
-        for name, since in _SINCE.items()
-        if getattr(spec, name, None) is not None and version < since
-    ]
-
-
 def _check_sequences(spec: Any) -> None:
     # A bare string would be sent as a list of characters; catch it where the caller made it.
     for item in fields(spec):
@@ -69,76 +53,10 @@ def _check_sequences(spec: Any) -> None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class SessionSpec:
-    """What to create with ``POST /sessions``; every field is optional and ``None`` means "not set".
+class _Resources:
+    """The fields sessions and batches share: who runs it, what it loads, what it gets.
 
-    :param kind: the session language; omit for a shared session where each statement names its kind
-        (Livy 0.5+). A string is parsed, aliases included.
-    :param proxy_user: the user to run the session as (impersonation).
-    :param jars: jars for the session's classpath.
-    :param py_files: Python files for the session's path.
-    :param files: files to place in the session's working directory.
-    :param archives: archives to extract into the session's working directory.
-    :param driver_memory: e.g. ``"2g"``.
-    :param driver_cores: driver cores.
-    :param executor_memory: e.g. ``"4g"``.
-    :param executor_cores: cores per executor.
-    :param num_executors: number of executors.
-    :param queue: the YARN queue.
-    :param name: the session name (Livy 0.6+); must be unique on the server.
-    :param conf: Spark configuration, e.g. ``{"spark.sql.shuffle.partitions": "8"}``.
-    :param heartbeat_timeout_in_second: end the session if no client polls it for this long.
-    :param ttl: end the session after this much inactivity (0.8) or lifetime (0.9), e.g. ``"2h"``.
-    :param idle_timeout: end the session after this much inactivity (Livy 0.9), e.g. ``"30m"``.
-    """
-
-    kind: SessionKind | str | None = None
-    proxy_user: str | None = None
-    jars: Sequence[str] | None = None
-    py_files: Sequence[str] | None = None
-    files: Sequence[str] | None = None
-    archives: Sequence[str] | None = None
-    driver_memory: str | None = None
-    driver_cores: int | None = None
-    executor_memory: str | None = None
-    executor_cores: int | None = None
-    num_executors: int | None = None
-    queue: str | None = None
-    name: str | None = None
-    conf: Mapping[str, str] | None = None
-    heartbeat_timeout_in_second: int | None = None
-    ttl: str | None = None
-    idle_timeout: str | None = None
-
-    def __post_init__(self) -> None:
-        if isinstance(self.kind, str) and not isinstance(self.kind, SessionKind):
-            object.__setattr__(self, "kind", SessionKind(self.kind))
-        _check_sequences(self)
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``POST /sessions`` body: only the fields that were set, in Livy's camelCase.
-
-        :return: a JSON-ready dict (``{}`` if nothing was set).
-        """
-        return _to_json(self)
-
-    def unsupported_fields(self, version: Version) -> list[str]:
-        """The fields set here that a server of ``version`` rejects as unknown.
-
-        :param version: the server's version (from ``LivyClient.version()``).
-        :return: the JSON names of those fields, e.g. ``["ttl"]``; empty if all are supported.
-        """
-        return _unsupported(self, version)
-
-
-@dataclass(frozen=True, kw_only=True)
-class BatchSpec:
-    """What to create with ``POST /batches``: ``file`` is required, the rest optional (``None`` = not set).
-
-    :param file: the application to run (a jar or Python file, on a path the server can read).
-    :param class_name: the main class, for a jar.
-    :param args: command-line arguments of the application.
-    :param proxy_user: the user to run the batch as.
+    :param proxy_user: the user to run it as (impersonation).
     :param jars: jars for the classpath.
     :param py_files: Python files for the path.
     :param files: files to place in the working directory.
@@ -149,13 +67,10 @@ class BatchSpec:
     :param executor_cores: cores per executor.
     :param num_executors: number of executors.
     :param queue: the YARN queue.
-    :param name: the batch name (Livy 0.6+).
-    :param conf: Spark configuration.
+    :param name: the name (Livy 0.6+); a session's must be unique on the server.
+    :param conf: Spark configuration, e.g. ``{"spark.sql.shuffle.partitions": "8"}``.
     """
 
-    file: str
-    class_name: str | None = None
-    args: Sequence[str] | None = None
     proxy_user: str | None = None
     jars: Sequence[str] | None = None
     py_files: Sequence[str] | None = None
@@ -170,22 +85,73 @@ class BatchSpec:
     name: str | None = None
     conf: Mapping[str, str] | None = None
 
-    def __post_init__(self) -> None:
-        if not self.file:
-            raise ValueError("BatchSpec.file is required: the application to run")
-        _check_sequences(self)
-
     def to_json(self) -> dict[str, Any]:
-        """The ``POST /batches`` body: only the fields that were set, in Livy's camelCase.
+        """The request body: only the fields that were set, in Livy's camelCase.
 
-        :return: a JSON-ready dict.
+        :return: a JSON-ready dict (``{}`` if nothing was set).
         """
-        return _to_json(self)
+        return {
+            _JSON_NAMES.get(item.name, item.name): _json_value(getattr(self, item.name))
+            for item in fields(self)
+            if getattr(self, item.name) is not None
+        }
 
     def unsupported_fields(self, version: Version) -> list[str]:
         """The fields set here that a server of ``version`` rejects as unknown.
 
-        :param version: the server's version.
-        :return: the JSON names of those fields; empty if all are supported.
+        :param version: the server's version (from ``LivyClient.version()``).
+        :return: the JSON names of those fields, e.g. ``["ttl"]``; empty if all are supported.
         """
-        return _unsupported(self, version)
+        return [
+            _JSON_NAMES.get(name, name)
+            for name, since in _SINCE.items()
+            if getattr(self, name, None) is not None and version < since
+        ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionSpec(_Resources):
+    """What to create with ``POST /sessions``; every field is optional and ``None`` means "not set".
+
+    Besides these, the fields every Spark application takes: ``proxy_user``, ``jars``, ``py_files``,
+    ``files``, ``archives``, ``driver_memory``, ``driver_cores``, ``executor_memory``,
+    ``executor_cores``, ``num_executors``, ``queue``, ``name`` and ``conf`` (see ``_Resources``).
+
+    :param kind: the session language; omit for a shared session where each statement names its kind
+        (Livy 0.5+). A string is parsed, aliases included.
+    :param heartbeat_timeout_in_second: end the session if no client polls it for this long.
+    :param ttl: end the session after this much inactivity (0.8) or lifetime (0.9), e.g. ``"2h"``.
+    :param idle_timeout: end the session after this much inactivity (Livy 0.9), e.g. ``"30m"``.
+    """
+
+    kind: SessionKind | str | None = None
+    heartbeat_timeout_in_second: int | None = None
+    ttl: str | None = None
+    idle_timeout: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.kind, str) and not isinstance(self.kind, SessionKind):
+            object.__setattr__(self, "kind", SessionKind(self.kind))
+        _check_sequences(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchSpec(_Resources):
+    """What to create with ``POST /batches``: ``file`` is required, the rest optional (``None`` = not set).
+
+    Besides these, the fields of :class:`SessionSpec` every Spark application takes (``proxy_user``
+    to ``conf``).
+
+    :param file: the application to run (a jar or Python file, on a path the server can read).
+    :param class_name: the main class, for a jar.
+    :param args: command-line arguments of the application.
+    """
+
+    file: str
+    class_name: str | None = None
+    args: Sequence[str] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.file:
+            raise ValueError("BatchSpec.file is required: the application to run")
+        _check_sequences(self)

@@ -15,7 +15,7 @@ from typing import Any, Final, Protocol, TypeVar
 from IPython.core import magic_arguments as _magic_arguments
 from IPython.core.error import UsageError
 
-from sparkwire.engine.send_flags import add_send_to_spark_flags
+from sparkwire.engine.sql.flags import add_fetch_flags, add_send_to_spark_flags
 from sparkwire.livy import Secret, SessionKind
 
 __all__ = [
@@ -103,18 +103,26 @@ def _apply(func: F, decorators: list[Decorator]) -> F:
     return func
 
 
+def _shared(add_flags: Callable[[Callable[..., Any]], None]) -> list[Decorator]:
+    """The ``argument`` decorators of flags declared once in :mod:`sparkwire.engine.sql.flags`."""
+    decorators: list[Decorator] = []
+    add_flags(lambda *names, **options: decorators.append(argument(*names, **options)))
+    return decorators
+
+
 def send_to_spark_args(func: F) -> F:
-    """Add ``%%send_to_spark``'s flags (declared once in :mod:`sparkwire.engine.send_flags`) and ``-s``.
+    """Add ``%%send_to_spark``'s flags (shared with the kernel) and ``-s``.
 
     :param func: the magic.
     :return: the magic with the flags.
     """
-    decorators: list[Decorator] = []
-    add_send_to_spark_flags(lambda *names, **options: decorators.append(argument(*names, **options)))
-    decorators.append(
-        argument("-s", "--session", metavar="NAME", help="the session (optional with one session)")
+    return _apply(
+        func,
+        [
+            *_shared(add_send_to_spark_flags),
+            argument("-s", "--session", metavar="NAME", help="the session (optional with one session)"),
+        ],
     )
-    return _apply(func, decorators)
 
 
 def session_args(func: F) -> F:
@@ -199,7 +207,7 @@ def endpoint_args(func: F) -> F:
 
 
 def cell_args(func: F) -> F:
-    """Add the flags of a ``%%spark`` cell: ``-c``, ``-o``, ``-q``, ``-m``, ``-n``, ``-r``, ``-e``, ``-v``.
+    """Add the flags of a ``%%spark`` cell: ``-c``, ``-o``, ``-q``, ``-n``, ``-m``, ``-r``, ``-e``, ``-v``.
 
     :param func: the magic.
     :return: the magic, with the flags.
@@ -207,7 +215,7 @@ def cell_args(func: F) -> F:
     return _apply(
         func,
         [
-            _group("Cell", "How %%spark runs the cell."),
+            _group("Cell", "How %%spark runs the cell; -n, -m and -r: the rows -c sql and -o fetch."),
             argument(
                 "-c",
                 "--context",
@@ -234,28 +242,7 @@ def cell_args(func: F) -> F:
                 metavar="BOOL",
                 help="-c sql: do not show the result (use with -o)",
             ),
-            argument(
-                "-m",
-                "--samplemethod",
-                type=str.lower,
-                choices=("take", "sample"),
-                metavar="METHOD",
-                help="rows to copy back: take (the first MAXROWS) or sample (a FRACTION, then MAXROWS)",
-            ),
-            argument(
-                "-n",
-                "--maxrows",
-                type=int,
-                metavar="MAXROWS",
-                help="at most this many rows are copied back (-1: all)",
-            ),
-            argument(
-                "-r",
-                "--samplefraction",
-                type=float,
-                metavar="FRACTION",
-                help="the fraction of rows -m sample keeps, between 0 and 1",
-            ),
+            *_shared(add_fetch_flags),
             argument(
                 "-e",
                 "--coerce",

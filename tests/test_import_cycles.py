@@ -112,3 +112,27 @@ def test_no_import_cycles() -> None:
         "import cycle: " + " -> ".join(cycle or []) + ". Move what both need into a module of its own, or "
         "move the code to the side that uses it (a lazy import is still a cycle)."
     )
+
+
+def test_engine_sql_sits_between_the_engines_layers() -> None:
+    """engine.sql uses the engine's lower modules (execution, errors, rendering); of the engine's own
+    modules only the facade (``core``) and the results it returns (``frames``) use engine.sql, and
+    nothing engine.sql loads leads back to them: the two packages depend on each other one way."""
+    graph = import_graph()
+
+    def in_sql(module: str) -> bool:
+        return module == "sparkwire.engine.sql" or module.startswith("sparkwire.engine.sql.")
+
+    sql_users = {
+        module
+        for module, targets in graph.items()
+        if module.startswith("sparkwire.engine.") and not in_sql(module) and any(map(in_sql, targets))
+    }
+    assert sql_users == {"sparkwire.engine.core", "sparkwire.engine.frames"}
+    reached: set[str] = set()
+    stack = [module for module in graph if in_sql(module)]
+    while stack:
+        for target in graph[stack.pop()] - reached:
+            reached.add(target)
+            stack.append(target)
+    assert not reached & sql_users, sorted(reached & sql_users)

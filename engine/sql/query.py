@@ -7,8 +7,8 @@ source and the request are embedded only as JSON string literals::
     _sparkwire_run(_json.loads("<JSON text of the source>"), ..., _json.loads("<JSON text of the request>"))
 
 so no user value (SQL text, variable names, strings to send) is ever pasted into Python source: each
-literal is ``json.dumps`` of ASCII-only JSON text, whose only escapes (``\\"`` and ``\\\\``) mean the
-same in Python. Not sparkmagic's ``u\"\"\"{query}\"\"\"``, which a query containing three quotes breaks.
+literal is a :func:`~sparkwire.engine.literals.json_literal` (re-exported here). Not sparkmagic's
+``u\"\"\"{query}\"\"\"``, which a query containing three quotes breaks.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
+
+from sparkwire.engine.literals import json_literal
 
 from ._remote import MARKER
 from .errors import TransferFailed
@@ -67,17 +69,6 @@ REMOTE_MODULE: Final = "_sparkwire_remote_" + hashlib.sha256(_REMOTE_SOURCE.enco
 session used by an older client gets the new code."""
 
 _DATAFRAME_REPR = re.compile(r"DataFrame\[.*\]")
-
-
-def json_literal(value: Any) -> str:
-    """A Python string literal holding the JSON text of ``value``: ``json.loads(<literal>) == value``.
-
-    :param value: any JSON value (str, int, float, bool, None, lists, dicts of those); no NaN.
-    :return: a double-quoted, ASCII-only literal.
-    :raises ValueError: for values JSON cannot hold (NaN, infinities).
-    :raises TypeError: for values that are not JSON.
-    """
-    return json.dumps(json.dumps(value, ensure_ascii=True, allow_nan=False))
 
 
 def remote_call(request: Mapping[str, Any]) -> str:

@@ -47,6 +47,27 @@ def test_flags() -> None:
         parse_arguments(Command("sql", "-o 'unterminated", ""))
 
 
+@pytest.mark.parametrize("magic", ["sql", "spark"])
+def test_sql_and_spark_share_the_fetch_flags(magic: str) -> None:
+    args = parse_arguments(Command(magic, "-n -1 -m SAMPLE -r 0.5", ""))
+    assert (args.maxrows, args.samplemethod, args.samplefraction) == (-1, "sample", 0.5)
+    args = parse_arguments(Command(magic, "", ""))
+    assert (args.maxrows, args.samplemethod, args.samplefraction) == (None, "take", None)
+    with pytest.raises(UsageError, match=r"\[-n MAXROWS\] \[-m take\|sample\] \[-r FRACTION\]"):
+        parse_arguments(Command(magic, "-m first", ""))
+
+
+def test_the_magics_help_shows_the_kernels_fetch_flags() -> None:
+    from sparkwire.magics import SparkMagics
+
+    help_text = " ".join((SparkMagics.spark.__doc__ or "").split())
+    for line in (
+        "-n MAXROWS, --maxrows MAXROWS fetch at most this many rows (default 10,000; -1: all)",
+        "the fraction -m sample keeps, in (0, 1] (default 0.1)",
+    ):
+        assert line in help_text
+
+
 def test_help_lists_every_magic() -> None:
     text = help_bundle()["text/plain"]
     for usage in (
