@@ -129,6 +129,7 @@ class Worker:
         self._progress = ProgressReporter(channel.send, self._statement_jobs)
         self._main_thread_id = threading.main_thread().ident
         self._armed = False  # True only while a statement's code runs: SIGINT may interrupt it then
+        self._job_group_of: int | None = None  # the statement whose job group the main thread has set
         self.spark: Any = None
         self._repl: Any = None
         self._scala: Any = None  # the Scala REPL, once started (:meth:`_scala_repl`)
@@ -338,8 +339,8 @@ class Worker:
             self._running.statement_id = statement_id
             self._running.kind = kind
             self._running.cancel_requested = False
-        sc = self.spark.sparkContext
-        sc.setJobGroup(job_group(statement_id), f"statement {statement_id}", interruptOnCancel=True)
+        if self._job_group_of != statement_id:
+            self._set_job_group(statement_id)
         self._progress.begin(statement_id)
         result: ExecutionResult | None = None
         # SIGINT would break a Scala statement's py4j call mid-exchange; _keep_cancelling stops those.
@@ -364,8 +365,30 @@ class Worker:
             self._running.cancel_requested = False
         if cancelled or result is None:
             self._send_cancelled(statement_id)
-            return
-        self._send_result(statement_id, result)
+        else:
+            self._send_result(statement_id, result)
+        self._prepare_job_group(statement_id + 1)
+
+    def _set_job_group(self, statement_id: int) -> None:
+        """Run the main thread's Spark jobs (and a Scala statement's) in the statement's job group."""
+        self._job_group_of = None
+        self.spark.sparkContext.setJobGroup(
+            job_group(statement_id), f"statement {statement_id}", interruptOnCancel=True
+        )
+        self._job_group_of = statement_id
+
+    def _prepare_job_group(self, statement_id: int) -> None:
+        """Set the likely next statement's job group now, once the last result is on its way.
+
+        The gateway numbers a session's statements in order, so the next is nearly always the last one's
+        id + 1; setting its group here takes a py4j round trip (0.1-0.3 ms) off every cell's latency.
+        Nothing runs on the main thread in between. Another id (a statement cancelled before it ran) has
+        its group set when it starts, as does every statement after a failure here.
+        """
+        try:
+            self._set_job_group(statement_id)
+        except Exception:  # noqa: BLE001 - the JVM may be stopping; _execute sets the group itself then
+            self._job_group_of = None
 
     def _run(self, kind: str, code: str) -> Any:
         if kind == "sql":

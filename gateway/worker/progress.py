@@ -10,6 +10,7 @@ gateway holds a finished statement's jobs as they ended when it marks the statem
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -69,11 +70,17 @@ class ProgressReporter:
             with self._wake:
                 while self._statement is None:
                     self._wake.wait()
-                self._wake.wait(self._interval)
                 statement = self._statement
-            if statement is not None:
-                with self._tick:
-                    self._report(statement)
+                # Sleep out a whole interval for this statement. The notify of the next statement's begin()
+                # ends the wait early: then its interval starts afresh, rather than a report going out at
+                # once (which made every quick cell after another wait for a report's py4j calls).
+                deadline = time.monotonic() + self._interval
+                while self._statement == statement and (left := deadline - time.monotonic()) > 0:
+                    self._wake.wait(left)
+                if self._statement != statement:
+                    continue
+            with self._tick:
+                self._report(statement)
 
     def _report(self, statement: int) -> None:
         try:
