@@ -130,6 +130,8 @@ class Worker:
         self._main_thread_id = threading.main_thread().ident
         self._armed = False  # True only while a statement's code runs: SIGINT may interrupt it then
         self._job_group_of: int | None = None  # the statement whose job group the main thread has set
+        self._jobs_before: int | None = None  # Spark's count of submitted jobs when that group was set
+        self._dag_scheduler: Any = None  # the JVM's DAGScheduler, which counts the jobs (_jobs_submitted)
         self.spark: Any = None
         self._repl: Any = None
         self._scala: Any = None  # the Scala REPL, once started (:meth:`_scala_repl`)
@@ -358,7 +360,8 @@ class Worker:
         except KeyboardInterrupt:
             result = None
         self._armed = False
-        self._progress.finish()
+        before = self._jobs_before
+        self._progress.finish(jobs_started=before is None or self._jobs_submitted() != before)
         with self._running.lock:
             cancelled = self._running.cancel_requested
             self._running.statement_id = None
@@ -375,7 +378,23 @@ class Worker:
         self.spark.sparkContext.setJobGroup(
             job_group(statement_id), f"statement {statement_id}", interruptOnCancel=True
         )
+        # Read after the group is set: any job of the group is submitted later and moves the count.
+        self._jobs_before = self._jobs_submitted()
         self._job_group_of = statement_id
+
+    def _jobs_submitted(self) -> int | None:
+        """How many Spark jobs this SparkContext has submitted (from any thread), or None if unknown.
+
+        One py4j call: when the count has not moved while a statement ran, no job can be in its group
+        and the final look-up of its jobs (three calls) is skipped. The DAGScheduler lives as long as
+        the SparkContext; its ``numTotalJobs`` is internal to Spark, so any failure means "unknown".
+        """
+        try:
+            if self._dag_scheduler is None:
+                self._dag_scheduler = self.spark.sparkContext._jsc.sc().dagScheduler()
+            return int(self._dag_scheduler.numTotalJobs())
+        except Exception:  # noqa: BLE001 - unknown: the statement's jobs are looked up as before
+            return None
 
     def _prepare_job_group(self, statement_id: int) -> None:
         """Set the likely next statement's job group now, once the last result is on its way.

@@ -50,13 +50,20 @@ class ProgressReporter:
                 self._thread.start()
             self._wake.notify()
 
-    def finish(self) -> None:
-        """Stop reporting the statement, and send its jobs once more if they changed since the last report."""
+    def finish(self, jobs_started: bool = True) -> None:
+        """Stop reporting the statement, and send its jobs once more if they changed since the last report.
+
+        :param jobs_started: False when no Spark job at all was submitted while the statement ran: its
+            job group then has no jobs, so there is nothing to look up (three py4j calls) or send.
+        """
         with self._lock:
             statement, self._statement = self._statement, None
         if statement is None:
             return
         with self._tick:  # a report under way sees the statement is over and sends nothing
+            with self._lock:
+                if not jobs_started and not self._last_jobs:
+                    return
             try:
                 jobs = self._jobs_of(statement)
             except Exception:  # noqa: BLE001 - the tracker races with job completion; the last report stands
