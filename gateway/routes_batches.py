@@ -22,10 +22,15 @@ def _batches(request: Request) -> BatchManager:
     return manager
 
 
-Batches = Annotated[BatchManager, Depends(_batches)]
+async def _batches_dependency(request: Request) -> BatchManager:
+    return _batches(request)
 
 
-def _viewable_batch(batch_ref: str, request: Request) -> BatchRun:
+# async: FastAPI would run a plain def dependency in its thread pool (see deps.py).
+Batches = Annotated[BatchManager, Depends(_batches_dependency)]
+
+
+async def _viewable_batch(batch_ref: str, request: Request) -> BatchRun:
     run = _batches(request).get(batch_ref)
     request.app.state.access.check_view(
         authenticated_user(request.scope), run.record.owner, f"batch {run.record.id}"
@@ -33,7 +38,7 @@ def _viewable_batch(batch_ref: str, request: Request) -> BatchRun:
     return run
 
 
-def _modifiable_batch(batch_ref: str, request: Request) -> BatchRun:
+async def _modifiable_batch(batch_ref: str, request: Request) -> BatchRun:
     run = _batches(request).get(batch_ref)
     request.app.state.access.check_modify(
         authenticated_user(request.scope), run.record.owner, f"batch {run.record.id}"

@@ -129,6 +129,9 @@ class Worker:
         self._progress = ProgressReporter(channel.send, self._statement_jobs)
         self._main_thread_id = threading.main_thread().ident
         self._armed = False  # True only while a statement's code runs: SIGINT may interrupt it then
+        self._job_group_of: int | None = None  # the statement whose job group the main thread has set
+        self._jobs_before: int | None = None  # Spark's count of submitted jobs when that group was set
+        self._dag_scheduler: Any = None  # the JVM's DAGScheduler, which counts the jobs (_jobs_submitted)
         self.spark: Any = None
         self._repl: Any = None
         self._scala: Any = None  # the Scala REPL, once started (:meth:`_scala_repl`)
@@ -338,8 +341,8 @@ class Worker:
             self._running.statement_id = statement_id
             self._running.kind = kind
             self._running.cancel_requested = False
-        sc = self.spark.sparkContext
-        sc.setJobGroup(job_group(statement_id), f"statement {statement_id}", interruptOnCancel=True)
+        if self._job_group_of != statement_id:
+            self._set_job_group(statement_id)
         self._progress.begin(statement_id)
         result: ExecutionResult | None = None
         # SIGINT would break a Scala statement's py4j call mid-exchange; _keep_cancelling stops those.
@@ -357,15 +360,54 @@ class Worker:
         except KeyboardInterrupt:
             result = None
         self._armed = False
-        self._progress.finish()
+        before = self._jobs_before
+        self._progress.finish(jobs_started=before is None or self._jobs_submitted() != before)
         with self._running.lock:
             cancelled = self._running.cancel_requested
             self._running.statement_id = None
             self._running.cancel_requested = False
         if cancelled or result is None:
             self._send_cancelled(statement_id)
-            return
-        self._send_result(statement_id, result)
+        else:
+            self._send_result(statement_id, result)
+        self._prepare_job_group(statement_id + 1)
+
+    def _set_job_group(self, statement_id: int) -> None:
+        """Run the main thread's Spark jobs (and a Scala statement's) in the statement's job group."""
+        self._job_group_of = None
+        self.spark.sparkContext.setJobGroup(
+            job_group(statement_id), f"statement {statement_id}", interruptOnCancel=True
+        )
+        # Read after the group is set: any job of the group is submitted later and moves the count.
+        self._jobs_before = self._jobs_submitted()
+        self._job_group_of = statement_id
+
+    def _jobs_submitted(self) -> int | None:
+        """How many Spark jobs this SparkContext has submitted (from any thread), or None if unknown.
+
+        One py4j call: when the count has not moved while a statement ran, no job can be in its group
+        and the final look-up of its jobs (three calls) is skipped. The DAGScheduler lives as long as
+        the SparkContext; its ``numTotalJobs`` is internal to Spark, so any failure means "unknown".
+        """
+        try:
+            if self._dag_scheduler is None:
+                self._dag_scheduler = self.spark.sparkContext._jsc.sc().dagScheduler()
+            return int(self._dag_scheduler.numTotalJobs())
+        except Exception:  # noqa: BLE001 - unknown: the statement's jobs are looked up as before
+            return None
+
+    def _prepare_job_group(self, statement_id: int) -> None:
+        """Set the likely next statement's job group now, once the last result is on its way.
+
+        The gateway numbers a session's statements in order, so the next is nearly always the last one's
+        id + 1; setting its group here takes a py4j round trip (0.1-0.3 ms) off every cell's latency.
+        Nothing runs on the main thread in between. Another id (a statement cancelled before it ran) has
+        its group set when it starts, as does every statement after a failure here.
+        """
+        try:
+            self._set_job_group(statement_id)
+        except Exception:  # noqa: BLE001 - the JVM may be stopping; _execute sets the group itself then
+            self._job_group_of = None
 
     def _run(self, kind: str, code: str) -> Any:
         if kind == "sql":

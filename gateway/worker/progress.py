@@ -10,6 +10,7 @@ gateway holds a finished statement's jobs as they ended when it marks the statem
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -49,13 +50,20 @@ class ProgressReporter:
                 self._thread.start()
             self._wake.notify()
 
-    def finish(self) -> None:
-        """Stop reporting the statement, and send its jobs once more if they changed since the last report."""
+    def finish(self, jobs_started: bool = True) -> None:
+        """Stop reporting the statement, and send its jobs once more if they changed since the last report.
+
+        :param jobs_started: False when no Spark job at all was submitted while the statement ran: its
+            job group then has no jobs, so there is nothing to look up (three py4j calls) or send.
+        """
         with self._lock:
             statement, self._statement = self._statement, None
         if statement is None:
             return
         with self._tick:  # a report under way sees the statement is over and sends nothing
+            with self._lock:
+                if not jobs_started and not self._last_jobs:
+                    return
             try:
                 jobs = self._jobs_of(statement)
             except Exception:  # noqa: BLE001 - the tracker races with job completion; the last report stands
@@ -69,11 +77,17 @@ class ProgressReporter:
             with self._wake:
                 while self._statement is None:
                     self._wake.wait()
-                self._wake.wait(self._interval)
                 statement = self._statement
-            if statement is not None:
-                with self._tick:
-                    self._report(statement)
+                # Sleep out a whole interval for this statement. The notify of the next statement's begin()
+                # ends the wait early: then its interval starts afresh, rather than a report going out at
+                # once (which made every quick cell after another wait for a report's py4j calls).
+                deadline = time.monotonic() + self._interval
+                while self._statement == statement and (left := deadline - time.monotonic()) > 0:
+                    self._wake.wait(left)
+                if self._statement != statement:
+                    continue
+            with self._tick:
+                self._report(statement)
 
     def _report(self, statement: int) -> None:
         try:

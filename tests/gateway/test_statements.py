@@ -161,6 +161,44 @@ def test_cancel_of_a_waiting_statement(gateway_url: str, pyspark_session: int) -
     assert "NameError" in run(gateway_url, pyspark_session, "ran")["output"]["ename"]
 
 
+def test_each_statement_runs_in_its_own_job_group(gateway_url: str, pyspark_session: int) -> None:
+    """Cancel and the jobs view find a statement's Spark jobs by its job group, which the session process
+    sets ahead for the likely next statement: each must still run in its own, also after user code set
+    another group and after an id that never ran (a statement cancelled while waiting)."""
+    group = "sc.getLocalProperty('spark.jobGroup.id')"
+    first = run(gateway_url, pyspark_session, group)
+    assert first["output"]["data"]["text/plain"] == f"'sparkwire-stmt-{first['id']}'"
+    run(gateway_url, pyspark_session, "sc.setJobGroup('mine', 'a group of my own')")
+    after = run(gateway_url, pyspark_session, group)
+    assert after["output"]["data"]["text/plain"] == f"'sparkwire-stmt-{after['id']}'"
+    blocker = submit(gateway_url, pyspark_session, "import time\ntime.sleep(1)")
+    skipped = submit(gateway_url, pyspark_session, "1")
+    requests.post(
+        f"{gateway_url}/sessions/{pyspark_session}/statements/{skipped['id']}/cancel",
+        headers=HEADERS,
+        timeout=10,
+    )
+    wait_statement(gateway_url, pyspark_session, blocker["id"])
+    last = run(gateway_url, pyspark_session, group)
+    assert last["id"] == skipped["id"] + 1
+    assert last["output"]["data"]["text/plain"] == f"'sparkwire-stmt-{last['id']}'"
+
+
+def test_a_quick_job_is_in_the_jobs_view_once_its_statement_is_available(
+    gateway_url: str, pyspark_session: int
+) -> None:
+    """A job too quick for a progress report still shows: the session looks a statement's jobs up once
+    more before its result, skipping that only when Spark submitted no job at all while it ran."""
+    jobs_of = f"{gateway_url}/sessions/{pyspark_session}/statements/{{}}/jobs"
+    for _ in range(3):
+        counted = run(gateway_url, pyspark_session, "sc.parallelize(range(4), 2).count()")
+        assert counted["output"]["data"]["text/plain"] == "4"
+        view = requests.get(jobs_of.format(counted["id"]), timeout=10).json()
+        assert [job["status"] for job in view["jobs"]] == ["SUCCEEDED"], view
+        quiet = run(gateway_url, pyspark_session, "1 + 1")
+        assert requests.get(jobs_of.format(quiet["id"]), timeout=10).json()["jobs"] == []
+
+
 def test_completion_from_the_live_namespace(gateway_url: str, pyspark_session: int) -> None:
     run(gateway_url, pyspark_session, "my_special_variable = 1")
     reply = requests.post(

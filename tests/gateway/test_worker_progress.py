@@ -76,3 +76,39 @@ def test_finish_without_begin_sends_nothing() -> None:
     recorder = _Recorder()
     ProgressReporter(recorder.send, recorder.jobs_of).finish()
     assert recorder.events == []
+
+
+def test_a_quick_statement_after_another_waits_for_no_report() -> None:
+    """The next statement's start must not wake the thread into a report at once: its py4j calls (and
+    finish() waiting for them) made every quick cell run after another slower."""
+    recorder = _Recorder()
+    asked: list[str] = []
+
+    def jobs_of(statement_id: int) -> list[dict[str, Any]]:
+        asked.append(threading.current_thread().name)
+        return recorder.jobs_of(statement_id)
+
+    reporter = ProgressReporter(recorder.send, jobs_of, interval=30.0)
+    for statement in (1, 2, 3):
+        reporter.begin(statement)
+        time.sleep(0.05)  # the thread is now waiting out the interval
+        reporter.finish()
+    assert "sparkwire-progress" not in asked
+    assert len(asked) == 3  # finish() reported each statement's final jobs itself
+
+
+def test_finish_looks_nothing_up_when_no_job_started() -> None:
+    recorder = _Recorder()
+    asked: list[int] = []
+
+    def jobs_of(statement_id: int) -> list[dict[str, Any]]:
+        asked.append(statement_id)
+        return recorder.jobs_of(statement_id)
+
+    reporter = ProgressReporter(recorder.send, jobs_of, interval=30.0)
+    reporter.begin(1)
+    reporter.finish(jobs_started=False)
+    assert asked == [] and recorder.events == []
+    reporter.begin(2)
+    reporter.finish(jobs_started=True)  # a job ran: its final jobs are looked up and sent
+    assert asked == [2] and recorder.events == [{"ev": "jobs", "id": 2, "jobs": _job(0)}]
