@@ -46,8 +46,8 @@ ORPHAN_GRACE_SECONDS = 15.0
 # (again each period): an interrupt landing while the compiler reads its class path breaks it.
 SCALA_INTERRUPT_AFTER_SECONDS = 1.0
 SCALA_CANCEL_ATTEMPTS = 120
-# The Scala REPL runs its warm-up lines while the SparkContext starts, and afterwards only once no
-# statement has come for this long: a statement arriving mid-line waits for that line (tens of ms).
+# The Scala REPL runs its warm-up lines once the session is ready and no statement has come for this
+# long: a statement arriving mid-line waits for that line (tens of ms).
 SCALA_WARM_UP_IDLE_SECONDS = 1.0
 SCALA_WARM_UP_PATIENCE_SECONDS = 600.0  # a session busy this long after start gives up warming
 
@@ -102,7 +102,8 @@ class _ScalaStart(threading.Thread):
     """Creates the Scala REPL and compiles its bindings beside the SparkContext start, then warms it up.
 
     :attr:`ready` is set once the REPL can run statements (or failed: :attr:`error`). The thread then runs
-    the warm-up lines one at a time, each only when ``may_warm`` allows it (it returns False to stop).
+    warm-up lines one at a time, each only when ``may_warm`` allows it (it returns False to stop), until the
+    REPL has compiled :data:`~.scala.WARM_UP_COMPILES` lines, the user's included.
     """
 
     def __init__(self, jvm: Any, class_dir: Path, may_warm: Callable[[], bool]) -> None:
@@ -115,7 +116,7 @@ class _ScalaStart(threading.Thread):
         self.error: BaseException | None = None
 
     def run(self) -> None:
-        from .scala import WARM_UP_LINES, ScalaRepl
+        from .scala import WARM_UP_COMPILES, WARM_UP_LINES, ScalaRepl
 
         try:
             repl = ScalaRepl(self._jvm, self._class_dir)
@@ -127,16 +128,16 @@ class _ScalaStart(threading.Thread):
         finally:
             self.ready.set()
         warmed = 0
-        for line in WARM_UP_LINES:
-            if not self._may_warm():
+        for attempt in range(2 * WARM_UP_COMPILES):  # bounded: a busy REPL skips a line
+            if not self._may_warm() or repl.compiled >= WARM_UP_COMPILES:  # the user's lines count
                 break
             try:
-                warmed += repl.warm_up(line)
+                warmed += repl.warm_up(WARM_UP_LINES[attempt % len(WARM_UP_LINES)])
             except Exception:  # noqa: BLE001 - warming is an optimisation; the JVM may be stopping
                 break
         # To the log, never into a running statement's captured output.
         print(
-            f"sparkwire: Scala warm-up ran {warmed} of {len(WARM_UP_LINES)} lines",
+            f"sparkwire: Scala warm-up ran {warmed} lines ({repl.compiled} compiled in all)",
             file=sys.__stderr__,
             flush=True,
         )
@@ -218,18 +219,18 @@ class Worker:
         return starting
 
     def _may_warm_scala(self) -> bool:
-        """Wait until the Scala REPL may run a warm-up line: while Spark starts, or once no statement has come
+        """Wait until the Scala REPL may run a warm-up line: once the session is ready and no statement has come
         for :data:`SCALA_WARM_UP_IDLE_SECONDS`.
 
         :return: False when the session stays busy for :data:`SCALA_WARM_UP_PATIENCE_SECONDS` (stop warming).
         """
         deadline = time.monotonic() + SCALA_WARM_UP_PATIENCE_SECONDS
         while time.monotonic() < deadline:
-            if self._ready_event is None:
-                return True  # Spark is still starting: the REPL would otherwise wait for it
             with self._running.lock:
+                # Not while Spark starts: on few cores the lines would slow the start down by what they take.
                 quiet = (
-                    self._running.statement_id is None
+                    self._ready_event is not None
+                    and self._running.statement_id is None
                     and self._inbox.empty()
                     and time.monotonic() - self._running.idle_since >= SCALA_WARM_UP_IDLE_SECONDS
                 )
