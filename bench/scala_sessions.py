@@ -6,7 +6,8 @@ bound ``spark``). Then ``ROUNDS`` round trips of ``1 + 1`` (POST, then GET until
 between the last two sessions, each followed by one with the long poll sparkwire's own client uses (``?wait=``):
 0.5 ms polls keep the gateway busy on a core the Scala compiler would use, so they slow a 100 ms statement more.
 Then a third session, a ``spark`` one left idle until its REPL has run its warm-up lines (as a pooled session or
-one a user pauses on has), gets ``ROUNDS`` more ``1 + 1`` round trips: how fast statements get once warm.
+one a user pauses on has), gets ``ROUNDS`` more ``1 + 1`` round trips, alternating with the Python session again
+(its ratio is to those): how fast statements get once warm.
 Last, ``SQL_ROUNDS`` fetches of ``SQL_ROWS`` rows x 5 columns (``-c sql -o df -n -1``: the engine's SQL
 transfer) alternate between the two sessions: on the gateway a Scala session's SQL goes through the same
 Python Arrow transfer as a Python session's, so all rows arrive and the times should match.
@@ -94,15 +95,16 @@ def _sql_fetch(transfer: SqlTransfer, client: LivyClient, session_id: int, kind:
     return time.perf_counter() - started
 
 
-def ratio_of(trips: dict[str, list[float]], kind: str) -> float:
-    """:return: the p50 of ``kind``'s round trips over Python's."""
-    return percentile(trips[kind], 50) / percentile(trips["pyspark"], 50)
+def ratio_of(trips: dict[str, list[float]], kind: str, python: str = "pyspark") -> float:
+    """:return: the p50 of ``kind``'s round trips over Python's (those of the same phase)."""
+    return percentile(trips[kind], 50) / percentile(trips[python], 50)
 
 
 def main() -> None:
     starts: dict[str, list[float]] = {"pyspark": [], "spark": []}
-    trips: dict[str, list[float]] = {"pyspark": [], "spark": [], "warm": []}
-    waits: dict[str, list[float]] = {"pyspark": [], "spark": [], "warm": []}
+    # "python2": Python's round trips interleaved with the warmed-up session's, the load of that phase
+    trips: dict[str, list[float]] = {"pyspark": [], "spark": [], "warm": [], "python2": []}
+    waits: dict[str, list[float]] = {"pyspark": [], "spark": [], "warm": [], "python2": []}
     fetches: dict[str, list[float]] = {"pyspark": [], "spark": []}
     with tempfile.TemporaryDirectory(prefix="bench-scala-") as tmp:
         gateway = start_gateway(Path(tmp), settings={"max_sessions": 4})
@@ -130,8 +132,9 @@ def main() -> None:
             for _ in range(3):
                 _round_trip(http, gateway.url, warm_id)
             for _ in range(ROUNDS):
-                trips["warm"].append(_round_trip(http, gateway.url, warm_id))
-                waits["warm"].append(_round_trip(http, gateway.url, warm_id, long_poll=True))
+                for kind, session_id in (("python2", sessions["pyspark"]), ("warm", warm_id)):
+                    trips[kind].append(_round_trip(http, gateway.url, session_id))
+                    waits[kind].append(_round_trip(http, gateway.url, session_id, long_poll=True))
             http.delete(f"{gateway.url}/sessions/{warm_id}", timeout=60)
             transfer = SqlTransfer(timeout=TIMEOUT)
             with LivyClient(gateway.url, timeout=60) as client:
@@ -150,18 +153,24 @@ def main() -> None:
     for kind, label in (("pyspark", "Python"), ("spark", "Scala")):
         print(f"1 + 1 round trip, {label:6}       {summary_ms(trips[kind])}")
     print(f"1 + 1 round trip, Scala warmed up {summary_ms(trips['warm'])}  (idle {waited:.1f} s after start)")
-    for kind, label in (("pyspark", "Python"), ("spark", "Scala"), ("warm", "Scala warmed up")):
+    print(f"1 + 1 round trip, Python beside it {summary_ms(trips['python2'])}")
+    for kind, label in (
+        ("pyspark", "Python"),
+        ("spark", "Scala"),
+        ("python2", "Python (2nd)"),
+        ("warm", "Scala warmed up"),
+    ):
         print(f"1 + 1 long poll, {label:15} {summary_ms(waits[kind])}")
     for kind, label in (("pyspark", "Python"), ("spark", "Scala")):
         print(f"SQL {SQL_ROWS // 1000}k rows x 5 cols, {label:6} {summary_ms(fetches[kind])}")
     extra = percentile(starts["spark"], 50) - percentile(starts["pyspark"], 50)
     ratio = percentile(trips["spark"], 50) / percentile(trips["pyspark"], 50)
-    warm_ratio = percentile(trips["warm"], 50) / percentile(trips["pyspark"], 50)
+    warm_ratio = ratio_of(trips, "warm", "python2")
     print(
         f"scala: start +{extra:.2f} s over Python (target <= +{START_MARGIN_S:.0f} s: "
         f"{'met' if extra <= START_MARGIN_S else 'NOT met'}); 1 + 1 p50 {ratio:.1f}x Python's "
         f"(target <= {STATEMENT_RATIO:.0f}x: {'met' if ratio <= STATEMENT_RATIO else 'NOT met'}; "
         f"{warm_ratio:.1f}x once warmed up; long poll {ratio_of(waits, 'spark'):.1f}x, "
-        f"{ratio_of(waits, 'warm'):.1f}x warmed up); "
+        f"{ratio_of(waits, 'warm', 'python2'):.1f}x warmed up); "
         f"SQL fetch p50 {percentile(fetches['spark'], 50) / percentile(fetches['pyspark'], 50):.2f}x Python's"
     )

@@ -61,8 +61,8 @@ WARM_UP_LINES = (
     '"x" * 3',
 )
 WARM_UP_COMPILES = 24
-"""Warm-up ends once the REPL has compiled this many lines, the user's statements included: about 2 s of one
-core on a quiet machine, after which ``1 + 1`` compiles about a third faster than right after start."""
+"""Warm-up ends once the REPL has compiled this many lines, the user's statements included: about 4 s of one
+busy core, after which ``1 + 1`` compiles about a third faster than right after start (docs/performance.md)."""
 _COMPLETE_WAIT_SECONDS = 2.0  # completion waits this long for a warm-up line (never for a statement)
 _MAGIC_VALUE = "sparkwireMagicJson"  # the REPL value a %json/%table line's JSON text goes into
 
