@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -45,6 +46,10 @@ ORPHAN_GRACE_SECONDS = 15.0
 # (again each period): an interrupt landing while the compiler reads its class path breaks it.
 SCALA_INTERRUPT_AFTER_SECONDS = 1.0
 SCALA_CANCEL_ATTEMPTS = 120
+# The Scala REPL runs its warm-up lines once the session is ready and no statement has come for this
+# long: a statement arriving mid-line waits for that line (tens of ms).
+SCALA_WARM_UP_IDLE_SECONDS = 1.0
+SCALA_WARM_UP_PATIENCE_SECONDS = 600.0  # a session busy this long after start gives up warming
 
 
 SESSION_CONF_DEFAULTS = {"spark.ui.showConsoleProgress": "false"}
@@ -90,21 +95,52 @@ class _Running:
         self.kind = ""
         self.cancel_requested = False
         self.cancelled_early: set[int] = set()
+        self.idle_since = time.monotonic()  # when the last statement ended
 
 
-class _WarmUp(threading.Thread):
-    """Runs a start-up step beside the main thread, keeping its exception for the main thread to raise."""
+class _ScalaStart(threading.Thread):
+    """Creates the Scala REPL and compiles its bindings beside the SparkContext start, then warms it up.
 
-    def __init__(self, step: Any) -> None:
-        super().__init__(name="sparkwire-scala-warm-up", daemon=True)
-        self._step = step
+    :attr:`ready` is set once the REPL can run statements (or failed: :attr:`error`). The thread then runs
+    warm-up lines one at a time, each only when ``may_warm`` allows it (it returns False to stop), until the
+    REPL has compiled :data:`~.scala.WARM_UP_COMPILES` lines, the user's included.
+    """
+
+    def __init__(self, jvm: Any, class_dir: Path, may_warm: Callable[[], bool]) -> None:
+        super().__init__(name="sparkwire-scala-start", daemon=True)
+        self._jvm = jvm
+        self._class_dir = class_dir
+        self._may_warm = may_warm
+        self.ready = threading.Event()
+        self.repl: Any = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
+        from .scala import WARM_UP_COMPILES, WARM_UP_LINES, ScalaRepl
+
         try:
-            self._step()
+            repl = ScalaRepl(self._jvm, self._class_dir)
+            repl.start()
+            self.repl = repl
         except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread, which reports start failures
             self.error = exc
+            return
+        finally:
+            self.ready.set()
+        warmed = 0
+        for attempt in range(2 * WARM_UP_COMPILES):  # bounded: a busy REPL skips a line
+            if not self._may_warm() or repl.compiled >= WARM_UP_COMPILES:  # the user's lines count
+                break
+            try:
+                warmed += repl.warm_up(WARM_UP_LINES[attempt % len(WARM_UP_LINES)])
+            except Exception:  # noqa: BLE001 - warming is an optimisation; the JVM may be stopping
+                break
+        # To the log, never into a running statement's captured output.
+        print(
+            f"sparkwire: Scala warm-up ran {warmed} lines ({repl.compiled} compiled in all)",
+            file=sys.__stderr__,
+            flush=True,
+        )
 
 
 class Worker:
@@ -157,31 +193,54 @@ class Worker:
         else:
             self._class_dir.mkdir(mode=0o700, exist_ok=True)  # classes hold the session's code: private
             builder = builder.config(CLASS_DIR_CONF, str(self._class_dir))
-        warming = self._start_scala_warm_up() if self._eager_scala else None
+        starting = self._start_scala() if self._eager_scala else None
         self.spark = builder.getOrCreate()
-        if warming is not None:
-            warming.join()
-            if warming.error is not None:
-                raise warming.error
+        if starting is not None:
+            starting.ready.wait()
+            if starting.error is not None:
+                raise starting.error
+            self._scala = starting.repl
         self._repl = PythonRepl(make_namespace(self.spark))
         # PySpark installs its own SIGINT handler in SparkContext; ours interrupts only a cancelled statement.
         signal.signal(signal.SIGINT, self._on_sigint)
         sc = self.spark.sparkContext
+        with self._running.lock:
+            self._running.idle_since = time.monotonic()
         self._ready_event = {"ev": "ready", "app_id": sc.applicationId, "spark_ui_url": sc.uiWebUrl}
         self._channel.send(self._ready_event)
 
-    def _start_scala_warm_up(self) -> _WarmUp:
-        """Start the JVM alone, then the Scala compiler's first (slow) compile while SparkContext starts."""
+    def _start_scala(self) -> _ScalaStart:
+        """Start the JVM alone, then create the Scala REPL and its first (slow) compile while SparkContext starts."""
         from pyspark import SparkContext
 
-        from .scala import ScalaRepl, require_pinned_threads
+        from .scala import require_pinned_threads
 
         SparkContext._ensure_initialized()  # launches the JVM the SparkContext will use
         require_pinned_threads(SparkContext._gateway)
-        self._scala = ScalaRepl(SparkContext._jvm, self._class_dir)
-        warming = _WarmUp(self._scala.start)
-        warming.start()
-        return warming
+        starting = _ScalaStart(SparkContext._jvm, self._class_dir, self._may_warm_scala)
+        starting.start()
+        return starting
+
+    def _may_warm_scala(self) -> bool:
+        """Wait until the Scala REPL may run a warm-up line: once the session is ready and no statement has come
+        for :data:`SCALA_WARM_UP_IDLE_SECONDS`.
+
+        :return: False when the session stays busy for :data:`SCALA_WARM_UP_PATIENCE_SECONDS` (stop warming).
+        """
+        deadline = time.monotonic() + SCALA_WARM_UP_PATIENCE_SECONDS
+        while time.monotonic() < deadline:
+            with self._running.lock:
+                # Not while Spark starts: on few cores the lines would slow the start down by what they take.
+                quiet = (
+                    self._ready_event is not None
+                    and self._running.statement_id is None
+                    and self._inbox.empty()
+                    and time.monotonic() - self._running.idle_since >= SCALA_WARM_UP_IDLE_SECONDS
+                )
+            if quiet:
+                return True
+            time.sleep(0.1)
+        return False
 
     def _scala_repl(self) -> Any:
         """:return: the session's Scala REPL, started now if this is its first Scala statement."""
@@ -366,6 +425,7 @@ class Worker:
             cancelled = self._running.cancel_requested
             self._running.statement_id = None
             self._running.cancel_requested = False
+            self._running.idle_since = time.monotonic()
         if cancelled or result is None:
             self._send_cancelled(statement_id)
         else:

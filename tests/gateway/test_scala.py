@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from sparkwire.gateway.worker.scala import WARM_UP_COMPILES
 from tests.support.livy_http import HEADERS, create_session, run, submit, wait_session, wait_statement
 
 
@@ -206,3 +207,28 @@ def test_json_and_table_magics(gateway_url: str, scala_session: int) -> None:
     assert missing["status"] == "error" and missing["ename"] == "KeyError"
     unknown = run(gateway_url, scala_session, "%plot sales")["output"]
     assert unknown["ename"] == "UnknownMagic"
+
+
+def test_warm_up_is_invisible(gateway_url: str) -> None:
+    """A ``spark`` session compiles warm-up lines after its start: the user still sees ``spark`` and ``sc``, their
+    first value is ``res0`` and the warm-up's names are not theirs."""
+    session_id = int(create_session(gateway_url, {"kind": "spark", "name": "scala-warm-up"})["id"])
+    try:
+        wait_session(gateway_url, session_id, timeout=300)
+        deadline = time.monotonic() + 300
+        log: list[str] = []
+        while time.monotonic() < deadline and not any("Scala warm-up ran" in line for line in log):
+            time.sleep(0.5)
+            log = requests.get(
+                f"{gateway_url}/sessions/{session_id}/log", params={"size": 200}, timeout=10
+            ).json()["log"]
+        assert any(f"Scala warm-up ran {WARM_UP_COMPILES} lines" in line for line in log), log[-20:]
+        assert _text(run(gateway_url, session_id, "1 + 1")).endswith("res0: Int = 2")
+        assert _text(run(gateway_url, session_id, "sc.parallelize(1 to 4).map(_ * 3).sum()")).endswith(
+            "= 30.0"
+        )
+        assert _text(run(gateway_url, session_id, "spark.range(5).count()")).endswith("= 5")
+        hidden = run(gateway_url, session_id, "SparkwireWarmUp")["output"]
+        assert hidden["status"] == "error" and "not found" in hidden["evalue"], hidden
+    finally:
+        requests.delete(f"{gateway_url}/sessions/{session_id}", headers=HEADERS, timeout=60)
