@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from tests.support.livy_http import HEADERS, run, submit, wait_statement
+from tests.support.livy_http import HEADERS, cancel, run, submit, wait_statement
 
 PI_EXAMPLE = textwrap.dedent("""
     import random
@@ -121,12 +121,8 @@ def test_cancel_stops_a_long_job_and_the_session_stays_usable(gateway_url: str, 
     waiting = submit(gateway_url, pyspark_session, "'still here'")
     time.sleep(2.5)
     started = time.monotonic()
-    reply = requests.post(
-        f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}/cancel",
-        headers=HEADERS,
-        timeout=10,
-    )
-    assert reply.json() == {"msg": "canceled"}
+    reply = cancel(gateway_url, pyspark_session, statement["id"])
+    assert reply == {"msg": "canceled"}
     done = wait_statement(gateway_url, pyspark_session, statement["id"], timeout=60)
     assert done["state"] == "cancelled"
     assert time.monotonic() - started < 30
@@ -139,11 +135,7 @@ def test_cancel_stops_a_long_job_and_the_session_stays_usable(gateway_url: str, 
 def test_cancel_interrupts_pure_python_work(gateway_url: str, pyspark_session: int) -> None:
     statement = submit(gateway_url, pyspark_session, "import time\nwhile True:\n    time.sleep(0.5)")
     time.sleep(1.0)
-    requests.post(
-        f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}/cancel",
-        headers=HEADERS,
-        timeout=10,
-    )
+    cancel(gateway_url, pyspark_session, statement["id"])
     assert wait_statement(gateway_url, pyspark_session, statement["id"], timeout=30)["state"] == "cancelled"
     assert run(gateway_url, pyspark_session, "1 + 1")["output"]["data"]["text/plain"] == "2"
 
@@ -151,11 +143,7 @@ def test_cancel_interrupts_pure_python_work(gateway_url: str, pyspark_session: i
 def test_cancel_of_a_waiting_statement(gateway_url: str, pyspark_session: int) -> None:
     blocker = submit(gateway_url, pyspark_session, "import time\ntime.sleep(1)")
     queued = submit(gateway_url, pyspark_session, "ran = True")
-    requests.post(
-        f"{gateway_url}/sessions/{pyspark_session}/statements/{queued['id']}/cancel",
-        headers=HEADERS,
-        timeout=10,
-    )
+    cancel(gateway_url, pyspark_session, queued["id"])
     assert wait_statement(gateway_url, pyspark_session, queued["id"])["state"] == "cancelled"
     wait_statement(gateway_url, pyspark_session, blocker["id"])
     assert "NameError" in run(gateway_url, pyspark_session, "ran")["output"]["ename"]
@@ -173,11 +161,7 @@ def test_each_statement_runs_in_its_own_job_group(gateway_url: str, pyspark_sess
     assert after["output"]["data"]["text/plain"] == f"'sparkwire-stmt-{after['id']}'"
     blocker = submit(gateway_url, pyspark_session, "import time\ntime.sleep(1)")
     skipped = submit(gateway_url, pyspark_session, "1")
-    requests.post(
-        f"{gateway_url}/sessions/{pyspark_session}/statements/{skipped['id']}/cancel",
-        headers=HEADERS,
-        timeout=10,
-    )
+    cancel(gateway_url, pyspark_session, skipped["id"])
     wait_statement(gateway_url, pyspark_session, blocker["id"])
     last = run(gateway_url, pyspark_session, group)
     assert last["id"] == skipped["id"] + 1
@@ -229,11 +213,7 @@ def test_cancel_right_after_submit_is_not_lost(gateway_url: str, pyspark_session
     """The cancel can reach the session process before the statement does; it must still win."""
     for _ in range(3):
         statement = submit(gateway_url, pyspark_session, "import time\ntime.sleep(30)")
-        requests.post(
-            f"{gateway_url}/sessions/{pyspark_session}/statements/{statement['id']}/cancel",
-            headers=HEADERS,
-            timeout=10,
-        )
+        cancel(gateway_url, pyspark_session, statement["id"])
         started = time.monotonic()
         assert (
             wait_statement(gateway_url, pyspark_session, statement["id"], timeout=60)["state"] == "cancelled"

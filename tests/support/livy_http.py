@@ -55,6 +55,16 @@ def wait_statement(url: str, session_id: int, statement_id: int, timeout: float 
     raise AssertionError(f"statement {statement_id} did not finish in {timeout}s")
 
 
+def cancel(url: str, session_id: int, statement_id: int) -> dict[str, Any]:
+    """Ask to cancel a statement; return the gateway's answer (``{"msg": "canceled"}``)."""
+    reply = requests.post(
+        f"{url}/sessions/{session_id}/statements/{statement_id}/cancel", headers=HEADERS, timeout=10
+    )
+    assert reply.status_code == 200, reply.text
+    result: dict[str, Any] = reply.json()
+    return result
+
+
 def run(url: str, session_id: int, code: str, kind: str | None = None) -> dict[str, Any]:
     """Submit and wait; return the finished statement."""
     return wait_statement(url, session_id, submit(url, session_id, code, kind)["id"])
