@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,24 +13,13 @@ import pytest
 import requests
 
 from sparkwire.gateway.work_dir_lock import LOCK_NAME, WorkDirBusy, lock_work_dir
-from tests.support.gateway_process import RunningGateway, free_port, start_gateway
+from tests.support.gateway_process import RunningGateway, free_port, gateway_argv, start_gateway
 from tests.support.livy_http import HEADERS
 
 
 def _second_gateway(first: RunningGateway, tmp: Path) -> subprocess.CompletedProcess[str]:
     """The same command as the first gateway's (its config and work dir), on another port."""
-    argv = [
-        sys.executable,
-        "-m",
-        "sparkwire",
-        "gateway",
-        "--port",
-        str(free_port()),
-        "--config",
-        str(tmp / "gateway.json"),
-        "--work-dir",
-        str(first.work_dir),
-    ]
+    argv = gateway_argv(free_port(), first.work_dir, tmp / "gateway.json")
     return subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=tmp, check=False)
 
 
@@ -98,16 +86,7 @@ def test_the_lock_names_its_holder_and_is_free_again_once_released(tmp_path: Pat
 
 def test_a_work_dir_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
-    argv = [
-        sys.executable,
-        "-m",
-        "sparkwire",
-        "gateway",
-        "--port",
-        str(free_port()),
-        "--work-dir",
-        str(tmp_path / "file" / "work"),
-    ]
+    argv = gateway_argv(free_port(), tmp_path / "file" / "work")
     result = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False)
     assert result.returncode == 2, result
     assert f"cannot use the work dir {tmp_path / 'file' / 'work'}" in result.stderr, result.stderr

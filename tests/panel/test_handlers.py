@@ -100,50 +100,26 @@ async def test_session_lifecycle_create_list_log_delete(jp_fetch: Fetch, gateway
     assert any("sparkwire: session ready" in line for line in full["lines"])
 
     # Pages from a line: the start, a page at the end, past the end (what following asks for).
-    status, head = await call(
-        jp_fetch,
-        "GET",
-        "endpoints",
-        endpoint,
-        "sessions",
-        created["id"],
-        "log",
-        params={"from": 0, "size": 2},
-    )
+    async def log_page(from_: int, size: int) -> tuple[int, Any]:
+        return await call(
+            jp_fetch,
+            "GET",
+            "endpoints",
+            endpoint,
+            "sessions",
+            created["id"],
+            "log",
+            params={"from": from_, "size": size},
+        )
+
+    status, head = await log_page(0, 2)
     assert status == 200, head
     total = head["total"]
-    status, whole = await call(
-        jp_fetch,
-        "GET",
-        "endpoints",
-        endpoint,
-        "sessions",
-        created["id"],
-        "log",
-        params={"from": 0, "size": total},
-    )
+    status, whole = await log_page(0, total)
     assert head["from"] == 0 and head["lines"] == whole["lines"][:2]
-    status, last = await call(
-        jp_fetch,
-        "GET",
-        "endpoints",
-        endpoint,
-        "sessions",
-        created["id"],
-        "log",
-        params={"from": total - 1, "size": 5},
-    )
+    status, last = await log_page(total - 1, 5)
     assert last["from"] == total - 1 and last["lines"] == whole["lines"][-1:]
-    status, after = await call(
-        jp_fetch,
-        "GET",
-        "endpoints",
-        endpoint,
-        "sessions",
-        created["id"],
-        "log",
-        params={"from": whole["total"], "size": 5},
-    )
+    status, after = await log_page(whole["total"], 5)
     assert status == 200 and after["lines"] == [] and after["total"] >= total
 
     status, body = await call(jp_fetch, "DELETE", "endpoints", endpoint, "sessions", created["id"])

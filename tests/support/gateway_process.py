@@ -29,6 +29,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def gateway_argv(port: int, work_dir: Path, config: Path | None = None) -> list[str]:
+    """:return: the command line of ``sparkwire gateway`` on ``port`` over ``work_dir``."""
+    return [
+        sys.executable,
+        "-m",
+        "sparkwire",
+        "gateway",
+        "--port",
+        str(port),
+        *(["--config", str(config)] if config is not None else []),
+        "--work-dir",
+        str(work_dir),
+    ]
+
+
 @dataclass
 class RunningGateway:
     url: str
@@ -77,19 +92,7 @@ def start_gateway(
     )
     config.chmod(0o600)  # the gateway refuses a config file holding secrets that others can read
     output = tmp / "gateway.out"
-    argv = [
-        sys.executable,
-        "-m",
-        "sparkwire",
-        "gateway",
-        "--port",
-        str(port),
-        "--config",
-        str(config),
-        "--work-dir",
-        str(tmp / "work"),
-        *(extra_args or []),
-    ]
+    argv = [*gateway_argv(port, tmp / "work", config), *(extra_args or [])]
     with open(output, "wb") as out:
         process = subprocess.Popen(
             argv,
