@@ -267,9 +267,8 @@ def _submit(client: LivyClient, args: argparse.Namespace) -> int:
         py_files=_listed(args.py_files),
         jars=_listed(args.jars),
         files=_listed(args.files),
-        proxy_user=getattr(
-            args, "endpoint_proxy_user", None
-        ),  # the endpoint's proxy_user, placeholders filled
+        # The endpoint's proxy_user, placeholders filled.
+        proxy_user=getattr(args, "endpoint_proxy_user", None),
     )
     batch = client.create_batch(spec)
     if not args.wait:
